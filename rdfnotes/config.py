@@ -1,0 +1,238 @@
+"""Configuration: the bundled defaults (``defaults.yaml``) merged with a lab's ``rdfnotes.yaml``.
+
+The mapping is driven by this data, not by code: node types, relation labels and attributes are all entries here.
+Loading normalises the YAML in small named steps into frozen dataclasses the mapping can use directly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+from .vocab import expand
+
+DEFAULTS_PATH = Path(__file__).with_name("defaults.yaml")
+CONFIG_FILE_NAME = "rdfnotes.yaml"
+
+TOP_LEVEL_KEYS = frozenset(
+    {"base", "lab", "node_types", "source", "relations", "attributes", "other_attributes", "item_types"}
+)
+ATTRIBUTE_KINDS = frozenset(
+    {"text", "people", "concepts", "date", "year", "url", "links", "type", "doi", "arxiv", "ignore"}
+)
+
+
+def name_key(name: str) -> str:
+    """The form in which labels and attribute names are compared: lower case, letters and digits only.
+
+    >>> name_key("Supported By") == name_key("SupportedBy") == name_key("supported-by")
+    True
+    """
+    return re.sub(r"[^0-9a-z]", "", name.casefold())
+
+
+@dataclass(frozen=True)
+class NodeType:
+    marker: str
+    name: str
+    class_iri: str
+
+
+@dataclass(frozen=True)
+class RelationType:
+    label: str
+    complement: str | None
+    property_iri: str
+    symmetric: bool = False
+
+
+@dataclass(frozen=True)
+class AttributeType:
+    name: str
+    kind: str
+    property_iri: str | None
+    identifiers: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    base: str
+    lab: str | None
+    node_types: tuple[NodeType, ...]
+    source_prefix: str
+    source_class: str
+    relations: tuple[RelationType, ...]
+    attributes: tuple[AttributeType, ...]
+    keep_other_attributes: bool
+    item_types: dict[str, str] = field(hash=False)
+
+    def node_type(self, marker: str) -> NodeType | None:
+        for node_type in self.node_types:
+            if node_type.marker == marker:
+                return node_type
+        return None
+
+    def relation(self, label: str) -> tuple[RelationType, bool] | None:
+        """The relation a label names and whether the label is its complement (pointing back at the page)."""
+        key = name_key(label)
+        for relation in self.relations:
+            if name_key(relation.label) == key:
+                return relation, False
+            if relation.complement and name_key(relation.complement) == key:
+                return relation, True
+        return None
+
+    def attribute(self, name: str) -> AttributeType | None:
+        key = name_key(name)
+        for attribute in self.attributes:
+            if name_key(attribute.name) == key:
+                return attribute
+        return None
+
+    def item_type(self, zotero_type: str) -> str | None:
+        key = name_key(zotero_type)
+        for name, iri in self.item_types.items():
+            if name_key(name) == key:
+                return iri
+        return None
+
+    def base_for(self, lab: str) -> str:
+        return self.base.replace("{lab}", lab)
+
+
+def load_config(path: Path | None = None, *, search_dir: Path | None = None) -> Config:
+    """Load the defaults merged with ``path`` (or ``rdfnotes.yaml`` in ``search_dir``, when it exists).
+
+    :raises ConfigError: when the file is not valid YAML or names unknown keys, kinds or prefixes.
+    """
+    defaults = _read_yaml(DEFAULTS_PATH)
+    if path is None and search_dir is not None and (search_dir / CONFIG_FILE_NAME).is_file():
+        path = search_dir / CONFIG_FILE_NAME
+    user = _read_yaml(path) if path is not None else {}
+    where = str(path) if path is not None else "the bundled defaults"
+    _check_keys(user, where)
+    return _build(_merge(defaults, user), where)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration ({exc.strerror})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the configuration must be a mapping of settings")
+    return data
+
+
+def _check_keys(user: dict[str, Any], where: str) -> None:
+    for key in user:
+        if key not in TOP_LEVEL_KEYS:
+            close = difflib.get_close_matches(str(key), sorted(TOP_LEVEL_KEYS), n=1)
+            hint = f" - did you mean {close[0]!r}?" if close else f" (known: {', '.join(sorted(TOP_LEVEL_KEYS))})"
+            raise ConfigError(f"{where}: unknown setting {key!r}{hint}")
+
+
+def _merge(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+    """User entries replace default entries with the same marker, label or name; new ones are added."""
+    merged = dict(defaults)
+    for key, value in user.items():
+        if key == "node_types":
+            merged[key] = _merge_list(defaults.get(key, []), value, "marker")
+        elif key == "relations":
+            merged[key] = _merge_list(defaults.get(key, []), value, "label")
+        elif key in ("attributes", "item_types"):
+            merged[key] = {**defaults.get(key, {}), **(value or {})}
+        elif key == "source":
+            merged[key] = {**defaults.get(key, {}), **(value or {})}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _merge_list(defaults: list[dict[str, Any]], user: Any, key: str) -> list[dict[str, Any]]:
+    if not isinstance(user, list):
+        raise ConfigError(f"'{key}'-keyed settings must be a list of entries")
+    result = {name_key(str(entry.get(key, ""))): entry for entry in defaults}
+    for entry in user:
+        if not isinstance(entry, dict) or key not in entry:
+            raise ConfigError(f"each entry needs a {key!r}: {entry!r}")
+        result[name_key(str(entry[key]))] = entry
+    return list(result.values())
+
+
+def _iri(value: Any, where: str) -> str:
+    try:
+        return expand(str(value))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+
+
+def _build(data: dict[str, Any], where: str) -> Config:
+    base = str(data.get("base") or "")
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", base) or not base.endswith(("/", "#")):
+        raise ConfigError(f"{where}: 'base' must be an absolute IRI ending in '/' or '#', not {base!r}")
+    node_types = tuple(
+        NodeType(
+            marker=str(entry["marker"]),
+            name=str(entry.get("name") or entry["marker"]),
+            class_iri=_iri(entry.get("class", ""), f"{where}: node type {entry['marker']}"),
+        )
+        for entry in data.get("node_types", [])
+    )
+    relations = tuple(
+        RelationType(
+            label=str(entry["label"]),
+            complement=str(entry["complement"]) if entry.get("complement") else None,
+            property_iri=_iri(entry.get("property", ""), f"{where}: relation {entry['label']}"),
+            symmetric=bool(entry.get("symmetric", False)),
+        )
+        for entry in data.get("relations", [])
+    )
+    attributes = []
+    for name, entry in (data.get("attributes") or {}).items():
+        entry = entry or {}
+        kind = str(entry.get("kind", "text"))
+        if kind not in ATTRIBUTE_KINDS:
+            close = difflib.get_close_matches(kind, sorted(ATTRIBUTE_KINDS), n=1)
+            hint = f" - did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(f"{where}: attribute {name!r} has unknown kind {kind!r}{hint}")
+        prop = entry.get("property")
+        if prop is None and kind not in ("type", "ignore"):
+            raise ConfigError(f"{where}: attribute {name!r} of kind {kind!r} needs a 'property'")
+        attributes.append(
+            AttributeType(
+                name=str(name),
+                kind=kind,
+                property_iri=_iri(prop, f"{where}: attribute {name}") if prop else None,
+                identifiers=bool(entry.get("identifiers", False)),
+            )
+        )
+    source = data.get("source") or {}
+    other = str(data.get("other_attributes", "keep"))
+    if other not in ("keep", "ignore"):
+        raise ConfigError(f"{where}: 'other_attributes' is 'keep' or 'ignore', not {other!r}")
+    return Config(
+        base=base,
+        lab=str(data["lab"]) if data.get("lab") else None,
+        node_types=node_types,
+        source_prefix=str(source.get("prefix", "@")),
+        source_class=_iri(source.get("class", "dg:SourceDocument"), f"{where}: source"),
+        relations=relations,
+        attributes=tuple(attributes),
+        keep_other_attributes=other == "keep",
+        item_types={str(k): _iri(v, f"{where}: item type {k}") for k, v in (data.get("item_types") or {}).items()},
+    )

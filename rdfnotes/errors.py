@@ -1,0 +1,42 @@
+"""Typed errors. The library raises these; the CLI turns them into messages in one place (``cli.main``)."""
+
+from __future__ import annotations
+
+
+class RdfnotesError(Exception):
+    """Base class of every error rdfnotes raises on purpose."""
+
+
+class ConfigError(RdfnotesError):
+    """The configuration (rdfnotes.yaml) is not valid."""
+
+
+class ReadError(RdfnotesError):
+    """A note file could not be read; carries the file and, where there is one, the line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+class StoreError(RdfnotesError):
+    """The store could not be opened or written."""
+
+
+class StoreLocked(StoreError):
+    """Another process has the store open for writing."""
+
+
+class NoSuchQuery(RdfnotesError):
+    """The named query is neither bundled nor a readable .rq file."""
+
+
+class QueryError(RdfnotesError):
+    """A SPARQL query is invalid or its parameters do not fit it."""
+
+
+class NothingToLoad(RdfnotesError):
+    """The paths given to load hold no note files."""

@@ -1,0 +1,69 @@
+"""Deterministic exports: the same notes give the same bytes, so a lab can keep its export in git and read diffs.
+
+Triples are sorted (subject, then ``rdf:type`` first, then predicate and object) before Oxigraph serialises them,
+so the order depends on the data alone, not on the store's internal layout or version.
+
+- ``turtle``, ``ntriples``, ``jsonld``: the lab's graph (the union of every note's graph, each triple once);
+- ``trig``, ``nquads``: the dataset with provenance, one named graph per note file.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
+
+from .store import Store
+from .vocab import PREFIXES, RDF
+
+FORMATS: dict[str, RdfFormat] = {
+    "turtle": RdfFormat.TURTLE,
+    "trig": RdfFormat.TRIG,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS,
+    "jsonld": RdfFormat.JSON_LD,
+}
+DATASET_FORMATS = frozenset({"trig", "nquads"})
+
+
+def export(store: Store, fmt: str = "turtle", output: IO[bytes] | None = None) -> bytes | None:
+    """Serialise the store in ``fmt``; write to ``output`` when given, else return the bytes."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (formats: {', '.join(FORMATS)})")
+    prefixes = {**PREFIXES, **lab_prefixes(store)}
+    data: list[Triple] | list[Quad]
+    if fmt in DATASET_FORMATS:
+        data = sorted(store.named_quads(), key=_quad_key)
+    else:
+        data = sorted(store.default_triples(), key=_triple_key)
+    result = serialize(data, format=FORMATS[fmt], prefixes=prefixes)
+    if output is None:
+        return result
+    output.write(result)
+    return None
+
+
+def lab_prefixes(store: Store) -> dict[str, str]:
+    """Short prefixes for the IRIs of the store's lab, when it holds one lab."""
+    bases = sorted({root["base"] for root in store.manifest["roots"].values()})
+    if len(bases) != 1:
+        return {}
+    base = bases[0]
+    return {name: f"{base}{name}/" for name in ("node", "page", "person", "concept", "file", "attribute")}
+
+
+_TYPE = RDF.type
+
+
+def _term_key(term: object) -> str:
+    return str(term)
+
+
+def _triple_key(triple: Triple) -> tuple[str, int, str, str]:
+    predicate = triple.predicate
+    rank = 0 if isinstance(predicate, NamedNode) and predicate.value == _TYPE else 1
+    return (_term_key(triple.subject), rank, _term_key(predicate), _term_key(triple.object))
+
+
+def _quad_key(quad: Quad) -> tuple[str, str, int, str, str]:
+    return (_term_key(quad.graph_name), *_triple_key(quad.triple))

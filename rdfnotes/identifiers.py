@@ -1,0 +1,69 @@
+"""Bibliographic identifiers (DOI, arXiv) found in the text of attributes and URLs, in one canonical form.
+
+>>> find_doi("URL : https://doi.org/10.1038/NRN2762")
+'10.1038/nrn2762'
+>>> find_doi("https://doi/org/10.1257/aer.20190658")
+'10.1257/aer.20190658'
+>>> find_arxiv("arXiv:2108.07258 [cs]")
+'2108.07258'
+>>> find_arxiv("http://arxiv.org/abs/1706.03762v7")
+'1706.03762v7'
+>>> arxiv_without_version("1706.03762v7")
+'1706.03762'
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\]\[|{}^`]+)", re.IGNORECASE)
+_ARXIV_NEW = r"\d{4}\.\d{4,5}(?:v\d+)?"
+_ARXIV_OLD = r"[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
+_ARXIV = re.compile(
+    rf"(?:arxiv\.org/(?:abs|pdf|html)/|\barxiv:\s*|10\.48550/arxiv\.)(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})",
+    re.IGNORECASE,
+)
+
+
+def find_doi(text: str) -> str | None:
+    """The first DOI in ``text`` (a URL, ``doi:…``, or bare), lower-cased as DOIs compare case-insensitively."""
+    match = _DOI.search(unquote(text))
+    if match is None:
+        return None
+    doi = match.group(1).rstrip(".,;:)")
+    if doi.lower().endswith(".pdf"):
+        doi = doi[: -len(".pdf")]
+    return doi.lower()
+
+
+def find_arxiv(text: str) -> str | None:
+    """The first arXiv identifier in ``text``, as written (with its version, if any)."""
+    match = _ARXIV.search(text)
+    if match is None:
+        return None
+    identifier = match.group("id").rstrip(".")
+    if identifier.lower().endswith(".pdf"):
+        identifier = identifier[: -len(".pdf")]
+    return identifier
+
+
+def arxiv_without_version(identifier: str) -> str:
+    return re.sub(r"v\d+$", "", identifier)
+
+
+def doi_iri(doi: str) -> str:
+    return "https://doi.org/" + _iri_path(doi)
+
+
+def arxiv_iri(identifier: str) -> str:
+    return "https://arxiv.org/abs/" + arxiv_without_version(identifier)
+
+
+def _iri_path(text: str) -> str:
+    """Percent-encode what may not stand in an IRI path (DOIs may hold ``<``, ``#``, spaces …)."""
+    return re.sub(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/\u00a0-\U0010fffd]", lambda m: _pct(m.group(0)), text)
+
+
+def _pct(char: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))

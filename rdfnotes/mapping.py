@@ -1,0 +1,365 @@
+"""Notes to RDF: one :class:`~rdfnotes.model.Note` becomes the triples of its file's named graph.
+
+The mapping knows nothing about files or formats: it reads the model, asks a :class:`Resolver` which node a page
+name stands for, and follows the configuration for types, relation labels and attributes.
+
+A relation is written in its label's direction whichever page states it (``Informed By:: X`` on P gives
+``X rn:informs P``), and a symmetric one with the smaller IRI first, so two pages stating one relation state the
+same triple: the store's union graph holds it once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from . import iris
+from .config import Config
+from .dates import is_daily_page, parse_date
+from .identifiers import arxiv_iri, doi_iri, find_arxiv, find_doi
+from .model import Attribute, Link, Note, Problem
+from .readers.markup import plain_text, split_names, web_links, wikilinks
+from .vocab import BIBO, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, RN, SKOS, XSD
+
+_MARKED_TITLE = re.compile(r"^\s*(?:\[\[(?P<linked>[^\[\]]+)\]\]|(?P<plain>[A-Za-z][A-Za-z0-9]{0,9}))\s*-\s*(?P<rest>.*)$")
+_CITATION_SUFFIX = re.compile(r"\s+-\s+(?:\[\[(?P<linked>@[^\[\]]+)\]\]|(?P<plain>@\S+))\s*$")
+
+_TYPE = NamedNode(RDF.type)
+_LABEL = NamedNode(RDFS.label)
+_TITLE = NamedNode(DCTERMS.title)
+
+
+@dataclass(frozen=True)
+class TitleParts:
+    """What a page title says about its node: type marker, content, and the source it cites."""
+
+    marker: str | None
+    class_iri: str | None
+    content: str
+    citekey: str | None = None
+    cites: str | None = None
+    """For ``… - [[@citekey]]`` titles: the source page's name (``@citekey``)."""
+
+
+def parse_title(title: str, config: Config) -> TitleParts:
+    """Split a title into type marker, content and cited source.
+
+    >>> from rdfnotes.config import load_config
+    >>> parse_title("[[EVD]] - Sleep helps - [[@walker2004]]", load_config())
+    TitleParts(marker='EVD', class_iri='https://discoursegraphs.com/schema/dg_core#Evidence', content='Sleep helps', citekey=None, cites='@walker2004')
+    """
+    text = title.strip()
+    if config.source_prefix and text.startswith(config.source_prefix):
+        citekey = text[len(config.source_prefix) :].strip()
+        return TitleParts(None, config.source_class, citekey, citekey=citekey)
+    match = _MARKED_TITLE.match(text)
+    if match:
+        marker = (match["linked"] or match["plain"]).strip()
+        node_type = config.node_type(marker)
+        if node_type is not None:
+            content = match["rest"].strip()
+            cites = None
+            if node_type.class_iri != config.source_class and (suffix := _CITATION_SUFFIX.search(content)):
+                cites = (suffix["linked"] or suffix["plain"]).strip()
+                content = content[: suffix.start()].strip()
+            return TitleParts(marker, node_type.class_iri, content, cites=cites)
+    return TitleParts(None, None, text)
+
+
+class Resolver(Protocol):
+    def resolve(self, link: Link) -> Target: ...
+
+
+@dataclass(frozen=True)
+class Target:
+    """The node a page name stands for; ``has_file`` is false for a page only linked to."""
+
+    iri: str
+    name: str
+    has_file: bool
+
+
+@dataclass
+class MappingContext:
+    config: Config
+    base: str
+    resolver: Resolver
+    unknown_labels: dict[str, str] = field(default_factory=dict)
+    """Relation labels met that the configuration does not know, and the property minted for each."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Emitter:
+    """Collects the triples of one note, deduplicated, in a stable order."""
+
+    def __init__(self) -> None:
+        self.triples: dict[Triple, None] = {}
+
+    def add(self, subject: str, predicate: str, obj: NamedNode | Literal) -> None:
+        self.triples[Triple(NamedNode(subject), NamedNode(predicate), obj)] = None
+
+    def iri(self, subject: str, predicate: str, obj: str) -> None:
+        self.add(subject, predicate, NamedNode(obj))
+
+    def text(self, subject: str, predicate: str, value: str) -> None:
+        value = _clean_text(value)
+        if value:
+            self.add(subject, predicate, Literal(value))
+
+    def typed(self, subject: str, predicate: str, value: str, datatype: str) -> None:
+        self.add(subject, predicate, Literal(value, datatype=NamedNode(datatype)))
+
+
+def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Triple]:
+    """The triples of ``note``'s graph; ``node`` is the note's own IRI, ``graph`` its file's graph IRI."""
+    out = _Emitter()
+    config = ctx.config
+    parts = parse_title(note.title, config)
+    is_source = parts.class_iri == config.source_class
+
+    out.iri(graph, RDF.type, RN.NoteFile)
+    out.text(graph, RN.path, note.path)
+    out.iri(graph, FOAF.primaryTopic, node)
+
+    out.iri(node, RDF.type, parts.class_iri or RN.Page)
+    out.text(node, RDFS.label, note.title)
+    if parts.marker:
+        out.text(node, RN.nodeType, parts.marker)
+    if not is_source:
+        out.text(node, DCTERMS.title, plain_text(parts.content))
+    if parts.citekey:
+        out.text(node, RN.citekey, parts.citekey)
+    if parts.cites:
+        source = ctx.resolver.resolve(Link(parts.cites, 0))
+        _describe_target(out, source, ctx)
+        out.iri(node, _source_property(out, ctx, note), source.iri)
+    if note.uid:
+        out.text(node, RN.roamUid, note.uid)
+    if note.url and (url := iris.web_iri(note.url)):
+        out.iri(node, RDFS.seeAlso, url)
+    if note.author:
+        _person(out, ctx.base, note.author)
+        out.iri(node, PROV.wasAttributedTo, iris.person_iri(ctx.base, note.author))
+    if note.created:
+        parsed = parse_date(note.created)
+        if parsed is None:
+            note.warn(f"date {note.created!r} is not a date this tool reads; dcterms:created left out", note.created_line)
+        else:
+            out.typed(node, DCTERMS.created, parsed[0], XSD.dateTime if parsed[1] == "dateTime" else XSD.date)
+    if note.body:
+        out.text(node, RN.body, note.body)
+
+    attributes = list(note.attributes) + [
+        Attribute(key, value, 0, tuple(wikilinks(value))) for key, value in note.front_matter.items()
+    ]
+    has_item_type = any((a := config.attribute(attr.key)) is not None and a.kind == "type" for attr in attributes)
+    identifiers: set[tuple[str, str]] = set()
+    for attribute in attributes:
+        _map_attribute(out, note, node, attribute, ctx, identifiers, is_source)
+    if is_source or has_item_type:
+        for kind, value in sorted(identifiers):
+            if kind == "doi":
+                out.text(node, BIBO.doi, value)
+                out.iri(node, OWL.sameAs, doi_iri(value))
+            else:
+                out.text(node, BIBO.identifier, f"arXiv:{value}")
+                out.iri(node, OWL.sameAs, arxiv_iri(value))
+
+    for relation in note.relations:
+        target = ctx.resolver.resolve(relation.target)
+        _describe_target(out, target, ctx)
+        _map_relation(out, note, node, relation.label, relation.target.line, target, ctx)
+
+    markers = {node_type.marker for node_type in config.node_types}
+    for link in note.links:
+        if link.target in markers or is_daily_page(link.target):
+            continue
+        target = ctx.resolver.resolve(link)
+        if target.iri == node:
+            continue
+        _describe_target(out, target, ctx)
+        out.iri(node, DCTERMS.references, target.iri)
+    return list(out.triples)
+
+
+def _map_relation(out: _Emitter, note: Note, node: str, label: str, line: int, target: Target, ctx: MappingContext) -> None:
+    found = ctx.config.relation(label)
+    if found is None:
+        prop = _mint_relation(out, label, ctx, note, line)
+        out.iri(node, prop, target.iri)
+        return
+    relation, is_complement = found
+    subject, obj = (target.iri, node) if is_complement else (node, target.iri)
+    if relation.symmetric and obj < subject:
+        subject, obj = obj, subject
+    out.iri(subject, relation.property_iri, obj)
+
+
+def _source_property(out: _Emitter, ctx: MappingContext, note: Note) -> str:
+    """The property a title's ``- [[@citekey]]`` stands for: the one configured for ``FromSource``."""
+    found = ctx.config.relation("FromSource")
+    return found[0].property_iri if found else _mint_relation(out, "FromSource", ctx, note, 0)
+
+
+def _mint_relation(out: _Emitter, label: str, ctx: MappingContext, note: Note, line: int) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", label)
+    local = (words[0].lower() + "".join(w[:1].upper() + w[1:].lower() for w in words[1:])) if words else "relation"
+    if local in RN.names or not local[0].isalpha():
+        local = "rel" + local[:1].upper() + local[1:]
+    prop = RN.iri + local
+    out.iri(prop, RDF.type, OWL.ObjectProperty)
+    out.text(prop, RDFS.label, label)
+    out.iri(prop, RDFS.subPropertyOf, RN.relation)
+    if label not in ctx.unknown_labels:
+        ctx.unknown_labels[label] = prop
+        ctx.problems.append(
+            Problem(
+                note.path,
+                f"relation label {label!r} is not in the configuration: stored as <{prop}> in the label's "
+                f"direction; name it (and its complement) under 'relations' in rdfnotes.yaml",
+                line or None,
+            )
+        )
+    return prop
+
+
+def _describe_target(out: _Emitter, target: Target, ctx: MappingContext) -> None:
+    """A page that has no file still becomes a node, typed from its name where the name says."""
+    if target.has_file:
+        return
+    parts = parse_title(target.name, ctx.config)
+    out.iri(target.iri, RDF.type, parts.class_iri or RN.Page)
+    out.text(target.iri, RDFS.label, target.name)
+    if parts.marker:
+        out.text(target.iri, RN.nodeType, parts.marker)
+    if parts.citekey:
+        out.text(target.iri, RN.citekey, parts.citekey)
+    elif parts.class_iri:
+        out.text(target.iri, DCTERMS.title, plain_text(parts.content))
+
+
+def _person(out: _Emitter, base: str, name: str) -> str:
+    iri = iris.person_iri(base, name)
+    out.iri(iri, RDF.type, FOAF.Person)
+    out.text(iri, FOAF.name, re.sub(r"\s+", " ", name).strip())
+    return iri
+
+
+def _map_attribute(
+    out: _Emitter,
+    note: Note,
+    node: str,
+    attribute: Attribute,
+    ctx: MappingContext,
+    identifiers: set[tuple[str, str]],
+    is_source: bool,
+) -> None:
+    config = ctx.config
+    spec = config.attribute(attribute.key)
+    value = attribute.value.strip()
+    line = attribute.line or None
+    if spec is None:
+        if config.keep_other_attributes and plain_text(value):
+            prop = iris.attribute_iri(ctx.base, attribute.key)
+            out.iri(prop, RDF.type, OWL.DatatypeProperty)
+            out.text(prop, RDFS.label, attribute.key)
+            out.iri(prop, RDFS.subPropertyOf, RN.attribute)
+            out.text(node, prop, plain_text(value))
+        return
+    if spec.identifiers or spec.kind in ("url", "links", "doi", "arxiv"):
+        if doi := find_doi(value):
+            identifiers.add(("doi", doi))
+        if arxiv := find_arxiv(value):
+            identifiers.add(("arxiv", arxiv))
+    if not value or spec.kind == "ignore":
+        return
+    prop = spec.property_iri or ""
+    kind = spec.kind
+    if kind == "text":
+        out.text(node, prop, plain_text(value))
+    elif kind == "people":
+        names = split_names(value)
+        people = [_person(out, ctx.base, name) for name in names]
+        for person in people:
+            out.iri(node, prop, person)
+        if people and prop == DCTERMS.creator:
+            _author_list(out, ctx.base, node, people)
+    elif kind == "concepts":
+        labels = [plain_text(x) for x in wikilinks(value)] or [x.strip() for x in value.split(",")]
+        for label in filter(None, labels):
+            concept = iris.concept_iri(ctx.base, label)
+            out.iri(concept, RDF.type, SKOS.Concept)
+            out.text(concept, SKOS.prefLabel, label)
+            out.iri(node, prop, concept)
+    elif kind == "date":
+        parsed = parse_date(value)
+        if parsed is None:
+            note.warn(f"{attribute.key}:: {value!r} is not a date this tool reads; kept as text", line)
+            out.text(node, prop, plain_text(value))
+        else:
+            out.typed(node, prop, parsed[0], XSD.dateTime if parsed[1] == "dateTime" else XSD.date)
+    elif kind == "year":
+        match = re.search(r"\b(\d{4})\b", value)
+        if match:
+            out.typed(node, prop, match.group(1), XSD.gYear)
+        else:
+            note.warn(f"{attribute.key}:: {value!r} holds no year", line)
+    elif kind == "url":
+        for url in web_links(value) or [value]:
+            iri = iris.web_iri(url)
+            if iri is None:
+                note.warn(f"{attribute.key}:: {url!r} is not an absolute URL; left out", line)
+            else:
+                _add_web_iri(out, note, node, prop, iri, line)
+    elif kind == "links":
+        for url in web_links(value):
+            iri = iris.web_iri(url)
+            if iri and iri.lower().startswith(("http://", "https://")):
+                _add_web_iri(out, note, node, prop, iri, line)
+    elif kind == "type":
+        item_type = plain_text(value)
+        class_iri = config.item_type(item_type)
+        if class_iri is None:
+            note.warn(f"{attribute.key}:: {item_type!r} is not a known item type: typed bibo:Document", line)
+            class_iri = BIBO.Document
+        out.iri(node, RDF.type, class_iri)
+    elif kind == "doi":
+        if doi := find_doi(value):
+            identifiers.add(("doi", doi))
+        else:
+            note.warn(f"{attribute.key}:: {value!r} holds no DOI", line)
+    elif kind == "arxiv":
+        if not find_arxiv(value) and (bare := re.search(r"\b\d{4}\.\d{4,5}(?:v\d+)?\b", value)):
+            identifiers.add(("arxiv", bare.group(0)))
+
+
+def _add_web_iri(out: _Emitter, note: Note, node: str, prop: str, iri: str, line: int | None) -> None:
+    try:
+        out.iri(node, prop, iri)
+    except ValueError:
+        note.warn(f"{iri!r} is not a valid IRI; left out", line)
+
+
+def _author_list(out: _Emitter, base: str, node: str, people: list[str]) -> None:
+    cells = [iris.genid(base, node, "authorList", str(i)) for i in range(len(people))]
+    out.iri(node, BIBO.authorList, cells[0])
+    for i, (cell, person) in enumerate(zip(cells, people, strict=True)):
+        out.iri(cell, RDF.first, person)
+        out.iri(cell, RDF.rest, cells[i + 1] if i + 1 < len(cells) else RDF.nil)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(value: str) -> str:
+    """Text as a literal: control characters (which some RDF parsers reject) dropped, outer space trimmed."""
+    return _CONTROL.sub("", value).strip()
+
+
+def relation_properties(config: Config) -> list[str]:
+    """Every property a configured relation maps to, sorted."""
+    return sorted({relation.property_iri for relation in config.relations})
+

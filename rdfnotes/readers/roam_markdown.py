@@ -1,0 +1,163 @@
+"""Reader of Roam Research's Markdown export of a discourse graph (the 2021, 2022 and 2024+ exporters).
+
+One file is one page::
+
+    ---                                   front matter: `key: rest of line`, not always valid YAML
+    title: [[EVD]] - … - [[@cite]]
+    url: https://roamresearch.com/#/app/<graph>/page/<uid>
+    author: Maya Okafor
+    date: Tue Mar 14 2023 09:12:44 GMT-0400 (Eastern Daylight Time)
+    ---
+    - Title:: …                           the outline: attributes, text, links
+    ###### Discourse Context              relations as this page shows them
+    - **Informs::** [[QUE - …]]
+    ###### References                     other pages' text: ignored
+
+Pages with no front matter take their title from a ``# [[EVD]] - …`` heading, or else from the file name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import ReadError
+from ..model import Attribute, Link, Note, Relation
+from .markup import ROAM_PAGE_URL, find_links, unquote_yaml_scalar, wikilinks
+
+_FRONT_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w .-]*?)\s*:(?:\s+(?P<value>.*)|\s*)$")
+_SECTION = re.compile(r"^#{1,6}\s+(?P<name>discourse context|references)\s*:?\s*$", re.IGNORECASE)
+_HEADING = re.compile(r"^#{1,6}\s")
+_BOLD_RELATION = re.compile(r"^\s*[-*]\s+\*\*(?P<label>[^*]+?)\s*:{1,2}\s*\*\*\s*(?P<rest>.*)$")
+_PLAIN_RELATION = re.compile(r"^\s*[-*]\s+(?P<label>[^:*\[\]]+?)\s*::\s*(?P<rest>.*)$")
+_ATTRIBUTE = re.compile(
+    r"^\s*(?:[-*]\s+)?(?:\*\*)?(?P<key>[A-Za-z][\w ()'’&/.-]{0,60}?)(?:\*\*)?::(?:\*\*)?(?:\s+(?P<value>.*)|\s*)$"
+)
+_SPACED_ATTRIBUTE = re.compile(r"^\s*[-*]\s+(?P<key>[A-Za-z][\w ]{0,30}?) : (?P<value>.*)$")
+_TITLE_HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*$")
+
+SPACED_KEYS = frozenset({"url", "pdflinks"})
+
+
+def read(data: bytes, path: str, *, spaced_keys: frozenset[str] = SPACED_KEYS) -> Note:
+    """Read one exported page. ``path`` names the file in messages and in the model.
+
+    :param spaced_keys: attribute names (as :func:`rdfnotes.config.name_key` gives them) also accepted in Zotero's
+        ``Key : value`` form.
+    :raises ReadError: when the bytes are not UTF-8 text or the front matter is never closed.
+    """
+    text = decode(data, path)
+    lines = text.split("\n")
+    name = path.rsplit("/", 1)[-1]
+    name = name[: -len(".md")] if name.lower().endswith(".md") else name.rsplit(".", 1)[0]
+    note = Note(path=path, title=name, name=name)
+
+    body_start = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is None:
+            raise ReadError(path, "the front matter opened here is never closed by a '---' line", 1)
+        _read_front_matter(note, lines[1:end], first_line=2)
+        body_start = end + 1
+    else:
+        for i, line in enumerate(lines):
+            if not line.strip():
+                continue
+            if match := _TITLE_HEADING.match(line):
+                note.title = match["title"]
+                body_start = i + 1
+            break
+
+    body: list[str] = []
+    section = "body"
+    for number, line in enumerate(lines[body_start:], start=body_start + 1):
+        if match := _SECTION.match(line.strip()):
+            section = match["name"].lower()
+            continue
+        if section == "references":
+            if _HEADING.match(line.strip()):
+                section = "after"
+            continue
+        if section == "discourse context":
+            if _HEADING.match(line.strip()):
+                section = "body"
+                body.append(line)
+            else:
+                _read_relation(note, line, number)
+            continue
+        if not _read_attribute(note, line, number, spaced_keys):
+            body.append(line)
+            note.links.extend(Link(found.target, number, found.uid) for found in find_links(line))
+    note.body = "\n".join(line.rstrip() for line in body).strip("\n")
+    return note
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes to text: UTF-8 (a BOM is dropped), line ends made ``\\n``.
+
+    :raises ReadError: naming the line of the first byte that is not UTF-8, or when the file is binary.
+    """
+    if b"\x00" in data[:8192]:
+        raise ReadError(path, "this is a binary file, not a text note")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ReadError(path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})", line) from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_front_matter(note: Note, lines: list[str], *, first_line: int) -> None:
+    for number, line in enumerate(lines, start=first_line):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _FRONT_KEY.match(line)
+        if match is None:
+            note.warn(f"front-matter line is not 'key: value' and was skipped: {line.strip()[:80]!r}", number)
+            continue
+        key = match["key"].strip()
+        value = unquote_yaml_scalar(match["value"] or "")
+        lowered = key.lower()
+        if lowered == "title":
+            if value:
+                note.title = value
+        elif lowered == "url":
+            note.url = value or None
+            if roam := ROAM_PAGE_URL.search(value):
+                note.graph, note.uid = roam["graph"], roam["uid"]
+        elif lowered == "author":
+            note.author = value if value and value.lower() != "unknown" else None
+        elif lowered in ("date", "created"):
+            note.created = value or None
+            note.created_line = number
+        elif lowered == "uid":
+            note.uid = value or None
+        else:
+            note.front_matter[key] = value
+
+
+def _read_relation(note: Note, line: str, number: int) -> None:
+    if not line.strip():
+        return
+    match = _BOLD_RELATION.match(line) or _PLAIN_RELATION.match(line)
+    if match is None:
+        note.warn(f"line in the Discourse Context is not a relation and was skipped: {line.strip()[:80]!r}", number)
+        return
+    label, rest = match["label"].strip(), match["rest"].strip()
+    targets = [Link(found.target, number, found.uid) for found in find_links(rest, tags=False)]
+    if not targets and rest:
+        bare = rest[: -len(".md")] if rest.lower().endswith(".md") else rest
+        targets = [Link(bare.strip(), number)]
+    for target in targets:
+        note.relations.append(Relation(label, target))
+
+
+def _read_attribute(note: Note, line: str, number: int, spaced_keys: frozenset[str]) -> bool:
+    match = _ATTRIBUTE.match(line)
+    if match is None:
+        spaced = _SPACED_ATTRIBUTE.match(line)
+        if spaced is None or re.sub(r"[^0-9a-z]", "", spaced["key"].casefold()) not in spaced_keys:
+            return False
+        match = spaced
+    key, value = match["key"].strip(), (match["value"] or "").strip()
+    note.attributes.append(Attribute(key, value, number, tuple(wikilinks(value))))
+    return True
