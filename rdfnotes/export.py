@@ -36,7 +36,7 @@ def export(store: Store, fmt: str = "turtle", output: IO[bytes] | None = None) -
         data = sorted(store.named_quads(), key=_quad_key)
     else:
         data = sorted(store.default_triples(), key=_triple_key)
-    result = serialize(data, format=FORMATS[fmt], prefixes=prefixes)
+    result = _sorted_prefix_lines(serialize(data, format=FORMATS[fmt], prefixes=prefixes))
     if output is None:
         return result
     output.write(result)
@@ -49,10 +49,19 @@ def lab_prefixes(store: Store) -> dict[str, str]:
     if len(bases) != 1:
         return {}
     base = bases[0]
-    return {name: f"{base}{name}/" for name in ("node", "page", "person", "concept", "file", "attribute")}
+    return {name: f"{base}{name}/" for name in ("node", "page", "person", "concept", "attribute")}
 
 
 _TYPE = RDF.type
+
+
+def _sorted_prefix_lines(data: bytes) -> bytes:
+    """Put the ``@prefix`` lines Oxigraph writes in name order, so the header is as stable as the body."""
+    lines = data.split(b"\n")
+    count = 0
+    while count < len(lines) and lines[count].startswith(b"@prefix "):
+        count += 1
+    return b"\n".join(sorted(lines[:count]) + lines[count:])
 
 
 def _term_key(term: object) -> str:
