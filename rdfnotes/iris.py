@@ -46,7 +46,7 @@ def keyed_segment(text: str) -> str:
     """A slug made unique by a short hash of the exact text, so two names never share an IRI.
 
     >>> keyed_segment("QUE - Does sleep help")
-    'que-does-sleep-help-0c1c77e9'
+    'que-does-sleep-help-df7a4bc3'
     """
     readable = slug(text)
     digest = short_hash(text)

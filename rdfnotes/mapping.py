@@ -25,7 +25,8 @@ from .readers.markup import plain_text, split_names, web_links, wikilinks
 from .vocab import BIBO, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, RN, SKOS, XSD
 
 _MARKED_TITLE = re.compile(r"^\s*(?:\[\[(?P<linked>[^\[\]]+)\]\]|(?P<plain>[A-Za-z][A-Za-z0-9]{0,9}))\s*-\s*(?P<rest>.*)$")
-_CITATION_SUFFIX = re.compile(r"\s+-\s+(?:\[\[(?P<linked>@[^\[\]]+)\]\]|(?P<plain>@\S+))\s*$")
+# "… - [[@citekey]]" (also without the dash, as people type it) or, once the exporter dropped brackets, "… - @citekey"
+_CITATION_SUFFIX = re.compile(r"(?:\s*-\s*|\s*)\[\[(?P<linked>@[^\[\]]+)\]\]\s*$|\s+-\s+(?P<plain>@\S+)\s*$")
 
 _TYPE = NamedNode(RDF.type)
 _LABEL = NamedNode(RDFS.label)
