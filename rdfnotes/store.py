@@ -44,6 +44,7 @@ class Store:
                     f"{self.path}: another rdfnotes process is using this store; wait for it to finish, then retry"
                 ) from exc
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
+        self._closed = False
         self.manifest = self._read_manifest()
 
     def __enter__(self) -> Store:
@@ -53,7 +54,12 @@ class Store:
         self.close()
 
     def close(self) -> None:
+        """Flush and release the store (its lock goes with the last reference to the database)."""
+        if self._closed:
+            return
         self._ox.flush()
+        self._closed = True
+        del self._ox
 
     def _read_manifest(self) -> dict[str, Any]:
         path = self.path / MANIFEST

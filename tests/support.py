@@ -1,0 +1,32 @@
+"""Helpers shared by the tests: paths of the fixtures, loading into a fresh store, the union as rdflib."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rdflib
+from pyoxigraph import RdfFormat, serialize
+
+from rdfnotes import Store, load, load_config
+from rdfnotes.loader import LoadReport
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LAB_A = FIXTURES / "lab-a"
+SEED = FIXTURES / "seed"
+SOCIAL_MEDIA = FIXTURES / "roam-2024-dg-social-media"
+MATSULAB = FIXTURES / "roam-mixed-matsulab"
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+def load_into(store_dir: Path, *paths: Path, lab: str | None = None) -> tuple[Store, LoadReport]:
+    store = Store(store_dir)
+    report = load(list(paths), store, load_config(), lab=lab)
+    return store, report
+
+
+def union_graph(store: Store) -> rdflib.Graph:
+    """The store's default graph (the union of the notes) as an rdflib graph."""
+    data = serialize(list(store.default_triples()), format=RdfFormat.N_TRIPLES)
+    graph = rdflib.Graph()
+    graph.parse(data=data.decode("utf-8"), format="nt")
+    return graph
