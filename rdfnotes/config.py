@@ -21,7 +21,7 @@ DEFAULTS_PATH = Path(__file__).with_name("defaults.yaml")
 CONFIG_FILE_NAME = "rdfnotes.yaml"
 
 TOP_LEVEL_KEYS = frozenset(
-    {"base", "lab", "node_types", "source", "relations", "attributes", "other_attributes", "item_types"}
+    {"base", "lab", "ignore", "node_types", "source", "relations", "attributes", "other_attributes", "item_types"}
 )
 ATTRIBUTE_KINDS = frozenset(
     {"text", "people", "concepts", "date", "year", "url", "links", "type", "doi", "arxiv", "ignore"}
@@ -71,6 +71,7 @@ class Config:
     attributes: tuple[AttributeType, ...]
     keep_other_attributes: bool
     item_types: dict[str, str] = field(hash=False)
+    ignore: tuple[str, ...] = ()
 
     def node_type(self, marker: str) -> NodeType | None:
         for node_type in self.node_types:
@@ -235,4 +236,5 @@ def _build(data: dict[str, Any], where: str) -> Config:
         attributes=tuple(attributes),
         keep_other_attributes=other == "keep",
         item_types={str(k): _iri(v, f"{where}: item type {k}") for k, v in (data.get("item_types") or {}).items()},
+        ignore=tuple(str(pattern) for pattern in data.get("ignore") or ()),
     )

@@ -114,7 +114,7 @@ def _sync_root(
     old_files: dict[str, dict[str, Any]] = previous.get("files", {}) if same_settings else {}
     prior_files: dict[str, dict[str, Any]] = previous.get("files", {})
 
-    files = list(discover(root))
+    files = list(discover(root, config.ignore))
     report.files_seen += len(files)
     report.roots.append(key)
     spaced = frozenset(name_key(a.name) for a in config.attributes)

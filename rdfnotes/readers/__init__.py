@@ -5,6 +5,7 @@ This module finds the files a path holds and hands each to its reader.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,11 +27,11 @@ class NoteFile:
     size: int
 
 
-def discover(root: Path) -> Iterator[NoteFile]:
+def discover(root: Path, ignore: tuple[str, ...] = ()) -> Iterator[NoteFile]:
     """The note files under ``root`` (or ``root`` itself, when it is a file), in path order.
 
-    Hidden files and folders (``.obsidian``, ``.git``, ``.rdfnotes`` …) are passed over, and symbolic links to
-    folders are not followed, so a link loop cannot trap the walk.
+    Hidden files and folders (``.obsidian``, ``.git``, ``.rdfnotes`` …) are passed over, so are paths matching an
+    ``ignore`` glob, and symbolic links to folders are not followed, so a link loop cannot trap the walk.
     """
     if root.is_file():
         stat = root.stat()
@@ -48,6 +49,8 @@ def discover(root: Path) -> Iterator[NoteFile]:
             except OSError:
                 stat = None
             relpath = path.relative_to(root).as_posix()
+            if any(fnmatch.fnmatchcase(relpath, pattern) for pattern in ignore):
+                continue
             found.append(NoteFile(path, relpath, stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1))
     yield from sorted(found, key=lambda f: f.relpath)
 
