@@ -89,11 +89,12 @@ def load(
             report.problems.append(Problem(str(path), "no such file or folder", severity="error"))
             continue
         roots.append(root.resolve())
+    if not roots:
+        raise NothingToLoad("; ".join(f"{p.path}: {p.message}" for p in report.problems) or "no paths given")
     for root in roots:
         _sync_root(root, store, config, lab, report, progress)
     if report.files_seen == 0 and not any(store.manifest["roots"].get(str(r), {}).get("files") for r in roots):
-        where = ", ".join(str(p) for p in paths)
-        raise NothingToLoad(f"no note files (*.md) found in {where}")
+        raise NothingToLoad(f"no note files (*.md) found in {', '.join(str(r) for r in roots)}")
     store.save_manifest()
     _count(store, config, report)
     return report

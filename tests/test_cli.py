@@ -1,0 +1,178 @@
+"""The command line, driven through click's CliRunner as a user would type it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from support import EXAMPLES, LAB_A
+
+from rdfnotes.cli import cli
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, store: Path, *args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(cli, ["--store", str(store), *args], input=input, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_load_prints_a_summary_and_exits_0(runner: CliRunner, tmp_path: Path) -> None:
+    code, out, err = invoke(runner, tmp_path / "store", "load", str(EXAMPLES / "lab-a"))
+    assert code == 0, err
+    assert out.splitlines() == [
+        "Loaded 10 files (10 read, 0 unchanged) as lab lab-a-sleep.",
+        f"Store {tmp_path / 'store'}: 10 notes, 12 relations, 218 triples; 0 errors, 0 warnings.",
+    ]
+    code, out, _ = invoke(runner, tmp_path / "store", "load", str(EXAMPLES / "lab-a"))
+    assert out.splitlines()[0] == "Loaded 10 files (0 read, 10 unchanged) as lab lab-a-sleep."
+
+
+def test_load_with_a_bad_file_names_it_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "CLM - Good.md").write_text("---\ntitle: CLM - Good\n---\n", encoding="utf-8")
+    (folder / "CLM - Bad.md").write_bytes(b"---\ntitle: CLM - Bad\n---\n- \xfe\n")
+    code, out, err = invoke(runner, tmp_path / "store", "load", str(folder))
+    assert code == 1
+    assert "CLM - Bad.md:4: error: not valid UTF-8" in err
+    assert "1 read, 0 unchanged, 1 skipped" in out
+
+
+def test_load_of_nothing_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = invoke(runner, tmp_path / "store", "load", str(tmp_path / "missing"))
+    assert code == 2
+    assert err == f"Error: {tmp_path / 'missing'}: no such file or folder\n"
+    (tmp_path / "empty").mkdir()
+    code, _, err = invoke(runner, tmp_path / "store", "load", str(tmp_path / "empty"))
+    assert code == 2 and "no note files (*.md) found in" in err
+
+
+def test_unknown_relation_label_is_named_once(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name in ("EVD - One", "EVD - Two"):
+        (folder / f"{name}.md").write_text(
+            f"---\ntitle: {name}\n---\n###### Discourse Context\n- **Refutes::** [[CLM - Target]]\n", encoding="utf-8"
+        )
+    code, _, err = invoke(runner, tmp_path / "store", "load", str(folder))
+    assert code == 1
+    assert err.count("relation label 'Refutes' is not in the configuration") == 1
+    code, out, _ = invoke(
+        runner, tmp_path / "store", "query", "-", input="SELECT (COUNT(*) AS ?n) WHERE { ?e <https://w3id.org/rdfnotes/ns#refutes> ?c }"
+    )
+    assert out.splitlines()[2] == "2"
+
+
+def test_queries_lists_every_bundled_query(runner: CliRunner, tmp_path: Path) -> None:
+    code, out, _ = invoke(runner, tmp_path / "store", "queries")
+    assert code == 0
+    names = [line for line in out.splitlines() if line and not line.startswith(" ")]
+    assert len(names) >= 8
+    assert {"open-questions", "contested-claims", "dangling-links"} <= set(names)
+
+
+def test_query_formats(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    invoke(runner, store, "load", str(LAB_A))
+    code, out, _ = invoke(runner, store, "query", "contested-claims", "--format", "json")
+    assert code == 0
+    results = json.loads(out)
+    assert set(results) == {"head", "results"}
+    assert len(results["results"]["bindings"]) == 1
+    code, out, _ = invoke(runner, store, "query", "contested-claims", "--format", "csv")
+    assert out.splitlines()[0] == ",".join(results["head"]["vars"])
+    code, out, _ = invoke(runner, store, "query", "contested-claims", "--format", "tsv")
+    assert out.splitlines()[0] == "\t".join(f"?{v}" for v in results["head"]["vars"])
+    code, out, _ = invoke(runner, store, "query", "contested-claims")
+    assert out.splitlines()[-1] == "(1 row)"
+
+
+def test_query_from_a_file_with_a_parameter(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    invoke(runner, store, "load", str(LAB_A))
+    query = tmp_path / "by-name.rq"
+    query.write_text(
+        "SELECT ?name ?node WHERE { ?node <http://www.w3.org/ns/prov#wasAttributedTo>/<http://xmlns.com/foaf/0.1/name> ?name } ORDER BY ?node",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke(runner, store, "query", str(query), "--param", "name=Ravi Raman", "--format", "csv")
+    assert code == 0
+    assert len(out.splitlines()) == 1 + 3
+
+
+def test_query_errors_are_one_line_messages(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    code, _, err = invoke(runner, store, "query", "no-such-query")
+    assert code == 2 and err.startswith("Error: no bundled query or .rq file named 'no-such-query'")
+    code, _, err = invoke(runner, store, "query", "-", input="SELEKT nothing")
+    assert code == 2 and err.startswith("Error: standard input: not valid SPARQL")
+    code, _, err = invoke(runner, store, "query", "open-questions", "--param", "nope=1")
+    assert code == 2 and "has no parameter 'nope'" in err
+    code, _, err = invoke(runner, store, "query", "open-questions", "--param", "novalue")
+    assert code == 2 and "is not NAME=VALUE" in err
+
+
+def test_export_to_a_file_and_to_stdout(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    invoke(runner, store, "load", str(LAB_A))
+    code, _, err = invoke(runner, store, "export", "-o", str(tmp_path / "lab.ttl"))
+    assert code == 0 and "Wrote" in err
+    code, out, _ = invoke(runner, store, "export")
+    assert out.encode("utf-8") == (tmp_path / "lab.ttl").read_bytes()
+    assert len(rdflib.Graph().parse(tmp_path / "lab.ttl", format="turtle")) == 218
+    code, out, _ = invoke(runner, store, "export", "--format", "nquads")
+    # 218 distinct triples; 26 of them are stated by two files (a relation on both its pages, a shared author).
+    assert code == 0 and len(out.splitlines()) == 244
+
+
+def test_store_from_the_environment(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["load", str(LAB_A)], env={"RDFNOTES_STORE": str(tmp_path / "env-store")})
+    assert result.exit_code == 0
+    assert (tmp_path / "env-store" / "manifest.json").is_file()
+
+
+def test_a_busy_store_is_refused_with_a_clear_message(runner: CliRunner, tmp_path: Path) -> None:
+    from rdfnotes import Store
+
+    with Store(tmp_path / "store"):
+        code, _, err = invoke(runner, tmp_path / "store", "export")
+    assert code == 2
+    assert "another rdfnotes process is using this store" in err
+
+
+def test_config_file_with_a_typo_gets_a_suggestion(runner: CliRunner, tmp_path: Path) -> None:
+    config = tmp_path / "rdfnotes.yaml"
+    config.write_text("relatons: []\n", encoding="utf-8")
+    result = runner.invoke(cli, ["--store", str(tmp_path / "s"), "--config", str(config), "load", str(LAB_A)])
+    assert result.exit_code == 2
+    assert "unknown setting 'relatons' - did you mean 'relations'?" in result.stderr
+
+
+def test_a_lab_type_from_the_config(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "OBS - Cells moved.md").write_text("---\ntitle: '[[OBS]] - Cells moved'\n---\n", encoding="utf-8")
+    config = tmp_path / "rdfnotes.yaml"
+    config.write_text("node_types:\n  - {marker: OBS, name: Observation, class: 'rn:Result'}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["--store", str(tmp_path / "s"), "--config", str(config), "load", str(folder)])
+    assert result.exit_code == 0, result.stderr
+    result = runner.invoke(
+        cli,
+        ["--store", str(tmp_path / "s"), "query", "-"],
+        input="ASK { ?n a <https://w3id.org/rdfnotes/ns#Result> ; <http://purl.org/dc/terms/title> 'Cells moved' }",
+    )
+    assert result.stdout == "true\n"
+
+
+@pytest.mark.parametrize("command", ["load", "queries", "query", "export"])
+def test_every_command_has_help(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert len(result.stdout.split("\n\n")[1].strip()) > 20
