@@ -25,7 +25,8 @@ from .errors import (
     StoreError,
     StoreLocked,
 )
-from .export import FORMATS as EXPORT_FORMATS, export
+from .export import FORMATS as EXPORT_FORMATS
+from .export import export
 from .loader import LoadReport, load
 from .queries import BundledQuery, QueryResult, bundled_queries, run_query
 from .store import Store

@@ -161,7 +161,9 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
     show_default=True,
     help="turtle, ntriples, jsonld: the graph; trig, nquads: one named graph per note file.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout].")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout]."
+)
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
     """Write the store as RDF: the same notes always give the same bytes."""

@@ -155,9 +155,7 @@ def _merge(defaults: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
             merged[key] = _merge_list(defaults.get(key, []), value, "marker")
         elif key == "relations":
             merged[key] = _merge_list(defaults.get(key, []), value, "label")
-        elif key in ("attributes", "item_types"):
-            merged[key] = {**defaults.get(key, {}), **(value or {})}
-        elif key == "source":
+        elif key in ("attributes", "item_types") or key == "source":
             merged[key] = {**defaults.get(key, {}), **(value or {})}
         else:
             merged[key] = value

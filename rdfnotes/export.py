@@ -36,7 +36,7 @@ def export(store: Store, fmt: str = "turtle", output: IO[bytes] | None = None) -
         data = sorted(store.named_quads(), key=_quad_key)
     else:
         data = sorted(store.default_triples(), key=_triple_key)
-    result = _sorted_prefix_lines(serialize(data, format=FORMATS[fmt], prefixes=prefixes))
+    result = _sorted_prefix_lines(serialize(data, format=FORMATS[fmt], prefixes=prefixes) or b"")
     if output is None:
         return result
     output.write(result)

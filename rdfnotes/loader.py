@@ -282,7 +282,10 @@ class _NameIndex:
         self._used = {}
 
     def used_links(self) -> list[list[str | None]]:
-        return [[target, uid, iri] for (target, uid), iri in sorted(self._used.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))]
+        return [
+            [target, uid, iri]
+            for (target, uid), iri in sorted(self._used.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+        ]
 
     def resolve(self, link: Link) -> Target:
         target = self._resolve(link)

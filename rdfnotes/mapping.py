@@ -24,7 +24,9 @@ from .model import Attribute, Link, Note, Problem
 from .readers.markup import plain_text, split_names, web_links, wikilinks
 from .vocab import BIBO, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, RN, SKOS, XSD
 
-_MARKED_TITLE = re.compile(r"^\s*(?:\[\[(?P<linked>[^\[\]]+)\]\]|(?P<plain>[A-Za-z][A-Za-z0-9]{0,9}))\s*-\s*(?P<rest>.*)$")
+_MARKED_TITLE = re.compile(
+    r"^\s*(?:\[\[(?P<linked>[^\[\]]+)\]\]|(?P<plain>[A-Za-z][A-Za-z0-9]{0,9}))\s*-\s*(?P<rest>.*)$"
+)
 # "… - [[@citekey]]" (also without the dash, as people type it) or, once the exporter dropped brackets, "… - @citekey"
 _CITATION_SUFFIX = re.compile(r"(?:\s*-\s*|\s*)\[\[(?P<linked>@[^\[\]]+)\]\]\s*$|\s+-\s+(?P<plain>@\S+)\s*$")
 
@@ -49,8 +51,9 @@ def parse_title(title: str, config: Config) -> TitleParts:
     """Split a title into type marker, content and cited source.
 
     >>> from rdfnotes.config import load_config
-    >>> parse_title("[[EVD]] - Sleep helps - [[@walker2004]]", load_config())
-    TitleParts(marker='EVD', class_iri='https://discoursegraphs.com/schema/dg_core#Evidence', content='Sleep helps', citekey=None, cites='@walker2004')
+    >>> parts = parse_title("[[EVD]] - Sleep helps - [[@walker2004]]", load_config())
+    >>> parts.marker, parts.class_iri.rsplit("#")[-1], parts.content, parts.cites
+    ('EVD', 'Evidence', 'Sleep helps', '@walker2004')
     """
     text = title.strip()
     if config.source_prefix and text.startswith(config.source_prefix):
@@ -147,7 +150,9 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
     if note.created:
         parsed = parse_date(note.created)
         if parsed is None:
-            note.warn(f"date {note.created!r} is not a date this tool reads; dcterms:created left out", note.created_line)
+            note.warn(
+                f"date {note.created!r} is not a date this tool reads; dcterms:created left out", note.created_line
+            )
         else:
             out.typed(node, DCTERMS.created, parsed[0], XSD.dateTime if parsed[1] == "dateTime" else XSD.date)
     if note.body:
@@ -186,7 +191,9 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
     return list(out.triples)
 
 
-def _map_relation(out: _Emitter, note: Note, node: str, label: str, line: int, target: Target, ctx: MappingContext) -> None:
+def _map_relation(
+    out: _Emitter, note: Note, node: str, label: str, line: int, target: Target, ctx: MappingContext
+) -> None:
     found = ctx.config.relation(label)
     if found is None:
         prop = _mint_relation(out, label, ctx, note, line)
@@ -333,7 +340,9 @@ def _map_attribute(
         else:
             note.warn(f"{attribute.key}:: {value!r} holds no DOI", line)
     elif kind == "arxiv":
-        if not find_arxiv(value) and (bare := re.search(r"\b\d{4}\.\d{4,5}(?:v\d+)?\b", value)):
+        # A bare "1706.03762" in an arXiv attribute; prefixed forms were found above.
+        bare = re.search(r"\b\d{4}\.\d{4,5}(?:v\d+)?\b", value)
+        if bare and not find_arxiv(value):
             identifiers.add(("arxiv", bare.group(0)))
 
 
@@ -363,4 +372,3 @@ def _clean_text(value: str) -> str:
 def relation_properties(config: Config) -> list[str]:
     """Every property a configured relation maps to, sorted."""
     return sorted({relation.property_iri for relation in config.relations})
-

@@ -219,7 +219,9 @@ def _csv(result: QueryResult) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
     for row in result.rows:
-        writer.writerow(["" if term is None else term.value if not isinstance(term, Triple) else str(term) for term in row])
+        writer.writerow(
+            ["" if term is None else term.value if not isinstance(term, Triple) else str(term) for term in row]
+        )
     return buffer.getvalue()
 
 
@@ -237,7 +239,7 @@ def _short(term: Term | None) -> str:
     if isinstance(term, NamedNode):
         for prefix, iri in PREFIXES.items():
             if term.value.startswith(iri) and re.fullmatch(r"[A-Za-z_][\w.-]*", term.value[len(iri) :]):
-                return f"{prefix}:{term.value[len(iri):]}"
+                return f"{prefix}:{term.value[len(iri) :]}"
         return f"<{term.value}>"
     if isinstance(term, Literal):
         return term.value.replace("\n", " ")
@@ -261,4 +263,4 @@ def _clip(text: str, width: int) -> str:
 def _triples_text(triples: Sequence[Triple]) -> str:
     from pyoxigraph import RdfFormat, serialize
 
-    return serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+    return (serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode("utf-8")

@@ -19,7 +19,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, Store as OxStore, Triple
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, Triple
+from pyoxigraph import Store as OxStore
 
 from .errors import StoreError, StoreLocked
 
@@ -70,9 +71,10 @@ class Store:
         except (OSError, ValueError):
             # The manifest only saves work: without it the next load re-reads every file and converges.
             return {"version": MANIFEST_VERSION, "roots": {}}
-        if data.get("version") != MANIFEST_VERSION:
+        if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
             return {"version": MANIFEST_VERSION, "roots": {}}
-        return data
+        manifest: dict[str, Any] = data
+        return manifest
 
     def save_manifest(self) -> None:
         """Write the manifest atomically (a temporary file renamed over the old one)."""

@@ -65,7 +65,11 @@ def test_unknown_relation_label_is_named_once(runner: CliRunner, tmp_path: Path)
     assert code == 1
     assert err.count("relation label 'Refutes' is not in the configuration") == 1
     code, out, _ = invoke(
-        runner, tmp_path / "store", "query", "-", input="SELECT (COUNT(*) AS ?n) WHERE { ?e <https://w3id.org/rdfnotes/ns#refutes> ?c }"
+        runner,
+        tmp_path / "store",
+        "query",
+        "-",
+        input="SELECT (COUNT(*) AS ?n) WHERE { ?e <https://w3id.org/rdfnotes/ns#refutes> ?c }",
     )
     assert out.splitlines()[2] == "2"
 
@@ -99,7 +103,8 @@ def test_query_from_a_file_with_a_parameter(runner: CliRunner, tmp_path: Path) -
     invoke(runner, store, "load", str(LAB_A))
     query = tmp_path / "by-name.rq"
     query.write_text(
-        "SELECT ?name ?node WHERE { ?node <http://www.w3.org/ns/prov#wasAttributedTo>/<http://xmlns.com/foaf/0.1/name> ?name } ORDER BY ?node",
+        "SELECT ?name ?node WHERE { ?node <http://www.w3.org/ns/prov#wasAttributedTo>/<http://xmlns.com/foaf/0.1/name>"
+        " ?name } ORDER BY ?node",
         encoding="utf-8",
     )
     code, out, _ = invoke(runner, store, "query", str(query), "--param", "name=Ravi Raman", "--format", "csv")

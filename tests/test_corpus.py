@@ -46,8 +46,7 @@ def test_relations_equal_those_of_the_neo4j_export(social_media: Store) -> None:
         }
     values = " ".join(f"<{p}>" for p in NEO4J_PROPERTIES.values())
     rows = social_media.query(
-        f"SELECT ?a ?p ?b WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o . "
-        f"?s <{RN.roamUid}> ?a . ?o <{RN.roamUid}> ?b }}"
+        f"SELECT ?a ?p ?b WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o . ?s <{RN.roamUid}> ?a . ?o <{RN.roamUid}> ?b }}"
     )
     loaded = {(row[0].value, row[1].value, row[2].value) for row in rows}
     assert len(expected) == 74
@@ -78,7 +77,12 @@ def test_matsulab_pages_load_with_and_without_front_matter(tmp_path: Path) -> No
         types = sorted(row[0].value.rsplit("#", 1)[-1] for row in rows)
         assert types == ["Evidence", "Evidence", "Evidence", "Evidence", "Result", "Result"]
         # Each evidence names its source at the end of its title.
-        assert store.count(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a <{DG.Evidence}> ; <{DG.sourceDocument}> ?s }}") == 4
+        assert (
+            store.count(
+                f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a <{DG.Evidence}> ; <{DG.sourceDocument}> ?s }}"
+            )
+            == 4
+        )
 
 
 def test_seed_note(tmp_path: Path) -> None:

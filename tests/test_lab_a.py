@@ -57,7 +57,9 @@ def test_relations_are_stored_once_each_in_the_label_direction(lab_a_store: Stor
 
 
 def test_each_informs_relation_is_stated_on_both_pages_and_stored_once(lab_a_store: Store) -> None:
-    stated = values(lab_a_store, "SELECT ?e ?q (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?e rn:informs ?q } } GROUP BY ?e ?q")
+    stated = values(
+        lab_a_store, "SELECT ?e ?q (COUNT(?g) AS ?n) WHERE { GRAPH ?g { ?e rn:informs ?q } } GROUP BY ?e ?q"
+    )
     assert [n for _, _, n in stated] == ["2", "2", "2", "2"]
     assert count(lab_a_store, "?e rn:informs ?q") == 4
 
@@ -72,7 +74,9 @@ def test_the_references_section_adds_nothing(lab_a_store: Store) -> None:
 
 
 def test_the_contested_claim(lab_a_store: Store) -> None:
-    claim = values(lab_a_store, 'SELECT ?c WHERE { ?c dcterms:title "Sleep within hours of learning improves later recall" }')
+    claim = values(
+        lab_a_store, 'SELECT ?c WHERE { ?c dcterms:title "Sleep within hours of learning improves later recall" }'
+    )
     (iri,) = claim[0]
     assert count(lab_a_store, f"?e dg:supports <{iri}>") == 2
     assert count(lab_a_store, f"?e dg:opposes <{iri}>") == 1
@@ -96,12 +100,12 @@ def test_created_times_keep_their_offsets(lab_a_store: Store) -> None:
 
 
 def test_doi_is_normalised_and_arxiv_is_an_identifier(lab_a_store: Store) -> None:
-    assert values(lab_a_store, f"SELECT ?doi ?same WHERE {{ <{BASE}node/Xq3dK0p1z> bibo:doi ?doi ; owl:sameAs ?same }}") == [
-        ("10.1038/nrn2762", "https://doi.org/10.1038/nrn2762")
-    ]
-    assert values(lab_a_store, f"SELECT ?id ?same WHERE {{ <{BASE}node/9vT-ab_Q2> bibo:identifier ?id ; owl:sameAs ?same }}") == [
-        ("arXiv:1706.03762", "https://arxiv.org/abs/1706.03762")
-    ]
+    assert values(
+        lab_a_store, f"SELECT ?doi ?same WHERE {{ <{BASE}node/Xq3dK0p1z> bibo:doi ?doi ; owl:sameAs ?same }}"
+    ) == [("10.1038/nrn2762", "https://doi.org/10.1038/nrn2762")]
+    assert values(
+        lab_a_store, f"SELECT ?id ?same WHERE {{ <{BASE}node/9vT-ab_Q2> bibo:identifier ?id ; owl:sameAs ?same }}"
+    ) == [("arXiv:1706.03762", "https://arxiv.org/abs/1706.03762")]
 
 
 def test_authors_keep_their_order(lab_a_store: Store) -> None:
@@ -121,15 +125,16 @@ def test_authors_keep_their_order(lab_a_store: Store) -> None:
 
 def test_page_author_is_attribution_not_creator(lab_a_store: Store) -> None:
     assert values(
-        lab_a_store, f"SELECT ?name WHERE {{ <{BASE}node/CLm-pro-02> <http://www.w3.org/ns/prov#wasAttributedTo>/foaf:name ?name }}"
+        lab_a_store,
+        f"SELECT ?name WHERE {{ <{BASE}node/CLm-pro-02> <http://www.w3.org/ns/prov#wasAttributedTo>/foaf:name ?name }}",
     ) == [("Ravi Raman",)]
     assert count(lab_a_store, f"<{BASE}node/CLm-pro-02> dcterms:creator ?x") == 0
 
 
 def test_titles_labels_and_zotero_types(lab_a_store: Store) -> None:
-    assert values(lab_a_store, f"SELECT ?label ?title WHERE {{ <{BASE}node/QsL33p-01> rdfs:label ?label ; dcterms:title ?title }}") == [
-        ("[[QUE]] - Does sleep after learning improve retention?", "Does sleep after learning improve retention?")
-    ]
+    assert values(
+        lab_a_store, f"SELECT ?label ?title WHERE {{ <{BASE}node/QsL33p-01> rdfs:label ?label ; dcterms:title ?title }}"
+    ) == [("[[QUE]] - Does sleep after learning improve retention?", "Does sleep after learning improve retention?")]
     assert values(lab_a_store, f"SELECT ?title WHERE {{ <{BASE}node/Xq3dK0p1z> dcterms:title ?title }}") == [
         ("The memory function of sleep",)
     ]

@@ -11,7 +11,11 @@ from support import LAB_A, load_into
 from rdfnotes import export
 from rdfnotes.vocab import DG, RN
 
-MOTOR = "EVD - Motor sequence speed improved about 20 percent after a night of sleep but not after equivalent wake - @walkerSleepDependentLearning2004.md"
+MOTOR = (
+    "EVD - Motor sequence speed improved about 20 percent after a night of sleep but not after equivalent wake"
+    " - @walkerSleepDependentLearning2004.md"
+)
+NODE = "https://w3id.org/rdfnotes/id/lab-a-sleep/node/"
 RETENTION = "QUE - Does sleep after learning improve retention.md"
 
 
@@ -77,9 +81,7 @@ def test_a_page_that_appears_relinks_the_pages_that_named_it(lab_a_copy: Path, t
     store, report = load_into(tmp_path / "store", lab_a_copy)
     assert (report.files_read, report.files_relinked) == (1, 1)
     with store:
-        assert store.count(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ ?e <{DG.sourceDocument}> <https://w3id.org/rdfnotes/id/lab-a-sleep/node/NgUy3n-21> }}"
-        ) == 1
+        assert store.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?e <{DG.sourceDocument}> <{NODE}NgUy3n-21> }}") == 1
         assert export(store, "nquads") == fresh_export(lab_a_copy, tmp_path)
 
 
@@ -100,9 +102,7 @@ def test_a_renamed_page_keeps_its_iri_through_its_roam_uid(lab_a_copy: Path, tmp
     with store:
         after = export(store, "turtle")
         assert after == fresh_export(lab_a_copy, tmp_path, "turtle")
-        assert store.count(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ ?e <{DG.opposes}> <https://w3id.org/rdfnotes/id/lab-a-sleep/node/CLm-pro-02> }}"
-        ) == 1
+        assert store.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?e <{DG.opposes}> <{NODE}CLm-pro-02> }}") == 1
     assert before is not None and after is not None
     assert b"Sleep does not affect procedural memory" in after and b"has no effect" not in after
 

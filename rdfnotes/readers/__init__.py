@@ -44,14 +44,15 @@ def discover(root: Path, ignore: tuple[str, ...] = ()) -> Iterator[NoteFile]:
             if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
                 continue
             path = Path(folder) / name
-            try:
-                stat = path.stat()
-            except OSError:
-                stat = None
             relpath = path.relative_to(root).as_posix()
             if any(fnmatch.fnmatchcase(relpath, pattern) for pattern in ignore):
                 continue
-            found.append(NoteFile(path, relpath, stat.st_mtime_ns if stat else 0, stat.st_size if stat else -1))
+            try:
+                stat = path.stat()
+                found.append(NoteFile(path, relpath, stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                # A dangling symbolic link or a file gone since the walk: reading it will say what is wrong.
+                found.append(NoteFile(path, relpath, 0, -1))
     yield from sorted(found, key=lambda f: f.relpath)
 
 
