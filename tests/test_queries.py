@@ -15,8 +15,10 @@ import shutil
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pyoxigraph import Triple
 
 from rdfnotes import QueryError, QueryResult, Store, bundled_queries, load, load_config, run_query
 
@@ -102,13 +104,19 @@ def social_media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store.close()
 
 
-def value(term: object) -> str | None:
-    return None if term is None else term.value  # type: ignore[attr-defined]
+Record = dict[str, Any]
+"""A row as variable → plain string (``.value`` of the term), None where the variable is unbound."""
 
 
-def records(result: QueryResult) -> list[dict[str, str | None]]:
-    """The rows as dicts of plain strings (None where a variable is unbound), in the query's order."""
-    return [{var: value(term) for var, term in zip(result.variables, row, strict=True)} for row in result.rows]
+def records(result: QueryResult) -> list[Record]:
+    """The rows as records, in the query's order."""
+    return [
+        {
+            var: None if term is None else str(term) if isinstance(term, Triple) else term.value
+            for var, term in zip(result.variables, row, strict=True)
+        }
+        for row in result.rows
+    ]
 
 
 def ask(
@@ -122,7 +130,7 @@ def ask(
 def uids(store: Store) -> dict[str, str]:
     """Node IRI → Roam uid, to compare our nodes with an export that names them by uid."""
     result = run_query(store, "uids", text=f"SELECT ?node ?uid WHERE {{ ?node <{RN}roamUid> ?uid }}")
-    return {row["node"]: row["uid"] for row in records(result)}  # type: ignore[misc]
+    return {row["node"]: row["uid"] for row in records(result)}
 
 
 def iri_of(store: Store, title: str) -> str:
@@ -149,6 +157,8 @@ QUERIES = {query.name: query for query in bundled_queries()}
 
 
 def test_the_required_queries_are_bundled() -> None:
+    in_checkout = {path.stem for path in (Path(__file__).parents[1] / "queries").glob("*.rq")}
+    assert set(QUERIES) == in_checkout
     assert set(QUERIES) >= REQUIRED
     assert set(QUERIES) - REQUIRED == {"consistent-evidence", "question-overview"}
 
@@ -218,8 +228,10 @@ def test_a_hostile_parameter_matches_nothing_and_changes_nothing(lab_a: Store, n
 
 
 def test_a_parameter_of_the_wrong_type_matches_nothing(lab_a: Store) -> None:
-    # an IRI parameter given a title binds an IRI that names nothing; a string parameter matches exactly
-    assert run_query(lab_a, "evidence-for-question", {"question": RETENTION}).rows == []
+    # an IRI parameter given a title is refused (not an IRI), or names nothing; a string parameter matches exactly
+    with pytest.raises(QueryError, match="is not a valid iri"):
+        run_query(lab_a, "evidence-for-question", {"question": RETENTION})
+    assert run_query(lab_a, "evidence-for-question", {"question": "urn:retention"}).rows == []
     assert run_query(lab_a, "notes-by-author", {"author": "maya okafor"}).rows == []
     assert run_query(lab_a, "notes-by-author", {"author": "<Maya Okafor>"}).rows == []
 
@@ -453,7 +465,10 @@ def neo4j_relations() -> list[tuple[str, str, str]]:
 
 
 def test_social_media_relation_counts_are_the_neo4j_ones(social_media: Store) -> None:
-    text = f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ <{DG}supports> <{DG}opposes> <{RN}informs> }} ?a ?p ?b }} GROUP BY ?p ORDER BY ?p"
+    text = (
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ <{DG}supports> <{DG}opposes> <{RN}informs> }} ?a ?p ?b }} "
+        "GROUP BY ?p ORDER BY ?p"
+    )
     counts = {row["p"]: row["n"] for row in records(run_query(social_media, "counts", text=text))}
     assert counts == {DG + "supports": "65", DG + "opposes": "8", RN + "informs": "1"}
 
@@ -462,8 +477,9 @@ def test_social_media_relations_are_the_neo4j_ones(
     social_media: Store, neo4j_relations: list[tuple[str, str, str]]
 ) -> None:
     uid = uids(social_media)
-    text = f"SELECT ?a ?p ?b WHERE {{ VALUES ?p {{ <{DG}supports> <{DG}opposes> <{RN}informs> <{DG}addresses> }} ?a ?p ?b }}"
-    ours = [(uid[r["a"]], r["p"], uid[r["b"]]) for r in records(run_query(social_media, "relations", text=text))]  # type: ignore[index]
+    relations = f"<{DG}supports> <{DG}opposes> <{RN}informs> <{DG}addresses>"
+    text = f"SELECT ?a ?p ?b WHERE {{ VALUES ?p {{ {relations} }} ?a ?p ?b }}"
+    ours = [(uid[r["a"]], r["p"], uid[r["b"]]) for r in records(run_query(social_media, "relations", text=text))]
     theirs = [(a, NEO4J_RELATION[kind], b) for a, kind, b in neo4j_relations]
     assert len(theirs) == 74
     assert sorted(ours) == sorted(theirs)
@@ -474,14 +490,14 @@ def test_social_media_claims_by_support(
 ) -> None:
     uid = uids(social_media)
     rows = records(run_query(social_media, "claims-by-support"))
-    claims = {uid[r["claim"]]: (int(r["supporting"]), int(r["opposing"]), int(r["net_support"])) for r in rows}  # type: ignore[arg-type,index]
+    claims = {uid[r["claim"]]: (int(r["supporting"]), int(r["opposing"]), int(r["net_support"])) for r in rows}
     assert set(claims) == {u for u, n in neo4j_nodes.items() if n["label:LABEL"] == "CLAIM"}
     assert len(rows) == 123
     supports = Counter(b for _, kind, b in neo4j_relations if kind == "SUPPORTS")
     opposes = Counter(b for _, kind, b in neo4j_relations if kind == "OPPOSES")
     assert claims == {c: (supports[c], opposes[c], supports[c] - opposes[c]) for c in claims}
     assert sum(s for s, _, _ in claims.values()) == 65 and sum(o for _, o, _ in claims.values()) == 8
-    nets = [int(r["net_support"]) for r in rows]  # type: ignore[arg-type]
+    nets = [int(r["net_support"]) for r in rows]
     assert nets == sorted(nets, reverse=True) and nets[0] == 2
 
 
@@ -491,21 +507,29 @@ def test_social_media_contested_claims(social_media: Store, neo4j_relations: lis
     opposes = Counter(b for _, kind, b in neo4j_relations if kind == "OPPOSES")
     expected = {c: (supports[c], opposes[c]) for c in supports if c in opposes}
     rows = records(run_query(social_media, "contested-claims"))
-    assert {uid[r["claim"]]: (int(r["supporting"]), int(r["opposing"])) for r in rows} == expected  # type: ignore[arg-type,index]
-    assert sorted(r["claim_title"] for r in rows) == [  # type: ignore[type-var]
-        "Emotions toward the opposing candidate affects disagreement within their social networks.",
-        "Twitter users are generally aggregated in homogeneous communities based on their opinions",
+    assert {uid[r["claim"]]: (int(r["supporting"]), int(r["opposing"])) for r in rows} == expected
+    assert sorted(r["claim_title"] for r in rows) == [
+        "Emotions toward the opposing candidate affects disagreement expression on social media.",
+        "Twitter users are generally aggregated in homogeneous communities.",
     ]
 
 
 def test_social_media_source_informs(social_media: Store, neo4j_relations: list[tuple[str, str, str]]) -> None:
-    # every evidence in a Neo4j relation names its source, so what the sources inform is every relation once
+    # Every Neo4j relation once, through the source of its evidence (each names one), but for the one the template
+    # page "[[EVD]] - This is a Evidence page. - {Source}" states: it names no source (see unsourced-evidence).
+    uid = uids(social_media)
+    (template,) = [uid[r["evidence"]] for r in records(run_query(social_media, "unsourced-evidence"))]
+    assert [(a, kind) for a, kind, _ in neo4j_relations if a == template] == [(template, "SUPPORTS")]
     rows = records(run_query(social_media, "source-informs"))
     assert Counter((r["relation"], r["evidence"] is None) for r in rows) == {
-        ("supports", False): 65,
+        ("supports", False): 65 - 1,
         ("opposes", False): 8,
         ("informs", True): 1,
     }
+    through_evidence = sorted((uid[r["evidence"]], r["relation"], uid[r["target"]]) for r in rows if r["evidence"])
+    assert through_evidence == sorted(
+        (a, kind.lower(), b) for a, kind, b in neo4j_relations if a != template and kind != "INFORMS"
+    )
     direct = [(r["citekey"], r["target_title"]) for r in rows if r["evidence"] is None]
     assert direct == [
         (
@@ -519,12 +543,12 @@ def test_social_media_notes_by_author(social_media: Store, neo4j_nodes: dict[str
     uid = uids(social_media)
     rows = records(run_query(social_media, "notes-by-author"))
     assert len(rows) == len(neo4j_nodes) == 268
-    ours = {uid[r["node"]]: (r["author"], r["type"]) for r in rows}  # type: ignore[index]
+    ours = {uid[r["node"]]: (r["author"], r["type"]) for r in rows}
     assert ours == {u: (n["author"], NEO4J_CLASS[n["label:LABEL"]]) for u, n in neo4j_nodes.items()}
     # created: the CSV gives the local wall-clock time the page's date has before its offset
     for r in rows:
-        created = datetime.datetime.fromisoformat(r["created"])  # type: ignore[arg-type]
-        wall = datetime.datetime.strptime(neo4j_nodes[uid[r["node"]]]["date"], "%m/%d/%Y, %I:%M:%S %p")  # type: ignore[index]
+        created = datetime.datetime.fromisoformat(r["created"])
+        wall = datetime.datetime.strptime(neo4j_nodes[uid[r["node"]]]["date"], "%m/%d/%Y, %I:%M:%S %p")
         assert created.replace(tzinfo=None) == wall
     per_author = Counter(n["author"] for n in neo4j_nodes.values())
     assert per_author == {
@@ -553,7 +577,7 @@ def test_social_media_open_questions(social_media: Store, neo4j_nodes: dict[str,
             n["title"],
             n["author"],
             "1" if n["title"] == polarization else "0",
-            review if n["title"] == polarization else "",
+            review if n["title"] == polarization else None,
         )
         for n in questions
     ]
@@ -583,7 +607,7 @@ def test_social_media_dangling_discourse_links(social_media: Store) -> None:
     ]
     refs = "http://purl.org/dc/terms/references"
     stoica, sainudiin = "@stoicaAlgorithmicGlassCeiling2018.md", "@sainudiinCharacterizingTwitterNetwork2019.md"
-    assert [(name[:60], kind, link, path) for name, kind, link, path in discourse] == [  # type: ignore[index]
+    assert [(name[:62], kind, link, path) for name, kind, link, path in discourse] == [
         ("[[EVD]] - According Poisson regression, recommendations greatl", DG + "Evidence", refs, stoica),
         (
             "[[EVD]] - According to SEM modeling, social media use did not ",
@@ -613,9 +637,13 @@ def test_social_media_dangling_discourse_links(social_media: Store) -> None:
     md = SOCIAL_MEDIA / "md"
     names = {p.stem for p in md.iterdir()}
     for name, _, _, path in discourse:
-        assert f"[[{name}]]" in (md / path).read_text(encoding="utf-8")  # type: ignore[operator]
+        assert f"[[{name}]]" in (md / path).read_text(encoding="utf-8")
         assert name not in names
-    # discourse nodes come before plain pages, and every row's target has no note
+    # discourse nodes come before plain pages; no target has a note, every linking page has one
     kinds = [r["target_type"] == RN + "Page" for r in rows]
     assert kinds == sorted(kinds)
-    assert all(r["path"] for r in rows)
+    text = "SELECT ?node WHERE { ?file <http://xmlns.com/foaf/0.1/primaryTopic> ?node }"
+    with_note = {r["node"] for r in records(run_query(social_media, "notes", text=text))}
+    assert len(with_note) == 268
+    assert {r["target"] for r in rows}.isdisjoint(with_note)
+    assert {r["page"] for r in rows} <= with_note

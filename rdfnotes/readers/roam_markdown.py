@@ -29,7 +29,7 @@ _SECTION = re.compile(r"^#{1,6}\s+(?P<name>discourse context|references)\s*:?\s*
 _HEADING = re.compile(r"^#{1,6}\s")
 _BOLD_RELATION = re.compile(r"^\s*[-*]\s+\*\*(?P<label>[^*]+?)\s*:{1,2}\s*\*\*\s*(?P<rest>.*)$")
 _PLAIN_RELATION = re.compile(r"^\s*[-*]\s+(?P<label>[^:*\[\]]+?)\s*::\s*(?P<rest>.*)$")
-_ATTRIBUTE = re.compile(  # keys may hold ’ (a typographic apostrophe)
+_ATTRIBUTE = re.compile(  # keys may hold a typographic apostrophe (U+2019)
     r"^\s*(?:[-*]\s+)?(?:\*\*)?(?P<key>[A-Za-z][\w ()'’&/.-]{0,60}?)(?:\*\*)?::(?:\*\*)?(?:\s+(?P<value>.*)|\s*)$"  # noqa: RUF001
 )
 _SPACED_ATTRIBUTE = re.compile(r"^\s*[-*]\s+(?P<key>[A-Za-z][\w ]{0,30}?) : (?P<value>.*)$")
