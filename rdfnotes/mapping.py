@@ -132,7 +132,7 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
     out.text(node, RDFS.label, note.title)
     if parts.marker:
         out.text(node, RN.nodeType, parts.marker)
-    if not is_source:
+    if parts.citekey is None:  # an "@citekey" source takes its title from its Title:: attribute
         out.text(node, DCTERMS.title, plain_text(parts.content))
     if parts.citekey:
         out.text(node, RN.citekey, parts.citekey)
@@ -247,6 +247,10 @@ def _describe_target(out: _Emitter, target: Target, ctx: MappingContext) -> None
         out.text(target.iri, RN.citekey, parts.citekey)
     elif parts.class_iri:
         out.text(target.iri, DCTERMS.title, plain_text(parts.content))
+    if parts.cites and (found := ctx.config.relation("FromSource")) is not None:
+        source = ctx.resolver.resolve(Link(parts.cites, 0))
+        _describe_target(out, source, ctx)
+        out.iri(target.iri, found[0].property_iri, source.iri)
 
 
 def _person(out: _Emitter, base: str, name: str) -> str:
