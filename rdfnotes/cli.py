@@ -103,9 +103,13 @@ def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, quiet: bo
         click.echo(f"Loaded {report.files_seen} files ({changed}) as lab {', '.join(report.labs)}.")
         click.echo(
             f"Store {ctx.obj['store']}: {report.notes} notes, {report.relations} relations, {report.triples} triples; "
-            f"{len(report.errors)} errors, {len(report.warnings)} warnings."
+            f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}."
         )
     ctx.exit(report.exit_status)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @cli.command("queries")
