@@ -72,14 +72,21 @@ def _store(ctx: click.Context) -> Any:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--lab", help="The lab's name, which names its IRIs [default: the Roam graph the pages name].")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    help="Read PATHS in this format [default: chosen by what each path holds].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems, not the summary.")
 @click.pass_context
-def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, quiet: bool) -> None:
+def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str | None, quiet: bool) -> None:
     """Read note exports under PATHS and sync the store with them.
 
     Changed files are read again, removed ones leave the store, unchanged ones are not re-read: the store always
     equals a fresh load. Exit status 0: all loaded cleanly; 1: loaded, with warnings or skipped files.
     """
+    from .link import refresh as refresh_links
     from .loader import load as load_notes
 
     config = _config(ctx)
@@ -87,9 +94,11 @@ def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, quiet: bo
     with _store(ctx) as store:
         if show_bar:
             with click.progressbar(length=0, label="Reading", file=sys.stderr, show_pos=True) as bar:
-                report = load_notes(paths, store, config, lab=lab, progress=lambda _: bar.update(1))
+                report = load_notes(paths, store, config, lab=lab, format=fmt, progress=lambda _: bar.update(1))
         else:
-            report = load_notes(paths, store, config, lab=lab)
+            report = load_notes(paths, store, config, lab=lab, format=fmt)
+        # Links and VoID follow the labs once the store was linked (loader.load could do this itself).
+        refresh_links(store)
     for problem in report.problems:
         click.echo(str(problem), err=True)
     if not quiet:
@@ -106,6 +115,21 @@ def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, quiet: bo
             f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}."
         )
     ctx.exit(report.exit_status)
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing rdfnotes.yaml.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented rdfnotes.yaml into PATH, prefilled from what it holds.
+
+    For an Obsidian vault of the Discourse Graphs plugin: its node types and relation types (data.json); for Roam
+    exports and other notes: the type markers, relation labels and attributes the notes use.
+    """
+    from .scaffold import write_config
+
+    written = write_config(path, force=force)
+    click.echo(f"Wrote {written}: review it, then run: rdfnotes load {path}")
 
 
 def _count(n: int, word: str) -> str:
@@ -168,19 +192,161 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout]."
 )
+@click.option("--lab", help="Export this lab alone, with its VoID description [default: the whole store].")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path | None) -> None:
+def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None) -> None:
     """Write the store as RDF: the same notes always give the same bytes."""
     from .export import export as export_store
 
     with _store(ctx) as store:
-        data = export_store(store, fmt)
+        data = export_store(store, fmt, lab=lab)
     assert data is not None
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
         output.write_bytes(data)
         click.echo(f"Wrote {output} ({len(data)} bytes, {fmt}).", err=True)
+
+
+@cli.command("labs")
+@click.pass_context
+def list_labs(ctx: click.Context) -> None:
+    """List the labs in the store: files, notes, distinct triples, base IRI, and the folders each came from."""
+    from .labs import labs
+
+    with _store(ctx) as store:
+        found = labs(store)
+    if not found:
+        click.echo("No labs yet: load one with 'rdfnotes load PATH --lab NAME'.")
+        return
+    rows = [("lab", "files", "notes", "triples", "base")]
+    rows += [(lab.name, str(lab.files), str(lab.notes), str(lab.triples), lab.base) for lab in found]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), *(cell.rjust(w) for cell, w in zip(row[1:4], widths[1:], strict=True))]
+        click.echo("  ".join([*cells, row[4]]))
+    for lab in found:
+        for root in lab.roots:
+            click.echo(f"{lab.name} from {root}")
+
+
+@cli.command()
+@click.option("--lab", "name", required=True, help="The lab to remove (see 'rdfnotes labs').")
+@click.pass_context
+def remove(ctx: click.Context, name: str) -> None:
+    """Remove a lab from the store: its graphs, its VoID description and its folders' records; links are rebuilt."""
+    from .labs import remove_lab
+
+    with _store(ctx) as store:
+        lab = remove_lab(store, name)
+    click.echo(f"Removed lab {lab.name}: {_count(lab.files, 'file')}, {_count(lab.triples, 'triple')}.")
+
+
+@cli.command()
+@click.option(
+    "--review",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every link, stated or rejected, as an SSSOM table for a person to check.",
+)
+@click.option(
+    "--accept",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Record a reviewed SSSOM table first: rows kept are accepted, predicate_modifier Not rejects, new rows add.",
+)
+@click.pass_context
+def link(ctx: click.Context, review: Path | None, accept: Path | None) -> None:
+    """Find the same works (DOI, arXiv id, URL) and people (ORCID, name on a shared work) across the labs.
+
+    Writes skos:exactMatch links, each with what justified it, into a graph of their own, and each lab's VoID
+    description; both are rebuilt whenever a lab is loaded or removed. Exit status 1 when a reviewed row was left
+    out.
+    """
+    from .link import link as link_labs
+
+    with _store(ctx) as store:
+        report = link_labs(store, accept=accept, review=review)
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    rejected = len(report.matches) - len(report.links)
+    click.echo(
+        f"Linked {_count(len(report.labs), 'lab')}: {_count(report.count('work'), 'work')}, "
+        f"{report.count('person')} {'person' if report.count('person') == 1 else 'people'}"
+        + (f", {_count(report.count('other'), 'other node')}" if report.count("other") else "")
+        + f" in common ({_count(len(report.links), 'link')}; {report.reviewed} reviewed, {rejected} rejected)."
+    )
+    if review is not None:
+        click.echo(
+            f"Wrote {review} ({_count(len(report.matches), 'row')}): keep a row to accept it, set predicate_modifier "
+            f"to Not to reject it, then run: rdfnotes link --accept {review}"
+        )
+    ctx.exit(1 if report.problems else 0)
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--lab", "labs", multiple=True, help="Push this lab (repeatable) [default: every lab, and the links].")
+@click.option(
+    "--protocol",
+    type=click.Choice(["auto", "graph-store", "update"]),
+    default="auto",
+    show_default=True,
+    help="graph-store: PUT per graph; update: SPARQL Update; auto: the first, else the second.",
+)
+@click.option("--update-url", help="The server's SPARQL Update endpoint, for the update protocol [default: URL].")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for each request.")
+@click.pass_context
+def push(
+    ctx: click.Context, url: str, labs: tuple[str, ...], protocol: str, update_url: str | None, timeout: float
+) -> None:
+    """Publish the labs' graphs to the SPARQL server at URL (its Graph Store Protocol endpoint).
+
+    Each graph replaces the server's copy; graphs an earlier push left there that the store no longer has are
+    deleted. Credentials: RDFNOTES_PUSH_TOKEN, or RDFNOTES_PUSH_USER and RDFNOTES_PUSH_PASSWORD, or ~/.netrc.
+
+    \b
+        rdfnotes push http://localhost:7878/store                  # Oxigraph
+        rdfnotes push http://localhost:3030/lab/data               # Apache Jena Fuseki
+        rdfnotes push http://localhost:8890/sparql-graph-crud-auth # Virtuoso
+    """
+    from .push import push as push_labs
+
+    with _store(ctx) as store:
+        report = push_labs(store, url, lab_names=labs, protocol=protocol, update_url=update_url, timeout=timeout)
+    stale = f"; {_count(report.deleted, 'stale graph')} deleted" if report.protocol == "graph-store" else ""
+    click.echo(
+        f"Pushed {_count(len(report.labs), 'lab')} ({', '.join(report.labs)}) to {report.url} by "
+        f"{report.protocol}: {_count(report.graphs, 'graph')}, {_count(report.triples, 'triple')}{stale}."
+    )
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every one).")
+@click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on (0: any free one).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a query may run.")
+@click.option("--max-request", type=int, default=1_000_000, show_default=True, help="Largest request, in bytes.")
+@click.option("--cors", "cors_origin", help="Let web pages from this origin (or *) query, e.g. a YASGUI page.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not log each request.")
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str, port: int, timeout: float, max_request: int, cors_origin: str | None, quiet: bool
+) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint at /sparql, until Ctrl-C."""
+    import signal
+
+    from .serve import Limits
+    from .serve import serve as serve_store
+
+    def ready(url: str) -> None:
+        click.echo(f"Serving {ctx.obj['store']} at {url} (read-only; Ctrl-C to stop).", err=True)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # a service manager's TERM stops the server as Ctrl-C does
+
+    signal.signal(signal.SIGTERM, stop)
+
+    limits = Limits(max_request_bytes=max_request, query_timeout=timeout)
+    with _store(ctx) as store:
+        serve_store(store, host, port, limits=limits, cors_origin=cors_origin, quiet=quiet, ready=ready)
 
 
 def main() -> None:

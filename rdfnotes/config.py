@@ -176,7 +176,7 @@ def _merge_list(defaults: list[dict[str, Any]], user: Any, key: str) -> list[dic
 def _iri(value: Any, where: str) -> str:
     try:
         return expand(str(value))
-    except ValueError as exc:
+    except (ValueError, AttributeError) as exc:  # an unknown prefix, or a name its vocabulary does not define
         raise ConfigError(f"{where}: {exc}") from exc
 
 

@@ -11,6 +11,10 @@ class ConfigError(RdfnotesError):
     """The configuration (rdfnotes.yaml) is not valid."""
 
 
+class ConfigExists(ConfigError):
+    """``init`` would overwrite an existing settings file."""
+
+
 class ReadError(RdfnotesError):
     """A note file could not be read; carries the file and, where there is one, the line."""
 
@@ -40,3 +44,15 @@ class QueryError(RdfnotesError):
 
 class NothingToLoad(RdfnotesError):
     """The paths given to load hold no note files."""
+
+
+class NoSuchLab(RdfnotesError):
+    """The store holds no lab of that name."""
+
+
+class PushError(RdfnotesError):
+    """Publishing to a SPARQL server failed (its URL is named without credentials)."""
+
+
+class ServeError(RdfnotesError):
+    """The SPARQL endpoint could not start (the port is taken, the address is not local …)."""

@@ -9,6 +9,7 @@ so the order depends on the data alone, not on the store's internal layout or ve
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
@@ -26,16 +27,28 @@ FORMATS: dict[str, RdfFormat] = {
 DATASET_FORMATS = frozenset({"trig", "nquads"})
 
 
-def export(store: Store, fmt: str = "turtle", output: IO[bytes] | None = None) -> bytes | None:
-    """Serialise the store in ``fmt``; write to ``output`` when given, else return the bytes."""
+def export(
+    store: Store, fmt: str = "turtle", output: IO[bytes] | None = None, *, lab: str | None = None
+) -> bytes | None:
+    """Serialise the store in ``fmt``; write to ``output`` when given, else return the bytes.
+
+    :param lab: export this lab alone: its note graphs and its VoID description (see :mod:`rdfnotes.labs`).
+    :raises NoSuchLab: when ``lab`` names no lab of the store.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (formats: {', '.join(FORMATS)})")
     prefixes = {**PREFIXES, **lab_prefixes(store)}
-    data: list[Triple] | list[Quad]
-    if fmt in DATASET_FORMATS:
-        data = sorted(store.named_quads(), key=_quad_key)
-    else:
-        data = sorted(store.default_triples(), key=_triple_key)
+    quads: Iterable[Quad] = store.named_quads()
+    triples: Iterable[Triple] = store.default_triples()
+    if lab is not None:
+        from .labs import VOID, get_lab, lab_quads
+
+        quads = lab_quads(store, lab)
+        triples = {quad.triple for quad in quads}
+        prefixes = {**PREFIXES, **_base_prefixes(get_lab(store, lab).base), "void": VOID.iri}
+    data: list[Triple] | list[Quad] = (
+        sorted(quads, key=_quad_key) if fmt in DATASET_FORMATS else sorted(triples, key=_triple_key)
+    )
     result = _sorted_prefix_lines(serialize(data, format=FORMATS[fmt], prefixes=prefixes) or b"")
     if output is None:
         return result
@@ -48,7 +61,10 @@ def lab_prefixes(store: Store) -> dict[str, str]:
     bases = sorted({root["base"] for root in store.manifest["roots"].values()})
     if len(bases) != 1:
         return {}
-    base = bases[0]
+    return _base_prefixes(bases[0])
+
+
+def _base_prefixes(base: str) -> dict[str, str]:
     return {name: f"{base}{name}/" for name in ("node", "page", "person", "concept", "attribute")}
 
 

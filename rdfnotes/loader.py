@@ -1,15 +1,20 @@
-"""``load``: read note files, map them, and sync the store so it equals a fresh load of what is on disk now.
+"""``load``: read notes, map them, and sync the store so it equals a fresh load of what is on disk now.
 
-For each folder given (a *root*), the store's manifest remembers every file loaded from it: its size and mtime,
-its graph and node, and the node each of its links resolved to. A load then
+The unit of sync is a *unit* (:class:`~rdfnotes.readers.Unit`): the files one reader reads together — a Markdown
+page; an Obsidian note with its vault's ``relations.json`` and ``data.json``; a Roam JSON export; the two files of
+a Neo4j CSV export; an RDF file — giving zero or more notes, each with a named graph of its own (a single-note file's
+graph is ``{base}file/{path}``; a note of a many-note file's is ``{base}file/{path}#{part}``).
 
-1. reads only the files that are new or changed (same size and mtime: not re-read);
-2. builds the name index of the lab (file names, titles, Roam uids → node IRIs) from the files read now and the
-   manifest's record of the others;
-3. maps the changed files, and re-maps any unchanged file whose links now resolve elsewhere (a page it linked to
+For each folder given (a *root*), the store's manifest remembers every unit loaded from it: its files' sizes and
+mtimes, and per note its graph, its node and the node each of its links resolved to. A load then
+
+1. reads only the units that are new or one of whose files changed (same sizes and mtimes: not re-read);
+2. builds the name index of the lab (file names, titles, Roam uids, Obsidian ids → node IRIs) from the notes read
+   now and the manifest's record of the others;
+3. maps the changed units, and re-maps any unchanged unit whose links now resolve elsewhere (a page it linked to
    appeared, vanished or was renamed);
-4. replaces those files' graphs and drops the graphs of removed files, in atomic updates;
-5. keeps the last good graph of a file that loaded before and cannot be read now, with a warning.
+4. replaces those notes' graphs and drops the graphs no unit gives any more, in atomic updates;
+5. keeps the last good graphs of a unit that loaded before and cannot be read now, with a warning.
 """
 
 from __future__ import annotations
@@ -22,13 +27,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+from pyoxigraph import BlankNode, NamedNode, Triple
 
 from . import __version__, iris
-from .config import Config, name_key
+from .config import Config
 from .errors import NothingToLoad, ReadError
 from .mapping import MappingContext, Target, map_note
 from .model import Link, Note, Problem
-from .readers import NoteFile, discover, read_note
+from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
 from .store import Store
 from .vocab import RDFS, RN
 
@@ -72,13 +80,16 @@ def load(
     config: Config,
     *,
     lab: str | None = None,
+    format: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> LoadReport:
     """Sync ``store`` with the note files under ``paths``.
 
     :param lab: the lab's name, which names its IRIs (``{base}``); by default the Roam graph the pages name, else
         the folder's name.
-    :param progress: called with each file's relative path as it is read.
+    :param format: one of :data:`rdfnotes.readers.FORMATS`, to read every path in that format instead of the one
+        chosen from what the path holds.
+    :param progress: called with each unit's main file (relative path) as it is read.
     :raises NothingToLoad: when no path exists or none holds a note file.
     """
     report = LoadReport()
@@ -92,9 +103,13 @@ def load(
     if not roots:
         raise NothingToLoad("; ".join(f"{p.path}: {p.message}" for p in report.problems) or "no paths given")
     for root in roots:
-        _sync_root(root, store, config, lab, report, progress)
-    if report.files_seen == 0 and not any(store.manifest["roots"].get(str(r), {}).get("files") for r in roots):
-        raise NothingToLoad(f"no note files (*.md) found in {', '.join(str(r) for r in roots)}")
+        _sync_root(root, store, config, lab, report, progress, format)
+    if report.files_seen == 0 and not any(store.manifest["roots"].get(str(r), {}).get("units") for r in roots):
+        raise NothingToLoad(
+            f"no note files (*.md) found in {', '.join(str(r) for r in roots)}, nor a Roam JSON, Neo4j CSV or RDF "
+            "export"
+        )
+    _deduplicate(report)
     store.save_manifest()
     _count(store, config, report)
     return report
@@ -107,54 +122,56 @@ def _sync_root(
     lab_option: str | None,
     report: LoadReport,
     progress: ProgressCallback | None,
+    format: str | None = None,
 ) -> None:
     key = str(root)
     previous: dict[str, Any] = store.manifest["roots"].get(key, {})
     fingerprint = _fingerprint(config)
     same_settings = previous.get("fingerprint") == fingerprint
-    old_files: dict[str, dict[str, Any]] = previous.get("files", {}) if same_settings else {}
-    prior_files: dict[str, dict[str, Any]] = previous.get("files", {})
+    prior_units: dict[str, dict[str, Any]] = previous.get("units", {})
+    old_units = prior_units if same_settings else {}
+    prior_graphs = {graph for entry in prior_units.values() for graph in entry.get("graphs", [])}
+    # A manifest written before units were: each file's graph, dropped below unless something gives it again.
+    prior_graphs |= {entry["graph"] for entry in previous.get("files", {}).values() if entry.get("graph")}
 
-    files = list(discover(root, config.ignore))
-    report.files_seen += len(files)
+    units = discover_units(root, config, format=format)
+    by_key = {unit.key: unit for unit in units}
+    report.files_seen += len(units)
     report.roots.append(key)
-    spaced = frozenset(name_key(a.name) for a in config.attributes)
+    context = ReadContext(config)
 
-    notes: dict[str, Note] = {}
+    contents: dict[str, UnitContent] = {}
     unchanged: dict[str, dict[str, Any]] = {}
     kept: dict[str, dict[str, Any]] = {}
-    for file in files:
-        old = old_files.get(file.relpath)
-        if old is not None and old["mtime_ns"] == file.mtime_ns and old["size"] == file.size:
-            unchanged[file.relpath] = old
-            continue
+
+    def read(unit: Unit, last_good: dict[str, Any] | None, consequence: str) -> None:
         if progress is not None:
-            progress(file.relpath)
+            progress(unit.key)
         try:
-            notes[file.relpath] = _read(file, spaced)
+            contents[unit.key] = read_unit(unit, context)
         except ReadError as exc:
-            last_good = prior_files.get(file.relpath)
             if last_good is not None:
-                report.problems.append(
-                    Problem(file.relpath, f"{exc.message}; its last good version stays in the store", exc.line)
-                )
-                kept[file.relpath] = last_good
+                report.problems.append(Problem(exc.path, f"{exc.message}; {consequence}", exc.line))
+                kept[unit.key] = last_good
             else:
-                report.problems.append(Problem(file.relpath, exc.message, exc.line, severity="error"))
+                report.problems.append(Problem(exc.path, exc.message, exc.line, severity="error"))
                 report.files_skipped += 1
-    report.files_read += len(notes)
+
+    for unit in units:
+        old = old_units.get(unit.key)
+        if old is not None and old.get("format") == unit.format and old.get("files") == unit.signature():
+            unchanged[unit.key] = old
+            continue
+        read(unit, prior_units.get(unit.key), "its last good version stays in the store")
+    report.files_read += len(contents)
     report.files_unchanged += len(unchanged)
 
-    lab = _lab_name(lab_option or config.lab or previous.get("lab"), notes, unchanged, root)
+    notes = [note for content in contents.values() for note in content.notes]
+    lab = _lab_name(lab_option or config.lab or previous.get("lab"), notes, root)
     if lab != previous.get("lab"):
-        # Another lab name gives other IRIs: every file is mapped again.
-        for relpath, entry in unchanged.items():
-            file = next(f for f in files if f.relpath == relpath)
-            try:
-                notes[relpath] = _read(file, spaced)
-            except ReadError as exc:
-                report.problems.append(Problem(relpath, exc.message, exc.line, severity="error"))
-                kept[relpath] = entry
+        # Another lab name gives other IRIs: every unit is mapped again.
+        for unit_key, entry in unchanged.items():
+            read(by_key[unit_key], entry, "its last graph stays")
         report.files_read += len(unchanged)
         report.files_unchanged -= len(unchanged)
         unchanged = {}
@@ -163,77 +180,112 @@ def _sync_root(
         report.labs.append(lab)
 
     index = _NameIndex(base)
-    for relpath, entry in sorted({**unchanged, **kept}.items()):
-        index.add(relpath, entry["node"], entry["keys"], entry.get("uid"))
-    new_entries: dict[str, dict[str, Any]] = {}
-    for relpath, note in sorted(notes.items()):
-        node = iris.node_iri(base, uid=note.uid, key=iris.page_key(note.title))
-        keys = sorted({iris.page_key(note.name), iris.page_key(note.title)} - {""})
-        index.add(relpath, node, keys, note.uid)
-        new_entries[relpath] = {"node": node, "keys": keys, "uid": note.uid}
+    for unit_key, entry in sorted({**unchanged, **kept}.items()):
+        for known in entry.get("notes", []):
+            index.add(known.get("path", unit_key), known["node"], known["keys"], known.get("uid"))
+    new_notes: dict[str, list[dict[str, Any]]] = {}
+    for unit_key, content in sorted(contents.items()):
+        new_notes[unit_key] = []
+        for note in content.notes:
+            node = iris.node_iri(base, uid=note.uid, key=iris.page_key(note.title))
+            keys = sorted({iris.page_key(note.name), iris.page_key(note.title)} - {""})
+            index.add(note.path, node, keys, note.uid)
+            new_notes[unit_key].append({"path": note.path, "node": node, "keys": keys, "uid": note.uid})
     report.problems.extend(index.problems)
 
-    to_map: dict[str, Note] = dict(notes)
-    for relpath, entry in unchanged.items():
-        if any(index.resolve(Link(t, 0, u)).iri != iri for t, u, iri in entry.get("links", [])):
-            file = next(f for f in files if f.relpath == relpath)
-            try:
-                to_map[relpath] = _read(file, spaced)
-                new_entries[relpath] = {"node": entry["node"], "keys": entry["keys"], "uid": entry.get("uid")}
-                report.files_relinked += 1
-            except ReadError as exc:
-                report.problems.append(Problem(relpath, f"{exc.message}; its last graph stays", exc.line))
+    to_map: dict[str, UnitContent] = dict(contents)
+    for unit_key, entry in unchanged.items():
+        if not any(_resolves_elsewhere(index, known.get("links", [])) for known in entry.get("notes", [])):
+            continue
+        try:
+            content = read_unit(by_key[unit_key], context)
+        except ReadError as exc:
+            report.problems.append(Problem(exc.path, f"{exc.message}; its last graph stays", exc.line))
+            continue
+        if len(content.notes) != len(entry.get("notes", [])):
+            continue  # changed on disk since the walk: the next load reads it
+        to_map[unit_key] = content
+        new_notes[unit_key] = [
+            {"path": n.path, "node": known["node"], "keys": known["keys"], "uid": known.get("uid")}
+            for n, known in zip(content.notes, entry["notes"], strict=True)
+        ]
+        report.files_relinked += 1
 
-    graphs = {}
+    graphs: dict[str, list[Triple]] = {}
     ctx = MappingContext(config=config, base=base, resolver=index)
-    by_path = {f.relpath: f for f in files}
-    for relpath, note in sorted(to_map.items()):
-        entry = new_entries[relpath]
-        graph = iris.file_graph_iri(base, relpath)
-        index.begin_note()
-        graphs[graph] = map_note(note, entry["node"], graph, ctx)
-        file = by_path[relpath]
-        entry.update(
-            graph=graph,
-            title=note.title,
-            mtime_ns=file.mtime_ns,
-            size=file.size,
-            links=index.used_links(),
-        )
-        report.problems.extend(note.problems)
+    new_entries: dict[str, dict[str, Any]] = {}
+    for unit_key, content in sorted(to_map.items()):
+        unit = by_key[unit_key]
+        mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
+        unit_graphs: set[str] = set()
+        for note, known in zip(content.notes, new_notes[unit_key], strict=True):
+            graph = note_graph_iri(base, note)
+            index.begin_note()
+            graphs.setdefault(graph, []).extend(map_note(note, known["node"], graph, ctx))
+            mapped["notes"].append({**known, "graph": graph, "title": note.title, "links": index.used_links()})
+            unit_graphs.add(graph)
+            report.problems.extend(note.problems)
+        for document in content.documents:
+            graph = iris.file_graph_iri(base, document.path)
+            graphs[graph] = _skolemize(document.triples, base, graph)
+            unit_graphs.add(graph)
+        mapped["graphs"] = sorted(unit_graphs)
+        report.problems.extend(content.problems)
+        new_entries[unit_key] = mapped
     report.problems.extend(ctx.problems)
 
-    current = set(by_path)
-    removed = [entry["graph"] for relpath, entry in prior_files.items() if relpath not in current]
-    # Files mapped under other settings (another lab name) leave graphs the new mapping does not replace.
-    removed += [
-        entry["graph"]
-        for relpath, entry in prior_files.items()
-        if relpath in current and relpath in new_entries and entry.get("graph") != new_entries[relpath]["graph"]
-    ]
-    report.files_removed += sum(1 for relpath in prior_files if relpath not in current)
-    store.replace_graphs(graphs, remove=removed)
-
-    files_entry = {**unchanged, **kept}
-    for relpath, entry in new_entries.items():
-        if relpath in unchanged:
-            files_entry[relpath] = {**unchanged[relpath], **entry}
-        else:
-            files_entry[relpath] = entry
+    units_entry = {**unchanged, **kept, **new_entries}
+    current_graphs = {graph for entry in units_entry.values() for graph in entry.get("graphs", [])}
+    report.files_removed += sum(1 for unit_key in prior_units if unit_key not in by_key)
+    store.replace_graphs(graphs, remove=sorted(prior_graphs - current_graphs))
     store.manifest["roots"][key] = {
         "lab": lab,
         "base": base,
         "fingerprint": fingerprint,
-        "files": dict(sorted(files_entry.items())),
+        "units": dict(sorted(units_entry.items())),
     }
 
 
-def _read(file: NoteFile, spaced: frozenset[str]) -> Note:
-    try:
-        data = file.path.read_bytes()
-    except OSError as exc:
-        raise ReadError(file.relpath, f"cannot read the file ({exc.strerror or exc})") from exc
-    return read_note(data, file.relpath, spaced_keys=spaced)
+def _resolves_elsewhere(index: _NameIndex, links: list[list[Any]]) -> bool:
+    """Whether a link a note used now reaches another node, or now reaches (or no longer reaches) a loaded one."""
+    for target, uid, iri, has_file in links:
+        found = index.resolve(Link(target, 0, uid))
+        if found.iri != iri or found.has_file != has_file:
+            return True
+    return False
+
+
+def note_graph_iri(base: str, note: Note) -> str:
+    """The named graph of a note: its file's (``{base}file/{path}``), and ``#{part}`` for one of a file's many."""
+    graph = iris.file_graph_iri(base, note.path)
+    return f"{graph}#{quote(note.part, safe='-_.~')}" if note.part else graph
+
+
+def _skolemize(triples: list[Triple], base: str, graph: str) -> list[Triple]:
+    """Blank nodes as Skolem IRIs named by their order of appearance: a file gives the same graph at every load,
+    and the store's updates can compare and delete its triples."""
+    names: dict[BlankNode, NamedNode] = {}
+
+    def term(value: Any) -> Any:
+        if isinstance(value, BlankNode):
+            if value not in names:
+                names[value] = NamedNode(iris.genid(base, graph, str(len(names))))
+            return names[value]
+        return value
+
+    return [Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]
+
+
+def _deduplicate(report: LoadReport) -> None:
+    """A problem of a file several units read (``relations.json``) is told once."""
+    seen: set[tuple[str, str, int | None, str]] = set()
+    unique = []
+    for problem in report.problems:
+        key = (problem.path, problem.message, problem.line, problem.severity)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    report.problems = unique
 
 
 def _fingerprint(config: Config) -> str:
@@ -242,10 +294,10 @@ def _fingerprint(config: Config) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _lab_name(chosen: str | None, notes: dict[str, Note], unchanged: dict[str, Any], root: Path) -> str:
+def _lab_name(chosen: str | None, notes: list[Note], root: Path) -> str:
     if chosen:
         return _lab_slug(chosen)
-    graphs = Counter(note.graph for note in notes.values() if note.graph)
+    graphs = Counter(note.graph for note in notes if note.graph)
     if graphs:
         return _lab_slug(sorted(graphs.items(), key=lambda kv: (-kv[1], kv[0]))[0][0])
     return _lab_slug(root.stem if root.is_file() else root.name)
@@ -264,7 +316,7 @@ class _NameIndex:
         self.by_key: dict[str, tuple[str, str]] = {}
         self.by_uid: dict[str, str] = {}
         self.problems: list[Problem] = []
-        self._used: dict[tuple[str, str | None], str] = {}
+        self._used: dict[tuple[str, str | None], tuple[str, bool]] = {}
 
     def add(self, relpath: str, node: str, keys: Iterable[str], uid: str | None) -> None:
         for key in keys:
@@ -281,15 +333,16 @@ class _NameIndex:
     def begin_note(self) -> None:
         self._used = {}
 
-    def used_links(self) -> list[list[str | None]]:
+    def used_links(self) -> list[list[str | bool | None]]:
+        """The links the note mapped since :meth:`begin_note` used: ``[name, uid, node IRI, has a note]`` each."""
         return [
-            [target, uid, iri]
-            for (target, uid), iri in sorted(self._used.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
+            [target, uid, iri, has_file]
+            for (target, uid), (iri, has_file) in sorted(self._used.items(), key=lambda kv: (kv[0][0], kv[0][1] or ""))
         ]
 
     def resolve(self, link: Link) -> Target:
         target = self._resolve(link)
-        self._used[(link.target, link.uid)] = target.iri
+        self._used[(link.target, link.uid)] = (target.iri, target.has_file)
         return target
 
     def _resolve(self, link: Link) -> Target:

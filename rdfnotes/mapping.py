@@ -73,6 +73,16 @@ def parse_title(title: str, config: Config) -> TitleParts:
     return TitleParts(None, None, text)
 
 
+def _declared_type(parts: TitleParts, declared: str, config: Config) -> TitleParts:
+    """A type the source declares (a marker such as ``HYP``, or a type name such as ``Hypothesis``)."""
+    node_type = config.node_type(declared) or next(
+        (t for t in config.node_types if t.name.casefold() == declared.casefold()), None
+    )
+    if node_type is None:
+        return parts
+    return TitleParts(node_type.marker, node_type.class_iri, parts.content, parts.citekey, parts.cites)
+
+
 class Resolver(Protocol):
     def resolve(self, link: Link) -> Target: ...
 
@@ -122,6 +132,8 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
     out = _Emitter()
     config = ctx.config
     parts = parse_title(note.title, config)
+    if parts.class_iri is None and note.node_type:
+        parts = _declared_type(parts, note.node_type, config)
     is_source = parts.class_iri == config.source_class
 
     out.iri(graph, RDF.type, RN.NoteFile)
@@ -134,7 +146,7 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
         out.text(node, RN.nodeType, parts.marker)
     if parts.citekey is None:  # an "@citekey" source takes its title from its Title:: attribute
         out.text(node, DCTERMS.title, plain_text(parts.content))
-    if parts.citekey:
+    if parts.citekey and not _states_citekey(note, config):
         out.text(node, RN.citekey, parts.citekey)
     if parts.cites:
         source = ctx.resolver.resolve(Link(parts.cites, 0))
@@ -176,8 +188,18 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
 
     for relation in note.relations:
         target = ctx.resolver.resolve(relation.target)
+        if relation.target.required and not target.has_file:
+            ctx.problems.append(
+                Problem(
+                    note.path,
+                    f"relation {relation.label!r} {'from' if relation.incoming else 'to'} {relation.target.target}, "
+                    "which is not among the loaded notes: left out",
+                    relation.target.line or None,
+                )
+            )
+            continue
         _describe_target(out, target, ctx)
-        _map_relation(out, note, node, relation.label, relation.target.line, target, ctx)
+        _map_relation(out, note, node, relation.label, relation.target.line, target, ctx, incoming=relation.incoming)
 
     markers = {node_type.marker for node_type in config.node_types}
     for link in note.links:
@@ -191,16 +213,34 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
     return list(out.triples)
 
 
+def _states_citekey(note: Note, config: Config) -> bool:
+    """Whether the note gives its citekey as a field (an Obsidian ``citekey:``): then ``@{content}`` is a name."""
+    found = config.attribute("Citekey")
+    if found is None or not found.property_iri:
+        return False
+    keys = [*note.front_matter, *(a.key for a in note.attributes)]
+    return any((a := config.attribute(key)) is not None and a.property_iri == found.property_iri for key in keys)
+
+
 def _map_relation(
-    out: _Emitter, note: Note, node: str, label: str, line: int, target: Target, ctx: MappingContext
+    out: _Emitter,
+    note: Note,
+    node: str,
+    label: str,
+    line: int,
+    target: Target,
+    ctx: MappingContext,
+    *,
+    incoming: bool = False,
 ) -> None:
     found = ctx.config.relation(label)
     if found is None:
         prop = _mint_relation(out, label, ctx, note, line)
-        out.iri(node, prop, target.iri)
+        subject, obj = (target.iri, node) if incoming else (node, target.iri)
+        out.iri(subject, prop, obj)
         return
     relation, is_complement = found
-    subject, obj = (target.iri, node) if is_complement else (node, target.iri)
+    subject, obj = (target.iri, node) if is_complement != incoming else (node, target.iri)
     if relation.symmetric and obj < subject:
         subject, obj = obj, subject
     out.iri(subject, relation.property_iri, obj)

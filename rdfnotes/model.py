@@ -1,7 +1,8 @@
 """The format-neutral model every reader produces and the mapping consumes.
 
-A reader turns one file into one :class:`Note`. Names of other pages stay names here (as the page wrote them):
-resolving them to nodes needs every file, which is the loader's job, not the reader's.
+A reader turns one file (or a group of files read together: an Obsidian note with its vault's ``relations.json``,
+the two files of a Neo4j CSV export) into zero or more :class:`Note` objects. Names of other pages stay names here
+(as the page wrote them): resolving them to nodes needs every file, which is the loader's job, not the reader's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ class Link:
     target: str
     line: int
     uid: str | None = None
+    required: bool = False
+    """The link must reach a page that was loaded: when it does not, it is reported and left out (a relation of
+    an Obsidian vault or a Roam JSON export, named by identity only), not turned into a node of its own."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,9 @@ class Relation:
 
     label: str
     target: Link
+    incoming: bool = False
+    """The relation reaches this page from ``target`` (``target label page``), as ``relations.json`` lists it on
+    its destination; by default it leaves this page (``page label target``)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,12 @@ class Note:
     """The page title as written (front-matter ``title``, heading, or file name)."""
     name: str
     """The file name without its extension: the name links point at."""
+    part: str | None = None
+    """In a file holding many notes (a Roam JSON or Neo4j CSV export), which one this is: it names the note's
+    graph (``{base}file/{path}#{part}``). ``None`` for a file that is one note."""
+    node_type: str | None = None
+    """The node type the source declares (an Obsidian ``nodeTypeId`` through ``data.json``, a Neo4j label), as a
+    marker or type name; used where the title carries no marker."""
     uid: str | None = None
     graph: str | None = None
     """The Roam graph (or vault) the page belongs to, where the file says."""

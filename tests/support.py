@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import rdflib
@@ -15,6 +16,8 @@ LAB_A = FIXTURES / "lab-a"
 SEED = FIXTURES / "seed"
 SOCIAL_MEDIA = FIXTURES / "roam-2024-dg-social-media"
 MATSULAB = FIXTURES / "roam-mixed-matsulab"
+LAB_B = FIXTURES / "lab-b-obsidian"
+LAB_C = FIXTURES / "lab-c-roam-json"
 EXAMPLES = Path(__file__).parents[1] / "examples"
 
 
@@ -30,3 +33,12 @@ def union_graph(store: Store) -> rdflib.Graph:
     graph = rdflib.Graph()
     graph.parse(data=data.decode("utf-8"), format="nt")
     return graph
+
+
+def writable_copy(source: Path, folder: Path) -> Path:
+    """A copy of a fixture under ``folder`` (same name, so the same lab), every file writable, for tests that edit."""
+    target = folder / source.name
+    shutil.copytree(source, target)
+    for path in [target, *target.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)
+    return target

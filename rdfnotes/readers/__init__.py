@@ -1,6 +1,12 @@
-"""Readers: one per input format, each turning a file into the same :class:`~rdfnotes.model.Note`.
+"""Readers: one per input format, each turning files into the same :class:`~rdfnotes.model.Note` objects.
 
-This module finds the files a path holds and hands each to its reader.
+This module finds what a path holds and groups its files into *units*: the files read together, re-read together
+when any of them changes, giving zero or more notes. A Roam Markdown page is a unit of one file; an Obsidian note
+of a Discourse Graphs vault is read with the vault's ``relations.json`` and the plugin's ``data.json``; a Roam JSON
+export is one file of many notes; a Neo4j CSV export is its nodes file and its relations file; an RDF file is
+loaded as it is, into a graph of its own.
+
+The format is chosen by what the path holds (:func:`discover_units`); ``format=`` overrides it.
 """
 
 from __future__ import annotations
@@ -8,30 +14,238 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Note
-from . import roam_markdown
+from ..config import Config
+from ..errors import ConfigError, ReadError
+from ..model import Note, Problem
+from . import neo4j_csv, obsidian, rdf, roam_json, roam_markdown
+from .units import NoteFile, RdfDocument, ReadContext, Unit, UnitContent, read_bytes, stat_file
+
+__all__ = [
+    "FORMATS",
+    "NoteFile",
+    "RdfDocument",
+    "ReadContext",
+    "ReadResult",
+    "Unit",
+    "UnitContent",
+    "discover",
+    "discover_units",
+    "obsidian_vault",
+    "read_bytes",
+    "read_note",
+    "read_path",
+    "read_unit",
+    "stat_file",
+]
 
 NOTE_SUFFIXES = (".md", ".markdown")
+RDF_SUFFIXES = (".ttl", ".trig", ".nt", ".nq", ".jsonld")
+FORMATS = ("markdown", "obsidian", "roam-json", "neo4j-csv", "rdf")
+"""The names ``format=`` (and ``rdfnotes load --format``) accepts."""
+
+_SNIFF_BYTES = 65536
 
 
-@dataclass(frozen=True)
-class NoteFile:
-    """A file found under a root: its path on disk, its path relative to the root, and its stat signature."""
+@dataclass
+class ReadResult:
+    """What :func:`read_path` returns.
 
-    path: Path
-    relpath: str
-    mtime_ns: int
-    size: int
+    - ``notes``: every :class:`~rdfnotes.model.Note` read, in unit order (each note's ``problems`` hold what its
+      reader noticed about it; they are also in ``problems``);
+    - ``problems``: every :class:`~rdfnotes.model.Problem` met while reading — unreadable files (severity
+      ``"error"``) and warnings — each naming a path relative to the root (and a line where there is one);
+    - ``documents``: the RDF files found (:class:`RdfDocument`: relative path and parsed triples, blank nodes as
+      the parser gave them);
+    - ``units``: the units read, with the format chosen for each.
+    """
+
+    notes: list[Note] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    documents: list[RdfDocument] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)
 
 
-def discover(root: Path, ignore: tuple[str, ...] = ()) -> Iterator[NoteFile]:
-    """The note files under ``root`` (or ``root`` itself, when it is a file), in path order.
+def read_path(root: Path, config: Config, *, format: str | None = None) -> ReadResult:
+    """Read every note a folder (or a file) holds, without touching a store.
+
+    :param root: a folder (a Roam Markdown export, an Obsidian vault, a folder of Roam JSON / Neo4j CSV / RDF
+        files …) or a single file.
+    :param config: the settings (lab-specific attribute names matter to the readers).
+    :param format: one of :data:`FORMATS` to override the format chosen from what the path holds.
+    :returns: a :class:`ReadResult` — ``.notes`` (list of :class:`~rdfnotes.model.Note`), ``.problems`` (list of
+        :class:`~rdfnotes.model.Problem`, unreadable files as severity ``"error"``), ``.documents`` (RDF files)
+        and ``.units``.
+    :raises ConfigError: when ``format`` is not one of :data:`FORMATS`.
+
+    >>> from rdfnotes.config import load_config
+    >>> result = read_path(Path("tests/fixtures/lab-a"), load_config())
+    >>> len(result.notes), result.problems
+    (10, [])
+    """
+    result = ReadResult()
+    context = ReadContext(config)
+    for unit in discover_units(root, config, format=format):
+        result.units.append(unit)
+        try:
+            content = read_unit(unit, context)
+        except ReadError as exc:
+            result.problems.append(Problem(exc.path, exc.message, exc.line, severity="error"))
+            continue
+        result.notes.extend(content.notes)
+        result.documents.extend(content.documents)
+        result.problems.extend(content.problems)
+        for note in content.notes:
+            result.problems.extend(note.problems)
+    # A file every unit of a vault reads (relations.json) is named once, not once per note.
+    unique = {(p.path, p.message, p.line, p.severity): p for p in result.problems}
+    result.problems = list(unique.values())
+    return result
+
+
+def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
+    """Read one unit with the reader of its format.
+
+    :raises ReadError: when its main file cannot be read at all (it is then skipped, or keeps its last good
+        graph in a store).
+    """
+    if unit.format == "markdown":
+        note = roam_markdown.read(read_bytes(unit.main), unit.key, spaced_keys=context.spaced_keys)
+        roam_markdown.fields_as_relations(note, context.config)
+        return UnitContent(notes=[note])
+    if unit.format == "obsidian":
+        return obsidian.read_unit(unit, context)
+    if unit.format == "roam-json":
+        return roam_json.read_unit(unit, context)
+    if unit.format == "neo4j-csv":
+        return neo4j_csv.read_unit(unit, context)
+    if unit.format == "rdf":
+        return rdf.read_unit(unit, context)
+    raise ConfigError(f"unknown format {unit.format!r} (known: {', '.join(FORMATS)})")
+
+
+def discover_units(root: Path, config: Config, *, format: str | None = None) -> list[Unit]:
+    """The units under ``root`` (or of ``root`` itself, when it is a file), in key order.
+
+    Without ``format``: an Obsidian vault (a folder whose ``.obsidian/plugins/*/data.json`` defines node types, or
+    a folder inside one) gives one unit per note; elsewhere ``.md`` files are Roam (or plain) Markdown, a ``.json``
+    file holding ``nodes`` or page ``children`` is a Roam JSON export, a ``.json`` file with an ``@context`` and
+    ``.ttl``, ``.trig``, ``.nt``, ``.nq``, ``.jsonld`` files are RDF, and a ``*_nodes.csv`` file whose header starts
+    ``uid:ID`` is a Neo4j export, read with its ``*_relations.csv``. Other files are passed over.
+
+    With ``format``, a file given alone is read in that format whatever its name; in a folder, the files with that
+    format's suffixes are (``.md``; ``.json``; ``.csv``; RDF suffixes and ``.json``; a vault's notes).
+
+    :raises ConfigError: when ``format`` is not one of :data:`FORMATS`.
+    """
+    if format is not None and format not in FORMATS:
+        raise ConfigError(f"unknown format {format!r} (known: {', '.join(FORMATS)})")
+    files = list(discover(root, config.ignore, suffixes=None))
+    base = root.parent if root.is_file() else root
+    vault = obsidian_vault(base) if format in (None, "obsidian") else None
+    units: list[Unit] = []
+    by_relpath = {f.relpath: f for f in files}
+    if vault is not None or format == "obsidian":
+        shared = obsidian.vault_files(vault or base, base)
+        for file in files:
+            if file.relpath.lower().endswith(NOTE_SUFFIXES):
+                units.append(Unit(file.relpath, "obsidian", (file, *shared)))
+        return sorted(units, key=lambda u: u.key)
+    used: set[str] = set()
+    for file in files:
+        if file.relpath in used:
+            continue
+        kind = _sniff(file) if format is None else format
+        if kind is None and root.is_file():
+            kind = "markdown"  # a file named on its own is read, as a note, whatever its name
+        if kind is None or (format is not None and not root.is_file() and not _fits(file, format)):
+            continue
+        if kind == "neo4j-csv":
+            pair = _neo4j_pair(file, by_relpath)
+            if pair is None:
+                continue
+            used.update(f.relpath for f in pair)
+            units.append(Unit(pair[0].relpath, kind, pair))
+        else:
+            units.append(Unit(file.relpath, kind, (file,)))
+    return sorted(units, key=lambda u: u.key)
+
+
+_SUFFIXES_OF_FORMAT = {
+    "markdown": NOTE_SUFFIXES,
+    "roam-json": (".json",),
+    "neo4j-csv": (".csv",),
+    "rdf": (*RDF_SUFFIXES, ".json"),
+}
+
+
+def _fits(file: NoteFile, format: str) -> bool:
+    """Whether a file in a folder loaded with ``format=`` is one of that format's files (by its suffix)."""
+    return file.relpath.lower().endswith(_SUFFIXES_OF_FORMAT.get(format, ()))
+
+
+def _sniff(file: NoteFile) -> str | None:
+    name = file.relpath.lower()
+    if name.endswith(NOTE_SUFFIXES):
+        return "markdown"
+    if name.endswith(RDF_SUFFIXES):
+        return "rdf"
+    if name.endswith(".json"):
+        head = _head(file)
+        if '"@context"' in head:
+            return "rdf"
+        if head.lstrip().startswith(("{", "[")) and ('"nodes"' in head or '"children"' in head):
+            return "roam-json"
+        return None
+    if name.endswith(".csv"):
+        first = _head(file, 200).split("\n", 1)[0].lstrip("\ufeff")
+        if first.startswith(("uid:ID", "start:START_ID")):
+            return "neo4j-csv"
+    return None
+
+
+def _head(file: NoteFile, size: int = _SNIFF_BYTES) -> str:
+    try:
+        with file.path.open("rb") as handle:
+            return handle.read(size).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _neo4j_pair(file: NoteFile, by_relpath: dict[str, NoteFile]) -> tuple[NoteFile, ...] | None:
+    """The nodes file and, when there is one, its relations file (``…nodes.csv`` / ``…relations.csv``)."""
+    relpath = file.relpath
+    lowered = relpath.lower()
+    if lowered.endswith("relations.csv"):
+        return None  # read with its nodes file; alone it names no node
+    if lowered.endswith("nodes.csv"):
+        relations = by_relpath.get(relpath[: -len("nodes.csv")] + "relations.csv")
+        return (file, relations) if relations is not None else (file,)
+    return (file,) if _head(file, 200).lstrip("\ufeff").startswith("uid:ID") else None
+
+
+def obsidian_vault(folder: Path) -> Path | None:
+    """The Obsidian vault ``folder`` is (or is inside) when its plugin settings define discourse node types."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".obsidian").is_dir():
+            for data in sorted((candidate / ".obsidian" / "plugins").glob("*/data.json")):
+                if '"nodeTypes"' in _head(NoteFile(data, data.name, 0, 0)):
+                    return candidate
+            return None  # the vault a folder is in, but not one of the Discourse Graphs plugin
+    return None
+
+
+def discover(
+    root: Path, ignore: tuple[str, ...] = (), *, suffixes: tuple[str, ...] | None = NOTE_SUFFIXES
+) -> Iterator[NoteFile]:
+    """The files under ``root`` (or ``root`` itself, when it is a file), in path order.
 
     Hidden files and folders (``.obsidian``, ``.git``, ``.rdfnotes`` …) are passed over, so are paths matching an
     ``ignore`` glob, and symbolic links to folders are not followed, so a link loop cannot trap the walk.
+
+    :param suffixes: only files with one of these suffixes (Markdown notes by default); ``None`` for every file.
     """
     if root.is_file():
         stat = root.stat()
@@ -41,21 +255,16 @@ def discover(root: Path, ignore: tuple[str, ...] = ()) -> Iterator[NoteFile]:
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
-            if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
+            if name.startswith(".") or (suffixes is not None and not name.lower().endswith(suffixes)):
                 continue
             path = Path(folder) / name
             relpath = path.relative_to(root).as_posix()
             if any(fnmatch.fnmatchcase(relpath, pattern) for pattern in ignore):
                 continue
-            try:
-                stat = path.stat()
-                found.append(NoteFile(path, relpath, stat.st_mtime_ns, stat.st_size))
-            except OSError:
-                # A dangling symbolic link or a file gone since the walk: reading it will say what is wrong.
-                found.append(NoteFile(path, relpath, 0, -1))
+            found.append(stat_file(path, relpath))
     yield from sorted(found, key=lambda f: f.relpath)
 
 
 def read_note(data: bytes, relpath: str, *, spaced_keys: frozenset[str]) -> Note:
-    """Read one file's bytes with the reader its format needs."""
+    """Read one Markdown file's bytes (a Roam Markdown page, or a plain note)."""
     return roam_markdown.read(data, relpath, spaced_keys=spaced_keys)

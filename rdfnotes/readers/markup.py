@@ -8,13 +8,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote
 
 ROAM_PAGE_URL = re.compile(r"roamresearch\.com/[^#\s)]*#/app/(?P<graph>[^/\s)]+)/page/(?P<uid>[\w-]+)")
-_MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\((?P<target>[^)\s]+(?:\s[^)]*)?)\)")
+_MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]*)\]\((?P<target>[^)\s]+(?:\s[^)]*)?)\)")
 _MACRO = re.compile(r"\{\{.*?\}\}")
+_WIKILINK = re.compile(r"\[\[.*?\]\]")
 _CODE = re.compile(r"`[^`\n]*`")
 _BLOCK_REF = re.compile(r"\(\([\w-]{6,}\)\)")
+# A URL starts where a run of scheme characters starts: a search from inside a run would scan it again and again.
+_BARE_URL = re.compile(r"(?<![a-zA-Z0-9+.-])[0-9+.-]*(?P<url>[a-zA-Z][a-zA-Z0-9+.-]*://[^\s,)\]>]+)")
 _TAG = re.compile(r"(?<![\w/#&])#(?P<tag>[\w][\w\-/.]*[\w]|[\w])")
 
 
@@ -56,10 +60,10 @@ def wikilinks(text: str) -> list[str]:
 
 def find_links(text: str, *, tags: bool = True) -> list[FoundLink]:
     """Every page link in a line: wikilinks, ``#tags``, Markdown links to ``.md`` files and Roam page URLs."""
-    text = _CODE.sub(" ", _MACRO.sub(" ", text))
+    text = _CODE.sub(" ", _sub_closed(_MACRO, "}}", text))
     text = _BLOCK_REF.sub(" ", text)
     links = [FoundLink(target) for target in wikilinks(text)]
-    for match in _MD_LINK.finditer(text):
+    for match in _MD_LINK.finditer(_closed(text, ")")[0]):
         target = match["target"].strip()
         if target.startswith("[["):
             continue  # an alias of a wikilink, already found
@@ -68,8 +72,8 @@ def find_links(text: str, *, tags: bool = True) -> list[FoundLink]:
         elif target.lower().endswith(".md") and "://" not in target:
             links.append(FoundLink(unquote(target)[: -len(".md")].rsplit("/", 1)[-1]))
     if tags:
-        without_wikilinks = re.sub(r"\[\[.*?\]\]", " ", text)
-        without_urls = re.sub(r"\S+://\S+", " ", without_wikilinks)
+        without_wikilinks = _sub_closed(_WIKILINK, "]]", text)
+        without_urls = re.sub(r"(?<!\S)\S+://\S+", " ", without_wikilinks)
         for match in _TAG.finditer(without_urls):
             links.append(FoundLink(match["tag"]))
     return links
@@ -82,10 +86,25 @@ def _link_text(text: str) -> str:
 
 def web_links(text: str) -> list[str]:
     """Absolute URLs in a value: Markdown link targets and bare URLs."""
-    urls = [m["target"].strip() for m in _MD_LINK.finditer(text) if "://" in m["target"]]
-    rest = _MD_LINK.sub(" ", text)
-    urls += re.findall(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s,)\]>]+", rest)
+    urls = [m["target"].strip() for m in _MD_LINK.finditer(_closed(text, ")")[0]) if "://" in m["target"]]
+    rest = _sub_closed(_MD_LINK, ")", text)
+    urls += [m["url"] for m in _BARE_URL.finditer(rest)]
     return urls
+
+
+def _closed(text: str, closer: str) -> tuple[str, str]:
+    """``text`` split after its last ``closer``. A pattern ending in ``closer`` matches only in the first part;
+    searching the rest would scan to the end of the text from every opener there: quadratic time on a long line.
+    """
+    end = text.rfind(closer)
+    end = end + len(closer) if end >= 0 else 0
+    return text[:end], text[end:]
+
+
+def _sub_closed(pattern: re.Pattern[str], closer: str, text: str) -> str:
+    """``pattern.sub(" ", text)`` for a pattern ending in ``closer``, in time linear in the text's length."""
+    head, tail = _closed(text, closer)
+    return pattern.sub(" ", head) + tail
 
 
 def unquote_yaml_scalar(value: str) -> str:
@@ -114,3 +133,28 @@ def split_names(value: str) -> list[str]:
         return [plain_text(name) for name in linked if plain_text(name)]
     parts = re.split(r"\s*;\s*|\s*,\s*|\s+and\s+|\s*&\s*", value)
     return [part.strip() for part in parts if part.strip()]
+
+
+def yaml_strings(value: Any) -> list[str]:
+    """Every string inside a parsed YAML value (lists and mappings walked), in order."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in yaml_strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in yaml_strings(item)]
+    return []
+
+
+def yaml_value_text(value: Any) -> str:
+    """A parsed YAML value as an attribute value: a list becomes ``[[a]], [[b]]``, so names keep their commas.
+
+    >>> yaml_value_text(["Diekelmann, Susanne", "[[Born, Jan]]"])
+    '[[Diekelmann, Susanne]], [[Born, Jan]]'
+    """
+    if isinstance(value, list):
+        items = [yaml_value_text(item) for item in value]
+        return ", ".join(item if item.startswith("[[") else f"[[{item}]]" for item in items if item)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {yaml_value_text(v)}" for k, v in value.items())
+    return "" if value is None else str(value)

@@ -13,18 +13,27 @@ One file is one page::
     - **Informs::** [[QUE - …]]
     ###### References                     other pages' text: ignored
 
-Pages with no front matter take their title from a ``# [[EVD]] - …`` heading, or else from the file name.
+Pages with no front matter take their title from a ``# [[EVD]] - …`` heading (or a Logseq page's leading
+``title::`` property), or else from the file name. Other Markdown notes read the same way: front matter that only
+YAML reads (lists, indented values: Obsidian, Dataview) is read as YAML, ``key:: value`` fields anywhere are
+attributes, and ``[[links]]`` are links.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
+import yaml
+
+from ..config import Config
 from ..errors import ReadError
 from ..model import Attribute, Link, Note, Relation
-from .markup import ROAM_PAGE_URL, find_links, unquote_yaml_scalar, wikilinks
+from .markup import ROAM_PAGE_URL, find_links, unquote_yaml_scalar, wikilinks, yaml_strings, yaml_value_text
 
-_FRONT_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w .-]*?)\s*:(?:\s+(?P<value>.*)|\s*)$")
+# The key ends in a non-space, so the key and the blanks before the colon can be split one way only: linear time.
+_FRONT_KEY = re.compile(r"^(?P<key>[A-Za-z_](?:[\w .-]*[\w.-])?)\s*:(?:\s+(?P<value>.*)|\s*)$")
 _SECTION = re.compile(r"^#{1,6}\s+(?P<name>discourse context|references)\s*:?\s*$", re.IGNORECASE)
 _HEADING = re.compile(r"^#{1,6}\s")
 _BOLD_RELATION = re.compile(r"^\s*[-*]\s+\*\*(?P<label>[^*]+?)\s*:{1,2}\s*\*\*\s*(?P<rest>.*)$")
@@ -34,6 +43,8 @@ _ATTRIBUTE = re.compile(  # keys may hold a typographic apostrophe (U+2019)
 )
 _SPACED_ATTRIBUTE = re.compile(r"^\s*[-*]\s+(?P<key>[A-Za-z][\w ]{0,30}?) : (?P<value>.*)$")
 _TITLE_HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*$")
+_PAGE_TITLE_PROPERTY = re.compile(r"^title::\s*(?P<title>\S.*?)\s*$", re.IGNORECASE)
+_YAML_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 SPACED_KEYS = frozenset({"url", "pdflinks"})
 
@@ -56,7 +67,12 @@ def read(data: bytes, path: str, *, spaced_keys: frozenset[str] = SPACED_KEYS) -
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end is None:
             raise ReadError(path, "the front matter opened here is never closed by a '---' line", 1)
-        _read_front_matter(note, lines[1:end], first_line=2)
+        block = lines[1:end]
+        structured = _yaml_front_matter(block) if any(_is_yaml_continuation(line) for line in block) else None
+        if structured is None:
+            _read_front_matter(note, block, first_line=2)
+        else:
+            _read_yaml_front_matter(note, structured, block, first_line=2)
         body_start = end + 1
     else:
         for i, line in enumerate(lines):
@@ -64,6 +80,9 @@ def read(data: bytes, path: str, *, spaced_keys: frozenset[str] = SPACED_KEYS) -
                 continue
             if match := _TITLE_HEADING.match(line):
                 note.title = match["title"]
+                body_start = i + 1
+            elif match := _PAGE_TITLE_PROPERTY.match(line):
+                note.title = match["title"]  # a Logseq page's `title::` property, before any block
                 body_start = i + 1
             break
 
@@ -135,6 +154,35 @@ def _read_front_matter(note: Note, lines: list[str], *, first_line: int) -> None
             note.front_matter[key] = value
 
 
+def _is_yaml_continuation(line: str) -> bool:
+    """A front-matter line that only YAML reads: a list item or an indented value (Obsidian, Dataview, Logseq)."""
+    return bool(line.strip()) and (line[0] in " \t" or line.startswith("- "))
+
+
+def _yaml_front_matter(lines: list[str]) -> dict[str, Any] | None:
+    """The front matter as YAML (values kept as written: strings, lists, mappings), or ``None`` if it is not."""
+    try:
+        data = yaml.load("\n".join(lines), Loader=_YAML_LOADER)  # the base loader makes only str/list/dict
+    except yaml.YAMLError:
+        return None
+    return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None
+
+
+def _read_yaml_front_matter(note: Note, data: dict[str, Any], lines: list[str], *, first_line: int) -> None:
+    numbers: dict[str, int] = {}
+    for number, line in enumerate(lines, start=first_line):
+        if match := _FRONT_KEY.match(line.split(":", 1)[0] + ":"):
+            numbers.setdefault(match["key"].strip(), number)
+    rendered = []
+    for key, value in data.items():
+        text = yaml_value_text(value) if not isinstance(value, str) else value
+        rendered.append(f"{key}: {json.dumps(text, ensure_ascii=False)}")
+        for string in yaml_strings(value) if not isinstance(value, str) else ():
+            note.links.extend(Link(target, numbers.get(key, first_line)) for target in wikilinks(string))
+    for line, (key, _) in zip(rendered, data.items(), strict=True):
+        _read_front_matter(note, [line], first_line=numbers.get(key, first_line))
+
+
 def _read_relation(note: Note, line: str, number: int) -> None:
     if not line.strip():
         return
@@ -161,3 +209,34 @@ def _read_attribute(note: Note, line: str, number: int, spaced_keys: frozenset[s
     key, value = match["key"].strip(), (match["value"] or "").strip()
     note.attributes.append(Attribute(key, value, number, tuple(wikilinks(value))))
     return True
+
+
+def read_block(note: Note, text: str, number: int, spaced_keys: frozenset[str] = SPACED_KEYS) -> bool:
+    """Read one outline block (a Roam JSON block's text) into ``note``: an attribute, or its page links.
+
+    :returns: whether the block was an attribute (and so is not body text).
+    """
+    line = text if text.lstrip().startswith(("- ", "* ")) else f"- {text}"
+    if _read_attribute(note, line, number, spaced_keys):
+        return True
+    note.links.extend(Link(found.target, number, found.uid) for found in find_links(text))
+    return False
+
+
+def fields_as_relations(note: Note, config: Config) -> None:
+    """``supported by:: [[EVD - …]]`` (a Dataview or Logseq field named by a relation label or its complement,
+    whose value links pages) is a relation, as a Roam page's Discourse Context line is; and a link's
+    ``|alias`` is not part of the page it names."""
+    kept = []
+    for attribute in note.attributes:
+        if attribute.links and config.relation(attribute.key) is not None:
+            for target in attribute.links:
+                note.relations.append(Relation(attribute.key, Link(_unalias(target), attribute.line)))
+        else:
+            kept.append(attribute)
+    note.attributes = kept
+    note.links = [Link(_unalias(link.target), link.line, link.uid, link.required) for link in note.links]
+
+
+def _unalias(target: str) -> str:
+    return target.split("|", 1)[0].strip() or target

@@ -1,0 +1,242 @@
+"""Several labs in one store: which graphs are whose, a VoID description of each lab, and removing a lab whole.
+
+Every note's graph belongs to one lab, as the manifest records (each folder loaded has its lab and base IRI), so
+every triple can be traced to its lab and its file. Each lab is described as a ``void:Dataset`` (its triples,
+vocabularies and IRI space, the graphs it is made of, and ``void:Linkset``\\ s to the labs ``rdfnotes link`` found
+the same works and people in), kept in a graph of its own, ``{base}void``, exported and pushed with the lab.
+
+>>> void_graph_iri("https://w3id.org/rdfnotes/id/lab-a/")
+'https://w3id.org/rdfnotes/id/lab-a/void'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Triple
+
+from .errors import NoSuchLab
+from .store import Store
+from .vocab import DCTERMS, RDF, RN, XSD, Namespace
+
+VOID = Namespace(
+    "http://rdfs.org/ns/void#",
+    "Dataset Linkset triples entities uriSpace vocabulary inDataset subjectsTarget objectsTarget linkPredicate",
+)
+SKOS_EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
+LINK_GRAPH = "https://w3id.org/rdfnotes/graph/links"
+"""The graph ``rdfnotes link`` writes: the links between labs and what justified each."""
+
+
+@dataclass(frozen=True)
+class Lab:
+    """One lab of the store, as ``rdfnotes labs`` lists it."""
+
+    name: str
+    base: str
+    roots: tuple[str, ...]
+    files: int
+    notes: int
+    triples: int
+    graphs: tuple[str, ...]
+    """The lab's note graphs (its VoID graph not among them)."""
+
+    @property
+    def dataset(self) -> str:
+        return dataset_iri(self.base)
+
+    @property
+    def void_graph(self) -> str:
+        return void_graph_iri(self.base)
+
+
+def void_graph_iri(base: str) -> str:
+    return f"{base}void"
+
+
+def dataset_iri(base: str) -> str:
+    return f"{base}void#dataset"
+
+
+def lab_graphs(store: Store) -> dict[str, str]:
+    """Each note graph of the store → the name of the lab it belongs to (from the manifest)."""
+    owner: dict[str, str] = {}
+    for root in store.manifest["roots"].values():
+        for graph in _root_graphs(root):
+            owner[graph] = root["lab"]
+    return owner
+
+
+def labs(store: Store) -> list[Lab]:
+    """The labs of the store, by name, with what each holds (triples: distinct triples over its graphs)."""
+    grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for key, root in sorted(store.manifest["roots"].items()):
+        grouped.setdefault(root["lab"], []).append((key, root))
+    result = []
+    for name, roots in sorted(grouped.items()):
+        graphs = sorted({g for _, root in roots for g in _root_graphs(root)})
+        files = sum(_root_files(root) for _, root in roots)
+        result.append(
+            Lab(
+                name=name,
+                base=roots[0][1]["base"],
+                roots=tuple(key for key, _ in roots),
+                files=files,
+                notes=_count_in(
+                    store, graphs, f"SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {{ GRAPH ?g {{ ?f a <{RN.NoteFile}> }} }}"
+                ),
+                triples=_count_in(
+                    store,
+                    graphs,
+                    "SELECT (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } }",
+                ),
+                graphs=tuple(graphs),
+            )
+        )
+    return result
+
+
+def get_lab(store: Store, name: str) -> Lab:
+    """The lab called ``name``.
+
+    :raises NoSuchLab: when the store has no such lab.
+    """
+    found = {lab.name: lab for lab in labs(store)}
+    if name not in found:
+        known = ", ".join(found) or "none yet: load one with 'rdfnotes load PATH --lab NAME'"
+        raise NoSuchLab(f"no lab named {name!r} in the store (labs: {known}); see 'rdfnotes labs'")
+    return found[name]
+
+
+def remove_lab(store: Store, name: str) -> Lab:
+    """Drop the lab ``name``: its graphs (notes and VoID) and its folders' manifest entries; links are rebuilt.
+
+    The manifest forgets the lab first, then one update drops its graphs (atomic up to the store's batch size):
+    an interruption between the two leaves graphs no folder claims, which removing the lab again drops.
+
+    :raises NoSuchLab: when the store has no such lab.
+    """
+    from .link import refresh
+
+    lab = get_lab(store, name)
+    for key in lab.roots:
+        del store.manifest["roots"][key]
+    store.save_manifest()
+    orphans = [g for g in store.named_graphs() if g.startswith(lab.base) and g not in lab_graphs(store)]
+    store.replace_graphs({}, remove=sorted({*lab.graphs, *orphans, lab.void_graph}))
+    refresh(store)
+    return lab
+
+
+def lab_quads(store: Store, name: str) -> list[Quad]:
+    """The lab's note graphs and its VoID description (as it is now), as quads: what ``export --lab`` writes."""
+    lab = get_lab(store, name)
+    owned = set(lab.graphs)
+    quads = [q for q in store.named_quads() if isinstance(q.graph_name, NamedNode) and q.graph_name.value in owned]
+    void = NamedNode(lab.void_graph)
+    quads += [Quad(t.subject, t.predicate, t.object, void) for t in void_triples(store, lab)]
+    return quads
+
+
+def void_triples(store: Store, lab: Lab, linksets: Mapping[str, int] | None = None) -> list[Triple]:
+    """The VoID description of ``lab``: a ``void:Dataset`` with its size, vocabularies, IRI space and graphs.
+
+    :param linksets: the number of links to each other lab (by name); by default counted in the link graph.
+    """
+    dataset = lab.dataset
+    out = [
+        _iri(dataset, RDF.type, VOID.Dataset),
+        Triple(NamedNode(dataset), NamedNode(DCTERMS.title), Literal(lab.name)),
+        Triple(NamedNode(dataset), NamedNode(VOID.uriSpace), Literal(lab.base)),
+        Triple(NamedNode(dataset), NamedNode(VOID.triples), Literal(str(lab.triples), datatype=NamedNode(XSD.integer))),
+    ]
+    out += [_iri(dataset, VOID.vocabulary, vocabulary) for vocabulary in _vocabularies(store, lab.graphs)]
+    out += [_iri(graph, VOID.inDataset, dataset) for graph in lab.graphs]
+    bases = {other.name: other.base for other in labs(store)}
+    counts = linksets if linksets is not None else count_links(store).get(lab.name, {})
+    for other, count in sorted(counts.items()):
+        if other not in bases or not count:
+            continue
+        linkset = f"{dataset}-links-{other}"
+        out += [
+            _iri(linkset, RDF.type, VOID.Linkset),
+            _iri(linkset, VOID.subjectsTarget, dataset),
+            _iri(linkset, VOID.objectsTarget, dataset_iri(bases[other])),
+            _iri(linkset, VOID.linkPredicate, SKOS_EXACT_MATCH),
+            Triple(NamedNode(linkset), NamedNode(VOID.triples), Literal(str(count), datatype=NamedNode(XSD.integer))),
+        ]
+    return sorted(out, key=str)
+
+
+def count_links(store: Store) -> dict[str, dict[str, int]]:
+    """For each lab, the number of ``skos:exactMatch`` links the link graph holds to each other lab."""
+    results = store.query(
+        "SELECT ?a ?b (COUNT(*) AS ?n) WHERE { GRAPH <" + LINK_GRAPH + "> { "
+        f"?link <{RDF.type}> <{RN.Link}> ; <{SSSOM_SUBJECT_SOURCE}> ?a ; <{SSSOM_OBJECT_SOURCE}> ?b . "
+        f'FILTER NOT EXISTS {{ ?link <{RN.reviewStatus}> "rejected" }} }} }} GROUP BY ?a ?b'
+    )
+    assert isinstance(results, QuerySolutions)
+    names = {dataset_iri(lab["base"]): lab["lab"] for lab in store.manifest["roots"].values()}
+    counts: dict[str, dict[str, int]] = {}
+    for row in results:
+        a, b, n = (term.value for term in (row["a"], row["b"], row["n"]) if term is not None)
+        if a in names and b in names:
+            counts.setdefault(names[a], {})[names[b]] = counts.get(names[a], {}).get(names[b], 0) + int(n)
+            counts.setdefault(names[b], {})[names[a]] = counts.get(names[b], {}).get(names[a], 0) + int(n)
+    return counts
+
+
+SSSOM_SUBJECT_SOURCE = "https://w3id.org/sssom/subject_source"
+SSSOM_OBJECT_SOURCE = "https://w3id.org/sssom/object_source"
+
+
+def _iri(subject: str, predicate: str, obj: str) -> Triple:
+    return Triple(NamedNode(subject), NamedNode(predicate), NamedNode(obj))
+
+
+def _root_graphs(root: Mapping[str, Any]) -> set[str]:
+    graphs: set[str] = set()
+    for entry in [*root.get("units", {}).values(), *root.get("files", {}).values()]:
+        graphs.update(entry.get("graphs", []))
+        if entry.get("graph"):
+            graphs.add(entry["graph"])
+    return graphs
+
+
+def _root_files(root: Mapping[str, Any]) -> int:
+    if "units" in root:
+        return len({path for entry in root["units"].values() for path in entry.get("files", {})})
+    return len(root.get("files", {}))
+
+
+def _values(graphs: Iterable[str]) -> str:
+    return "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " }"
+
+
+def _count_in(store: Store, graphs: list[str], query: str) -> int:
+    if not graphs:
+        return 0
+    where = query.rindex("WHERE {") + len("WHERE {")
+    return store.count(query[:where] + " " + _values(graphs) + query[where:])
+
+
+def _vocabularies(store: Store, graphs: tuple[str, ...]) -> list[str]:
+    """The namespaces of the properties and classes the graphs use (an IRI up to its last ``#`` or ``/``)."""
+    if not graphs:
+        return []
+    results = store.query(
+        f"SELECT DISTINCT ?term WHERE {{ {_values(graphs)} "
+        f"{{ GRAPH ?g {{ ?s ?term ?o }} }} UNION {{ GRAPH ?g {{ ?s <{RDF.type}> ?term }} }} FILTER(isIRI(?term)) }}"
+    )
+    assert isinstance(results, QuerySolutions)
+    spaces = set()
+    for row in results:
+        term = row["term"]
+        assert term is not None
+        iri = term.value
+        cut = max(iri.rfind("#"), iri.rfind("/"))
+        if cut > iri.find("://") + 2:
+            spaces.add(iri[: cut + 1])
+    return sorted(spaces)

@@ -1,0 +1,293 @@
+"""``rdfnotes push``: publish each lab's graphs to a SPARQL 1.1 server, replacing what an earlier push put there.
+
+By the `Graph Store HTTP Protocol <https://www.w3.org/TR/sparql11-http-rdf-update/>`_ (the default): one ``PUT``
+per named graph, which replaces it. A server without it (or ``protocol="update"``) gets the same through
+`SPARQL 1.1 Update <https://www.w3.org/TR/sparql11-update/>`_, one lab per request where its size allows.
+
+The record of what was pushed is on the server itself: each lab's VoID graph (``{base}void``, pushed with the lab)
+lists the lab's graphs (``void:inDataset``). A push reads the record, replaces the graphs the store has, and deletes
+those the record lists that the store no longer has, so a second push leaves no stale triples, whichever machine
+made the first. Before replacing any graph, the record is widened to the old graphs and the new, so an interrupted
+push is finished by the next one.
+
+Credentials: ``RDFNOTES_PUSH_TOKEN`` (a bearer token), else ``RDFNOTES_PUSH_USER`` and ``RDFNOTES_PUSH_PASSWORD``,
+else a ``user:password@`` in the URL, else the server's entry in ``~/.netrc``; Basic or Digest, as the server
+asks. They are never printed: messages name the URL without them.
+
+>>> redact("https://me:secret@example.org/ds/data?graph=x")
+'https://example.org/ds/data?graph=x'
+"""
+
+from __future__ import annotations
+
+import netrc
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
+
+from .errors import NoSuchLab, PushError
+from .labs import LINK_GRAPH, VOID, Lab, get_lab, labs, void_triples
+from .store import Store
+
+PROTOCOLS = ("auto", "graph-store", "update")
+# Triples per SPARQL Update request: bounded so a request stays a few MB.
+_UPDATE_BATCH = 20_000
+# What a server answers when it does not do the Graph Store Protocol at that URL.
+_NO_GRAPH_STORE = frozenset({400, 404, 405, 406, 415, 501})
+
+
+@dataclass
+class PushReport:
+    url: str
+    """The URL pushed to, without credentials."""
+    protocol: str = ""
+    labs: list[str] = field(default_factory=list)
+    graphs: int = 0
+    triples: int = 0
+    deleted: int = 0
+    """Graphs an earlier push left that the store no longer has, deleted from the server (counted by the Graph
+    Store Protocol; SPARQL Update drops them without saying how many)."""
+
+
+def push(
+    store: Store,
+    url: str,
+    *,
+    lab_names: Iterable[str] = (),
+    protocol: str = "auto",
+    update_url: str | None = None,
+    timeout: float = 60.0,
+) -> PushReport:
+    """Publish the store's labs (or those named) to the SPARQL server at ``url``.
+
+    :param url: the server's Graph Store Protocol endpoint (Oxigraph: ``…/store``, Fuseki: ``…/DATASET/data``,
+        Virtuoso: ``…/sparql-graph-crud-auth``); with ``protocol="update"``, its SPARQL Update endpoint.
+    :param protocol: ``graph-store``, ``update``, or ``auto``: the Graph Store Protocol, else SPARQL Update at
+        ``update_url`` (default: ``url``) when the server does not offer it.
+    :raises NoSuchLab: when a name is not a lab of the store, or the store holds none.
+    :raises PushError: when the server cannot be reached or refuses a request.
+    """
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"unknown protocol {protocol!r} (protocols: {', '.join(PROTOCOLS)})")
+    names = list(lab_names)
+    chosen = [get_lab(store, name) for name in names] if names else labs(store)
+    if not chosen:
+        raise NoSuchLab("the store holds no lab to push: load one with 'rdfnotes load PATH --lab NAME'")
+    client = _Client(url, timeout)
+    updates = _Client(update_url, timeout) if update_url else client
+    report = PushReport(url=client.display, protocol=protocol, labs=[lab.name for lab in chosen])
+    for lab in chosen:
+        void = void_triples(store, lab)
+        if report.protocol in ("auto", "graph-store"):
+            if _push_graph_store(client, store, lab, void, report):
+                report.protocol = "graph-store"
+                continue
+            if report.protocol == "graph-store":
+                raise PushError(f"{client.display}: the server does not take graphs by the Graph Store Protocol here")
+            report.protocol = "update"
+        _push_update(updates, store, lab, void, report)
+    if not names and LINK_GRAPH in store.named_graphs():
+        links = store.graph_triples(LINK_GRAPH)
+        if report.protocol == "graph-store":
+            client.put(LINK_GRAPH, links)
+        else:
+            updates.update([f"DROP SILENT GRAPH <{LINK_GRAPH}>", *_insert_data({LINK_GRAPH: links})])
+        report.graphs += 1
+        report.triples += len(links)
+    return report
+
+
+def _push_graph_store(client: _Client, store: Store, lab: Lab, void: list[Triple], report: PushReport) -> bool:
+    """Push one lab graph by graph; false when the server does not do the Graph Store Protocol (nothing written)."""
+    void_graph = lab.void_graph
+    old = client.recorded_graphs(void_graph, lab.dataset)
+    new = set(lab.graphs)
+    stale = sorted(old - new)
+    widened = void + [Triple(NamedNode(g), NamedNode(VOID.inDataset), NamedNode(lab.dataset)) for g in stale]
+    status = client.put(void_graph, widened, check=False)
+    if status in _NO_GRAPH_STORE:
+        return False
+    client.check(status, "PUT", void_graph)
+    for graph in lab.graphs:
+        triples = store.graph_triples(graph)
+        client.put(graph, triples)
+        report.graphs += 1
+        report.triples += len(triples)
+    for graph in stale:
+        client.delete(graph)
+        report.deleted += 1
+    client.put(void_graph, void)
+    report.graphs += 1
+    report.triples += len(void)
+    return True
+
+
+def _push_update(client: _Client, store: Store, lab: Lab, void: list[Triple], report: PushReport) -> None:
+    """Push one lab by SPARQL Update: drop every graph the server's record lists, then insert the lab's graphs.
+
+    The first request clears and inserts the first batch (with the record), so a lab that fits in one batch is
+    replaced atomically on servers whose updates are transactions.
+    """
+    clear = [
+        f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{lab.void_graph}> {{ ?g <{VOID.inDataset}> "
+        f"<{lab.dataset}> }} GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"DROP SILENT GRAPH <{lab.void_graph}>",
+        *(f"DROP SILENT GRAPH <{graph}>" for graph in lab.graphs),
+    ]
+    graphs: dict[str, set[Triple]] = {lab.void_graph: set(void)}
+    graphs.update((graph, store.graph_triples(graph)) for graph in lab.graphs)
+    batches = list(_insert_data(graphs))
+    client.update([*clear, *batches[:1]])
+    for batch in batches[1:]:
+        client.update([batch])
+    report.graphs += len(graphs)
+    report.triples += sum(len(triples) for triples in graphs.values())
+
+
+def _insert_data(graphs: Mapping[str, Iterable[Triple]]) -> Iterator[str]:
+    """``INSERT DATA`` operations of at most about :data:`_UPDATE_BATCH` triples each."""
+    parts: list[str] = []
+    size = 0
+    for graph, triples in graphs.items():
+        lines = [f"{t.subject} {t.predicate} {t.object} ." for t in sorted(triples, key=str)]
+        for start in range(0, max(len(lines), 1), _UPDATE_BATCH):
+            chunk = lines[start : start + _UPDATE_BATCH]
+            if not chunk:
+                continue
+            parts.append(f"GRAPH <{graph}> {{\n" + "\n".join(chunk) + "\n}")
+            size += len(chunk)
+            if size >= _UPDATE_BATCH:
+                yield "INSERT DATA {\n" + "\n".join(parts) + "\n}"
+                parts, size = [], 0
+    if parts:
+        yield "INSERT DATA {\n" + "\n".join(parts) + "\n}"
+
+
+def redact(url: str) -> str:
+    """``url`` without the ``user:password@`` it may carry."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+class _Client:
+    """HTTP requests to one endpoint, with the credentials the environment gives, never shown."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise PushError(f"{redact(url)}: not an http(s) URL of a SPARQL server")
+        self.display = redact(url)
+        self.url = self.display
+        self.timeout = timeout
+        self.headers: dict[str, str] = {}
+        handlers: list[urllib.request.BaseHandler] = []
+        token = os.environ.get("RDFNOTES_PUSH_TOKEN")
+        user, password = _credentials(parts.username, parts.password, parts.hostname)
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+        elif user is not None:
+            passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
+            passwords.add_password(None, self.url, user, password or "", is_authenticated=True)
+            handlers += [
+                urllib.request.HTTPBasicAuthHandler(passwords),
+                urllib.request.HTTPDigestAuthHandler(passwords),
+            ]
+        self._opener = urllib.request.build_opener(*handlers)
+
+    def graph_url(self, graph: str) -> str:
+        parts = urlsplit(self.url)
+        query = urlencode([*parse_qsl(parts.query), ("graph", graph)])
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+    def request(
+        self, method: str, url: str, body: bytes | None = None, content_type: str | None = None, accept: str = "*/*"
+    ) -> tuple[int, bytes]:
+        headers = {**self.headers, "Accept": accept}
+        if content_type:
+            headers["Content-Type"] = content_type
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                return int(response.status), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise PushError(f"{self.display}: cannot reach the server ({reason})") from None
+
+    def check(self, status: int, method: str, graph: str | None, body: bytes = b"") -> None:
+        if 200 <= status < 300:
+            return
+        what = f"{method} of graph <{graph}>" if graph else method
+        if status in (401, 403):
+            raise PushError(
+                f"{self.display}: the server refused the {what} (HTTP {status}): give credentials in "
+                "RDFNOTES_PUSH_USER and RDFNOTES_PUSH_PASSWORD, RDFNOTES_PUSH_TOKEN, or ~/.netrc"
+            )
+        detail = body.decode("utf-8", "replace").strip().splitlines()
+        raise PushError(f"{self.display}: the {what} failed (HTTP {status}{': ' + detail[0][:200] if detail else ''})")
+
+    def put(self, graph: str, triples: Iterable[Triple], *, check: bool = True) -> int:
+        data = serialize(sorted(triples, key=str), format=RdfFormat.N_TRIPLES) or b""
+        # N-Triples is Turtle too, and every Graph Store server takes Turtle.
+        status, body = self.request("PUT", self.graph_url(graph), data, "text/turtle; charset=utf-8")
+        if check:
+            self.check(status, "PUT", graph, body)
+        return status
+
+    def delete(self, graph: str) -> None:
+        status, body = self.request("DELETE", self.graph_url(graph))
+        if status != 404:
+            self.check(status, "DELETE", graph, body)
+
+    def recorded_graphs(self, void_graph: str, dataset: str) -> set[str]:
+        """The graphs the server's copy of a lab's VoID graph lists as the lab's: what an earlier push put there."""
+        status, body = self.request("GET", self.graph_url(void_graph), accept="application/n-triples, text/turtle")
+        if status != 200:
+            return set()
+        try:
+            triples = list(parse(body, format=RdfFormat.TURTLE))
+        except SyntaxError:
+            return set()
+        return {
+            t.subject.value
+            for t in triples
+            if t.predicate.value == VOID.inDataset and t.object.value == dataset and isinstance(t.subject, NamedNode)
+        }
+
+    def update(self, operations: list[str]) -> None:
+        text = " ;\n".join(operations)
+        status, body = self.request("POST", self.url, text.encode("utf-8"), "application/sparql-update; charset=utf-8")
+        self.check(status, "SPARQL update", None, body)
+
+
+def _credentials(user: str | None, password: str | None, host: str | None) -> tuple[str | None, str | None]:
+    env_user = os.environ.get("RDFNOTES_PUSH_USER")
+    if env_user:
+        return env_user, os.environ.get("RDFNOTES_PUSH_PASSWORD", "")
+    if user is not None:
+        return user, password
+    path = Path(os.environ.get("NETRC") or Path.home() / ".netrc")
+    if host and path.is_file():
+        try:
+            entry = netrc.netrc(str(path)).authenticators(host)
+        except netrc.NetrcParseError as exc:
+            # Its message may quote a token of the file: only the line is shown.
+            raise PushError(f"{path}:{exc.lineno}: cannot read the credentials file (not netrc syntax)") from None
+        except OSError as exc:
+            raise PushError(f"{path}: cannot read the credentials file ({exc.strerror})") from None
+        if entry:
+            return entry[0], entry[2]
+    return None, None

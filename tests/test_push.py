@@ -1,0 +1,221 @@
+"""rdfnotes push against a real Oxigraph server (the ``oxigraph`` command of the test extra) on a loopback port."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lab_pages import context_page, source_page, write_lab
+from support import LAB_A
+
+from rdfnotes import Store, bundled_queries, load, load_config, run_query
+from rdfnotes.cli import cli
+from rdfnotes.errors import PushError
+from rdfnotes.labs import labs
+from rdfnotes.link import link
+from rdfnotes.push import push
+
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """A fresh Oxigraph server (union default graph, as a shared server of several labs is run), stopped after."""
+    if OXIGRAPH is None:
+        pytest.fail("the oxigraph command is missing: install the test extra (pip install -e '.[test]')")
+    for attempt in range(3):
+        port = free_port()
+        log = (tmp_path / f"oxigraph-{attempt}.log").open("wb")
+        data = tmp_path / f"data-{attempt}"
+        command = [OXIGRAPH, "serve", "--location", str(data), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            if _wait_until_up(url, process):
+                yield url
+                return
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.close()
+    pytest.fail(f"oxigraph serve did not start: {(tmp_path / 'oxigraph-2.log').read_text(errors='replace')}")
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> bool:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
+                return True
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.05)
+    return False
+
+
+def server_rows(url: str, query: str) -> list[dict[str, str]]:
+    data = urllib.parse.urlencode({"query": query}).encode()
+    request = urllib.request.Request(f"{url}/query", data=data, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.load(response)
+    return [{var: cell["value"] for var, cell in row.items()} for row in answer["results"]["bindings"]]
+
+
+def local_rows(store: Store, query: str) -> list[dict[str, str]]:
+    result = run_query(store, "query", text=query)
+    return [{v: t.value for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows]
+
+
+ALL_TRIPLES = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+
+
+def as_set(rows: list[dict[str, str]]) -> set[tuple[tuple[str, str], ...]]:
+    return {tuple(sorted(row.items())) for row in rows}
+
+
+def server_graphs(url: str) -> set[str]:
+    return {row["g"] for row in server_rows(url, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+
+
+def lab_x(folder: Path) -> Path:
+    return write_lab(
+        folder,
+        {
+            "@diekelmann2010": source_page("The Memory Function of Sleep", url="https://doi.org/10.1038/nrn2762"),
+            "EVD - Naps helped word-pair recall": context_page(
+                ("FromSource", "@diekelmann2010"), ("Informs", "QUE - Do naps count"), ("Supports", "CLM - Naps help")
+            ),
+            "EVD - Naps did nothing for motor tasks": context_page(("Opposes", "CLM - Naps help")),
+            "QUE - Do naps count": "",
+            "CLM - Naps help": "",
+        },
+    )
+
+
+@pytest.fixture
+def two_labs(tmp_path: Path) -> Iterator[Store]:
+    store = Store(tmp_path / "store")
+    load([LAB_A], store, load_config(), lab="lab-a")
+    load([lab_x(tmp_path / "x")], store, load_config(), lab="lab-x")
+    link(store)
+    yield store
+    store.close()
+
+
+def test_the_server_answers_as_the_local_store(server: str, two_labs: Store) -> None:
+    report = push(two_labs, f"{server}/store")
+    assert (report.protocol, report.labs, report.deleted) == ("graph-store", ["lab-a", "lab-x"], 0)
+    # 10 + 5 note graphs, a VoID graph per lab, and the link graph.
+    assert report.graphs == 18
+    assert server_graphs(server) == set(two_labs.named_graphs())
+    assert as_set(server_rows(server, ALL_TRIPLES)) == as_set(local_rows(two_labs, ALL_TRIPLES))
+    for query in bundled_queries():
+        assert as_set(server_rows(server, query.text)) == as_set(local_rows(two_labs, query.text)), query.name
+    shared = server_rows(server, next(q.text for q in bundled_queries() if q.name == "cross-shared-works"))
+    assert {(r["lab"], r["other_lab"]) for r in shared} == {("lab-a", "lab-x"), ("lab-x", "lab-a")}
+
+
+def test_a_second_push_after_a_change_leaves_no_stale_triples(server: str, two_labs: Store, tmp_path: Path) -> None:
+    push(two_labs, f"{server}/store")
+    removed = next(g for g in labs(two_labs)[1].graphs if "nothing" in g)
+    (tmp_path / "x" / "EVD - Naps did nothing for motor tasks.md").unlink()
+    (tmp_path / "x" / "CLM - Naps help.md").write_text("---\ntitle: CLM - Naps help\n---\n\n- Only short naps.\n")
+    load([tmp_path / "x"], two_labs, load_config(), lab="lab-x")
+    link(two_labs)
+
+    report = push(two_labs, f"{server}/store")
+    assert report.deleted == 1
+    assert removed not in server_graphs(server)
+    assert server_graphs(server) == set(two_labs.named_graphs())
+    assert as_set(server_rows(server, ALL_TRIPLES)) == as_set(local_rows(two_labs, ALL_TRIPLES))
+    assert push(two_labs, f"{server}/store").deleted == 0
+
+
+def test_one_lab_at_a_time(server: str, two_labs: Store) -> None:
+    report = push(two_labs, f"{server}/store", lab_names=["lab-x"])
+    assert report.labs == ["lab-x"]
+    assert server_graphs(server) == {*labs(two_labs)[1].graphs, "https://w3id.org/rdfnotes/id/lab-x/void"}
+    push(two_labs, f"{server}/store", lab_names=["lab-a"])
+    assert len(server_graphs(server)) == len(two_labs.named_graphs()) - 1  # all but the link graph
+
+
+def test_sparql_update_when_there_is_no_graph_store(server: str, two_labs: Store, tmp_path: Path) -> None:
+    report = push(two_labs, f"{server}/update")
+    assert report.protocol == "update"
+    assert as_set(server_rows(server, ALL_TRIPLES)) == as_set(local_rows(two_labs, ALL_TRIPLES))
+    (tmp_path / "x" / "EVD - Naps did nothing for motor tasks.md").unlink()
+    load([tmp_path / "x"], two_labs, load_config(), lab="lab-x")
+    link(two_labs)
+    push(two_labs, f"{server}/update", protocol="update")
+    assert server_graphs(server) == set(two_labs.named_graphs())
+    assert as_set(server_rows(server, ALL_TRIPLES)) == as_set(local_rows(two_labs, ALL_TRIPLES))
+    # The record the update left is read by the Graph Store Protocol too: nothing stale after switching.
+    (tmp_path / "x" / "EVD - Naps helped word-pair recall.md").unlink()
+    load([tmp_path / "x"], two_labs, load_config(), lab="lab-x")
+    link(two_labs)
+    assert push(two_labs, f"{server}/store", protocol="graph-store").deleted == 1
+    assert as_set(server_rows(server, ALL_TRIPLES)) == as_set(local_rows(two_labs, ALL_TRIPLES))
+
+
+def test_credentials_are_used_and_never_shown(
+    server: str, two_labs: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RDFNOTES_PUSH_USER", "lab-bot")
+    monkeypatch.setenv("RDFNOTES_PUSH_PASSWORD", "s3cret-from-env")
+    # Oxigraph takes no credentials and ignores them: the push goes through with the Authorization header sent.
+    assert push(two_labs, f"{server}/store").graphs == 18
+    closed = f"http://lab-bot:s3cret-in-url@127.0.0.1:{free_port()}/store"
+    with pytest.raises(PushError) as caught:
+        push(two_labs, closed)
+    message = str(caught.value)
+    assert message.startswith("http://127.0.0.1:") and "cannot reach the server" in message
+    assert "s3cret" not in message and "lab-bot" not in message
+    two_labs.close()
+    result = CliRunner().invoke(cli, ["--store", str(two_labs.path), "push", closed])
+    assert result.exit_code == 2 and "s3cret" not in result.output + result.stderr
+
+
+def test_credentials_from_netrc(server: str, two_labs: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login lab-bot password from-netrc\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    assert push(two_labs, f"{server}/store").graphs == 18
+    netrc.write_text("machine 127.0.0.1 login lab-bot secret-typed-without-keyword\n")
+    with pytest.raises(PushError, match=r"netrc:\d+: cannot read the credentials file") as caught:
+        push(two_labs, f"{server}/store")
+    assert "secret" not in str(caught.value)
+
+
+def test_push_command(server: str, two_labs: Store) -> None:
+    two_labs.close()
+    result = CliRunner().invoke(cli, ["--store", str(two_labs.path), "push", f"{server}/store"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"Pushed 2 labs (lab-a, lab-x) to {server}/store by graph-store: 18 graphs, "
+        f"{sum(1 for _ in server_rows(server, 'SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }'))} triples; "
+        "0 stale graphs deleted.\n"
+    )
