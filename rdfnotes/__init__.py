@@ -2,12 +2,13 @@
 
 The library is the API; the ``rdfnotes`` command is a thin layer over it::
 
-    from rdfnotes import Store, load, load_config, run_query, export
+    from rdfnotes import Store, export, link, load, load_config, run_query
 
     config = load_config()
     with Store(".rdfnotes") as store:
         report = load(["examples/lab-a"], store, config)
         table = run_query(store, "open-questions")
+        link(store)  # with several labs loaded: the works and people they share
 """
 
 from __future__ import annotations
@@ -17,16 +18,21 @@ __version__ = "0.1.0"
 from .config import Config, load_config
 from .errors import (
     ConfigError,
+    NoSuchLab,
     NoSuchQuery,
     NothingToLoad,
+    PushError,
     QueryError,
     RdfnotesError,
     ReadError,
+    ServeError,
     StoreError,
     StoreLocked,
 )
 from .export import FORMATS as EXPORT_FORMATS
 from .export import export
+from .labs import Lab, labs, remove_lab
+from .link import LinkReport, link
 from .loader import LoadReport, load
 from .queries import BundledQuery, QueryResult, bundled_queries, run_query
 from .store import Store
@@ -36,20 +42,28 @@ __all__ = [
     "BundledQuery",
     "Config",
     "ConfigError",
+    "Lab",
+    "LinkReport",
     "LoadReport",
+    "NoSuchLab",
     "NoSuchQuery",
     "NothingToLoad",
+    "PushError",
     "QueryError",
     "QueryResult",
     "RdfnotesError",
     "ReadError",
+    "ServeError",
     "Store",
     "StoreError",
     "StoreLocked",
     "__version__",
     "bundled_queries",
     "export",
+    "labs",
+    "link",
     "load",
     "load_config",
+    "remove_lab",
     "run_query",
 ]

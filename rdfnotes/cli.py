@@ -184,20 +184,33 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "trig", "ntriples", "nquads", "jsonld"]),
+    type=click.Choice(["turtle", "trig", "ntriples", "nquads", "jsonld", "html"]),
     default="turtle",
     show_default=True,
-    help="turtle, ntriples, jsonld: the graph; trig, nquads: one named graph per note file.",
+    help="turtle, ntriples, jsonld: the graph; trig, nquads: one named graph per note file; html: the pages as a "
+    "static site (a folder).",
 )
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout]."
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write [default: stdout]; for html, the folder of the site.",
 )
 @click.option("--lab", help="Export this lab alone, with its VoID description [default: the whole store].")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None) -> None:
-    """Write the store as RDF: the same notes always give the same bytes."""
+    """Write the store as RDF, or as a static web site: the same notes always give the same bytes."""
     from .export import export as export_store
 
+    if fmt == "html":
+        from .web import write_site
+
+        if output is None or lab is not None:
+            raise click.UsageError("--format html writes a folder: give it with -o DIR (the site shows every lab)")
+        with _store(ctx) as store:
+            site = write_site(store, output)
+        click.echo(f"Wrote {site.directory}: {site.pages} pages, {site.files} files ({site.removed} stale removed).")
+        return
     with _store(ctx) as store:
         data = export_store(store, fmt, lab=lab)
     assert data is not None

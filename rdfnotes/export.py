@@ -56,6 +56,19 @@ def export(
     return None
 
 
+def serialize_triples(triples: Iterable[Triple], fmt: str = "turtle", *, prefixes: dict[str, str] | None = None) -> bytes:
+    """Some triples (a page's description, say) in ``fmt``, sorted as :func:`export` sorts them: stable bytes.
+
+    >>> from pyoxigraph import Literal
+    >>> serialize_triples([Triple(NamedNode("http://example.org/a"), NamedNode(RDF.type), Literal("x"))], "ntriples")
+    b'<http://example.org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "x" .\\n'
+    """
+    if fmt not in FORMATS or fmt in DATASET_FORMATS:
+        raise ValueError(f"unknown graph format {fmt!r} (formats: turtle, ntriples, jsonld)")
+    data = serialize(sorted(triples, key=_triple_key), format=FORMATS[fmt], prefixes=prefixes or PREFIXES)
+    return _sorted_prefix_lines(data or b"")
+
+
 def lab_prefixes(store: Store) -> dict[str, str]:
     """Short prefixes for the IRIs of the store's lab, when it holds one lab."""
     bases = sorted({root["base"] for root in store.manifest["roots"].values()})

@@ -69,6 +69,11 @@ def lab_graphs(store: Store) -> dict[str, str]:
     return owner
 
 
+def lab_bases(store: Store) -> dict[str, str]:
+    """Each lab's name → its base IRI, from the manifest alone (no counting)."""
+    return {root["lab"]: root["base"] for _, root in sorted(store.manifest["roots"].items(), reverse=True)}
+
+
 def labs(store: Store) -> list[Lab]:
     """The labs of the store, by name, with what each holds (triples: distinct triples over its graphs)."""
     grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
@@ -113,19 +118,30 @@ def get_lab(store: Store, name: str) -> Lab:
 def remove_lab(store: Store, name: str) -> Lab:
     """Drop the lab ``name``: its graphs (notes and VoID) and its folders' manifest entries; links are rebuilt.
 
-    The manifest forgets the lab first, then one update drops its graphs (atomic up to the store's batch size):
-    an interruption between the two leaves graphs no folder claims, which removing the lab again drops.
+    The manifest first forgets the lab's folders and notes that the lab is being removed, then one update drops
+    its graphs (atomic up to the store's batch size), then the note goes. Removing the lab again after an
+    interruption finishes the work.
 
     :raises NoSuchLab: when the store has no such lab.
     """
-    from .link import refresh
+    from .link import refresh  # link builds on this module
 
-    lab = get_lab(store, name)
-    for key in lab.roots:
-        del store.manifest["roots"][key]
+    pending: dict[str, str] = store.manifest.setdefault("removing", {})
+    if name in pending and name not in lab_bases(store):
+        lab = Lab(name=name, base=pending[name], roots=(), files=0, notes=0, triples=0, graphs=())
+    else:
+        lab = get_lab(store, name)
+        pending[name] = lab.base
+        for key in lab.roots:
+            del store.manifest["roots"][key]
+        store.save_manifest()
+    kept = set(lab_graphs(store))
+    leftovers = [g for g in store.named_graphs() if g.startswith(lab.base) and g not in kept]
+    store.replace_graphs({}, remove=sorted({*lab.graphs, *leftovers, lab.void_graph}))
+    del pending[name]
+    if not pending:
+        del store.manifest["removing"]
     store.save_manifest()
-    orphans = [g for g in store.named_graphs() if g.startswith(lab.base) and g not in lab_graphs(store)]
-    store.replace_graphs({}, remove=sorted({*lab.graphs, *orphans, lab.void_graph}))
     refresh(store)
     return lab
 
@@ -154,7 +170,7 @@ def void_triples(store: Store, lab: Lab, linksets: Mapping[str, int] | None = No
     ]
     out += [_iri(dataset, VOID.vocabulary, vocabulary) for vocabulary in _vocabularies(store, lab.graphs)]
     out += [_iri(graph, VOID.inDataset, dataset) for graph in lab.graphs]
-    bases = {other.name: other.base for other in labs(store)}
+    bases = lab_bases(store)
     counts = linksets if linksets is not None else count_links(store).get(lab.name, {})
     for other, count in sorted(counts.items()):
         if other not in bases or not count:

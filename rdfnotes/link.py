@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -44,6 +45,7 @@ from .labs import (
     SSSOM_OBJECT_SOURCE,
     SSSOM_SUBJECT_SOURCE,
     dataset_iri,
+    lab_bases,
     lab_graphs,
     labs,
     void_graph_iri,
@@ -140,17 +142,14 @@ def link(store: Store, *, accept: str | Path | None = None, review: str | Path |
     :param review: where to write every match, stated or rejected, as an SSSOM table for a person to check.
     :raises ReadError: when ``accept`` is not an SSSOM table; a row that does not fit is reported, the rest used.
     """
-    report = LinkReport(labs=[lab.name for lab in labs(store)])
+    report = LinkReport(labs=sorted(lab_bases(store)))
     decisions = _stored_decisions(store)
     if accept is not None:
         decisions.update(read_sssom(accept, report.problems))
     nodes = _NodeLabs(store)
-    works = _apply(_work_matches(store, nodes), decisions, nodes, report, category="work")
-    people = _person_matches(store, nodes, [m for m in works if m.asserted])
-    people = _apply(people, decisions, nodes, report, category="person")
-    others = _apply(
-        [], decisions, nodes, report, category="other", taken={(m.subject, m.object) for m in works + people}
-    )
+    works = _with_decisions(_work_matches(store, nodes), decisions)
+    people = _with_decisions(_person_matches(store, nodes, [m for m in works if m.asserted]), decisions)
+    others = _reviewer_links(decisions, {(m.subject, m.object) for m in works + people}, nodes, report)
     report.matches = sorted([*works, *people, *others], key=lambda m: (m.category != "work", m.subject, m.object))
     labels = _labels(store, report.matches)
     report.matches = [
@@ -158,16 +157,26 @@ def link(store: Store, *, accept: str | Path | None = None, review: str | Path |
         for m in report.matches
     ]
     _write(store, report.matches)
+    store.manifest["links"] = {"labs": _labs_fingerprint(store)}
+    store.save_manifest()
     if review is not None:
         write_sssom(review, report.matches, store)
     return report
 
 
 def refresh(store: Store) -> LinkReport | None:
-    """Rebuild the links and VoID descriptions when the store has been linked before (after a load or a removal)."""
+    """Rebuild the links and VoID descriptions when the store has been linked before and a lab changed since (a
+    load that read or removed files, a lab removed); ``None`` when there was nothing to do."""
     if LINK_GRAPH not in store.named_graphs():
         return None
+    if store.manifest.get("links", {}).get("labs") == _labs_fingerprint(store):
+        return None
     return link(store)
+
+
+def _labs_fingerprint(store: Store) -> str:
+    """Changes whenever a lab's files, settings or name change (the manifest's record of every folder loaded)."""
+    return iris.short_hash(json.dumps(store.manifest["roots"], sort_keys=True), 16)
 
 
 # -- finding matches ---------------------------------------------------------------------------------------------
@@ -179,7 +188,6 @@ class _NodeLabs:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.graph_lab = lab_graphs(store)
-        self.bases = {lab.name: lab.base for lab in labs(store)}
         self._known: dict[str, str | None] = {}
 
     def lab(self, graph: str) -> str | None:
@@ -323,8 +331,12 @@ def _person_matches(store: Store, nodes: _NodeLabs, work_links: list[Match]) -> 
     orcids: dict[str, set[str]] = {}
     for row in _select(
         store,
-        f"SELECT DISTINCT ?person ?value WHERE {{ ?person a <{FOAF.Person}> ; ?p ?value . "
-        'FILTER(REGEX(STR(?value), "\\\\d{4}-\\\\d{4}-\\\\d{4}-\\\\d{3}[0-9X]")) }',
+        # A person node, or a person's own page (a Roam page "Jane Roe" with "ORCID:: …"), with an ORCID iD in a
+        # value, where the value or its property says ORCID.
+        f"SELECT DISTINCT ?person ?value WHERE {{ VALUES ?class {{ <{FOAF.Person}> <{RN.Page}> }} "
+        "?person a ?class ; ?p ?value . "
+        'FILTER(REGEX(STR(?value), "\\\\d{4}-\\\\d{4}-\\\\d{4}-\\\\d{3}[0-9X]") '
+        '&& (CONTAINS(LCASE(STR(?value)), "orcid") || CONTAINS(LCASE(STR(?p)), "orcid"))) }',
     ):
         if orcid_match := _ORCID.search(row["value"]):
             orcids.setdefault(orcid_match.group(1), set()).add(row["person"])
@@ -354,27 +366,24 @@ def _person_matches(store: Store, nodes: _NodeLabs, work_links: list[Match]) -> 
     return matches
 
 
-def _apply(
-    matches: list[Match],
-    decisions: Mapping[tuple[str, str], Match],
-    nodes: _NodeLabs,
-    report: LinkReport,
-    *,
-    category: str,
-    taken: set[tuple[str, str]] | None = None,
-) -> list[Match]:
-    """Review decisions over found matches: a status for those found, and links a reviewer added (category
-    ``other``: every decided pair not found as a work or person match)."""
+def _with_decisions(matches: list[Match], decisions: Mapping[tuple[str, str], Match]) -> list[Match]:
+    """The found matches, each with the status a reviewer gave it."""
     result = []
     for match in matches:
         decision = decisions.get((match.subject, match.object))
         result.append(replace(match, status=decision.status) if decision else match)
-    if category != "other":
-        return result
-    found = taken or set()
+    return result
+
+
+def _reviewer_links(
+    decisions: Mapping[tuple[str, str], Match], found: set[tuple[str, str]], nodes: _NodeLabs, report: LinkReport
+) -> list[Match]:
+    """The decided pairs matching did not find (links a reviewer added, or rejections kept for later), while both
+    nodes are in a lab; categorised as works or people when both nodes are."""
     pending = {pair: d for pair, d in decisions.items() if pair not in found}
     labs_of = nodes.of([n for pair in pending for n in pair])
     kinds = _kinds(nodes.store, [n for pair in pending for n in pair])
+    result = []
     for (a, b), decision in sorted(pending.items()):
         lab_a, lab_b = labs_of[a], labs_of[b]
         if lab_a is None or lab_b is None:
@@ -408,7 +417,7 @@ def _labels(store: Store, matches: list[Match]) -> dict[str, str]:
     values = " ".join(f"<{n}>" for n in nodes)
     rows = _select(
         store,
-        f"SELECT ?n (SAMPLE(COALESCE(?name, ?title, ?label)) AS ?text) WHERE {{ VALUES ?n {{ {values} }} "
+        f"SELECT ?n (MIN(COALESCE(?name, ?title, ?label)) AS ?text) WHERE {{ VALUES ?n {{ {values} }} "
         f"OPTIONAL {{ ?n <{FOAF.name}> ?name }} OPTIONAL {{ ?n <{DCTERMS.title}> ?title }} "
         f"OPTIONAL {{ ?n <{RDFS.label}> ?label }} }} GROUP BY ?n",
     )
@@ -420,7 +429,8 @@ def _labels(store: Store, matches: list[Match]) -> dict[str, str]:
 
 def _write(store: Store, matches: list[Match]) -> None:
     """Replace the link graph and every lab's VoID graph in one call."""
-    bases = {lab.name: lab.base for lab in labs(store)}
+    every_lab = labs(store)
+    bases = {lab.name: lab.base for lab in every_lab}
     out: list[Triple] = [
         Triple(NamedNode(LINK_GRAPH), NamedNode(DCTERMS.title), Literal("Links between labs, found by rdfnotes link"))
     ]
@@ -448,7 +458,7 @@ def _write(store: Store, matches: list[Match]) -> None:
         if m.based_on:
             out.append(Triple(link, NamedNode(RN.basedOn), NamedNode(m.based_on)))
     graphs = {LINK_GRAPH: out}
-    for lab in labs(store):
+    for lab in every_lab:
         graphs[void_graph_iri(lab.base)] = void_triples(store, lab, counts.get(lab.name, {}))
     store.replace_graphs(graphs)
 
@@ -512,7 +522,7 @@ def write_sssom(path: str | Path, matches: Iterable[Match], store: Store) -> Non
     buffer.write("".join(f"# {line}\n" for line in header.splitlines()))
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerow(_SSSOM_COLUMNS)
-    bases = {lab.name: lab.base for lab in labs(store)}
+    bases = lab_bases(store)
     for m in rows:
         fields = [MATCH_FIELDS.get(kind, "") for kind in m.matched_on]
         field_curies = "|".join(_curie(f, {"bibo": BIBO.iri, "foaf": FOAF.iri, "owl": OWL.iri}) for f in fields if f)
@@ -564,6 +574,12 @@ def read_sssom(path: str | Path, problems: list[Problem]) -> dict[tuple[str, str
         raise ReadError(name, f"no {', '.join(sorted(missing))} column: not an SSSOM table", count + 1)
     decisions: dict[tuple[str, str], Match] = {}
     for number, row in enumerate(reader, start=count + 2):
+        empty = [
+            column for column in ("subject_id", "predicate_id", "object_id") if not (row.get(column) or "").strip()
+        ]
+        if empty:
+            problems.append(Problem(name, f"no {' or '.join(empty)} in this row: row left out", number))
+            continue
         try:
             subject = _expand(row.get("subject_id") or "", curie_map)
             obj = _expand(row.get("object_id") or "", curie_map)
@@ -602,11 +618,9 @@ def read_sssom(path: str | Path, problems: list[Problem]) -> dict[tuple[str, str
 
 def _curie_map(store: Store, nodes: list[str]) -> dict[str, str]:
     prefixes: dict[str, str] = {}
-    for lab in labs(store):
-        prefix = (
-            lab.name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", lab.name) else f"lab_{iris.slug(lab.name) or 'x'}"
-        )
-        prefixes[prefix.replace(".", "_")] = lab.base
+    for name, base in sorted(lab_bases(store).items()):
+        prefix = name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", name) else f"lab_{iris.slug(name) or 'x'}"
+        prefixes[prefix.replace(".", "_")] = base
     others = sorted(
         {n[: max(n.rfind("/"), n.rfind("#")) + 1] for n in nodes if not any(n.startswith(b) for b in prefixes.values())}
     )

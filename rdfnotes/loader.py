@@ -180,13 +180,16 @@ def _sync_root(
         report.labs.append(lab)
 
     index = _NameIndex(base)
-    for unit_key, entry in sorted({**unchanged, **kept}.items()):
-        for known in entry.get("notes", []):
-            index.add(known.get("path", unit_key), known["node"], known["keys"], known.get("uid"))
+    known_units = {**unchanged, **kept}
     new_notes: dict[str, list[dict[str, Any]]] = {}
-    for unit_key, content in sorted(contents.items()):
+    # In unit order, read now or not: which file a shared page name goes to must not depend on what changed.
+    for unit_key in sorted({*known_units, *contents}):
+        if unit_key not in contents:
+            for known in known_units[unit_key].get("notes", []):
+                index.add(known.get("path", unit_key), known["node"], known["keys"], known.get("uid"))
+            continue
         new_notes[unit_key] = []
-        for note in content.notes:
+        for note in contents[unit_key].notes:
             node = iris.node_iri(base, uid=note.uid, key=iris.page_key(note.title))
             keys = sorted({iris.page_key(note.name), iris.page_key(note.title)} - {""})
             index.add(note.path, node, keys, note.uid)
@@ -326,6 +329,12 @@ class _NameIndex:
             elif holder[0] != node:
                 self.problems.append(
                     Problem(relpath, f"another file, {holder[1]}, has the same page name {key!r}: links go to that one")
+                )
+            elif holder[1] != relpath:
+                self.problems.append(
+                    Problem(
+                        relpath, f"another file, {holder[1]}, has the same page name {key!r}: both describe one page"
+                    )
                 )
         if uid:
             self.by_uid.setdefault(uid, node)

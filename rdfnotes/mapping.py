@@ -153,7 +153,7 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
         _describe_target(out, source, ctx)
         out.iri(node, _source_property(out, ctx, note), source.iri)
     if note.uid:
-        out.text(node, RN.roamUid, note.uid)
+        out.text(node, RN.nodeInstanceId if note.uid_scheme == "obsidian" else RN.roamUid, note.uid)
     if note.url and (url := iris.web_iri(note.url)):
         out.iri(node, RDFS.seeAlso, url)
     if note.author:

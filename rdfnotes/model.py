@@ -74,6 +74,9 @@ class Note:
     """The node type the source declares (an Obsidian ``nodeTypeId`` through ``data.json``, a Neo4j label), as a
     marker or type name; used where the title carries no marker."""
     uid: str | None = None
+    """The page's stable identity in its tool: a Roam uid, or an Obsidian plugin's ``nodeInstanceId``."""
+    uid_scheme: str = "roam"
+    """Whose identity ``uid`` is: ``roam`` (stored as ``rn:roamUid``) or ``obsidian`` (``rn:nodeInstanceId``)."""
     graph: str | None = None
     """The Roam graph (or vault) the page belongs to, where the file says."""
     url: str | None = None

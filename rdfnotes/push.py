@@ -20,11 +20,13 @@ asks. They are never printed: messages name the URL without them.
 
 from __future__ import annotations
 
+import base64
 import netrc
 import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -38,6 +40,8 @@ from .store import Store
 PROTOCOLS = ("auto", "graph-store", "update")
 # Triples per SPARQL Update request: bounded so a request stays a few MB.
 _UPDATE_BATCH = 20_000
+# Graph Store requests in flight at once.
+_PARALLEL_PUTS = 8
 # What a server answers when it does not do the Graph Store Protocol at that URL.
 _NO_GRAPH_STORE = frozenset({400, 404, 405, 406, 415, 501})
 
@@ -114,11 +118,11 @@ def _push_graph_store(client: _Client, store: Store, lab: Lab, void: list[Triple
     if status in _NO_GRAPH_STORE:
         return False
     client.check(status, "PUT", void_graph)
-    for graph in lab.graphs:
-        triples = store.graph_triples(graph)
-        client.put(graph, triples)
-        report.graphs += 1
-        report.triples += len(triples)
+    # Each PUT waits mostly on the server's commit: a few at a time keep it busy.
+    with ThreadPoolExecutor(max_workers=_PARALLEL_PUTS) as pool:
+        for count in pool.map(lambda graph: _put_graph(client, store, graph), lab.graphs):
+            report.graphs += 1
+            report.triples += count
     for graph in stale:
         client.delete(graph)
         report.deleted += 1
@@ -126,6 +130,12 @@ def _push_graph_store(client: _Client, store: Store, lab: Lab, void: list[Triple
     report.graphs += 1
     report.triples += len(void)
     return True
+
+
+def _put_graph(client: _Client, store: Store, graph: str) -> int:
+    triples = store.graph_triples(graph)
+    client.put(graph, triples)
+    return len(triples)
 
 
 def _push_update(client: _Client, store: Store, lab: Lab, void: list[Triple], report: PushReport) -> None:
@@ -195,6 +205,9 @@ class _Client:
         handlers: list[urllib.request.BaseHandler] = []
         token = os.environ.get("RDFNOTES_PUSH_TOKEN")
         user, password = _credentials(parts.username, parts.password, parts.hostname)
+        # What a server's error text must not bring to the screen (a proxy may echo the request's headers).
+        basic = base64.b64encode(f"{user}:{password or ''}".encode()).decode() if user is not None else None
+        self._secrets = [s for s in (token, password, basic) if s]
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
         elif user is not None:
@@ -237,6 +250,8 @@ class _Client:
                 "RDFNOTES_PUSH_USER and RDFNOTES_PUSH_PASSWORD, RDFNOTES_PUSH_TOKEN, or ~/.netrc"
             )
         detail = body.decode("utf-8", "replace").strip().splitlines()
+        for secret in self._secrets:
+            detail = [line.replace(secret, "***") for line in detail]
         raise PushError(f"{self.display}: the {what} failed (HTTP {status}{': ' + detail[0][:200] if detail else ''})")
 
     def put(self, graph: str, triples: Iterable[Triple], *, check: bool = True) -> int:

@@ -120,7 +120,7 @@ class SparqlApp:
             else:
                 raise _Reply("404 Not Found", f"nothing at {path}: the SPARQL endpoint is /sparql")
         except _Reply as reply:
-            status, body = reply.status, (reply.message + "\n").encode("utf-8")
+            status, body = reply.status, (reply.message + "\n").encode("utf-8") if reply.message else b""
             headers = [("Content-Type", "text/plain; charset=utf-8"), *reply.headers]
         if self.cors_origin:
             headers.append(("Access-Control-Allow-Origin", self.cors_origin))
@@ -260,11 +260,15 @@ def _accept(environ: WSGIEnvironment, params: dict[str, list[str]]) -> list[str]
 
 
 def _negotiate(accept: list[str], offered: dict[str, Any], default: str) -> str:
+    """The first accepted media type offered; a wildcard (``*/*``, ``text/*``) takes the default, else the first
+    offered type it covers."""
     for media in accept:
         if media in offered:
             return media
-        if media in ("*/*", "application/*", "text/*") and (media == "*/*" or default.startswith(media[:-1])):
-            return default
+        if media.endswith("/*"):
+            for candidate in (default, *offered):
+                if media == "*/*" or candidate.startswith(media[:-1]):
+                    return candidate
     raise _Reply("406 Not Acceptable", f"results of this query come as {', '.join(offered)}")
 
 

@@ -76,7 +76,7 @@ RN = Namespace(
     "informs informedBy consistentWith uses usedIn reproduces reproducedBy produces producedBy motivates "
     "motivatedBy derivedFrom hasDerivation relation "
     # note content and provenance
-    "body path roamUid citekey publicationName dateAdded attribute nodeType "
+    "body path roamUid nodeInstanceId citekey publicationName dateAdded attribute nodeType "
     # links between labs (rdfnotes link)
     "Link matchedOn basedOn reviewStatus",
 )

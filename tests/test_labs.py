@@ -155,3 +155,20 @@ def export_void(store: Store, name: str) -> str:
 def get_triples(path: str, name: str) -> int:
     with Store(path) as store:
         return get_lab(store, name).triples
+
+
+def test_a_removal_cut_short_is_finished_by_removing_again(two_labs: Store) -> None:
+    # The state a crash between forgetting the folders and dropping the graphs leaves.
+    lab = get_lab(two_labs, "lab-x")
+    two_labs.manifest["removing"] = {"lab-x": lab.base}
+    for key in lab.roots:
+        del two_labs.manifest["roots"][key]
+    two_labs.save_manifest()
+    assert [found.name for found in labs(two_labs)] == ["lab-a"]
+    assert any(g.startswith(X) for g in two_labs.named_graphs())
+
+    remove_lab(two_labs, "lab-x")
+    assert not any(g.startswith(X) for g in two_labs.named_graphs())
+    assert "removing" not in two_labs.manifest
+    assert two_labs.count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == get_lab(two_labs, "lab-a").triples
+    two_labs.close()

@@ -33,8 +33,8 @@ DIEKELMANN = {
 VASWANI = {"lab-a": A + "node/9vT-ab_Q2", "lab-b": B + "node/019b8a10-0002-7000-8000-00000000b002"}
 
 
-def three_labs(store_dir: Path) -> Store:
-    store, _ = load_into(store_dir, LAB_A, lab="lab-a")
+def three_labs(store_dir: Path, lab_a: Path = LAB_A) -> Store:
+    store, _ = load_into(store_dir, lab_a, lab="lab-a")
     for path, name in ((LAB_B, "lab-b"), (LAB_C, "lab-c")):
         load([path], store, load_config(), lab=name)
     return store
@@ -231,8 +231,8 @@ def write_table(path: Path, meta: dict[str, object], rows: list[dict[str, str]])
         writer.writerows(rows)
 
 
-def test_review_rejects_and_the_rejection_outlasts_a_rebuild(tmp_path: Path) -> None:
-    store = three_labs(tmp_path / "store")
+def test_review_rejects_and_the_rejection_outlasts_a_rebuild(tmp_path: Path, lab_a_copy: Path) -> None:
+    store = three_labs(tmp_path / "store", lab_a_copy)
     review = tmp_path / "review.sssom.tsv"
     link(store, review=review)
     meta, rows = read_table(review)
@@ -262,7 +262,10 @@ def test_review_rejects_and_the_rejection_outlasts_a_rebuild(tmp_path: Path) -> 
         "The Memory Function of Sleep",
     }
 
-    load([LAB_A], store, load_config(), lab="lab-a")
+    assert refresh(store) is None, "nothing changed: nothing to rebuild"
+    question = lab_a_copy / "QUE - Does sleep after learning improve retention.md"
+    question.write_text(question.read_text(encoding="utf-8") + "\n- Asked again.\n", encoding="utf-8")
+    load([lab_a_copy], store, load_config(), lab="lab-a")
     again = refresh(store)
     assert again is not None
     assert VASWANI["lab-a"] not in {m.subject for m in again.links}
@@ -358,13 +361,29 @@ def test_link_command_and_relinking_when_labs_change(tmp_path: Path) -> None:
     run("remove", "--lab", "lab-b")
     assert len(cross_store(store, "cross-shared-works")) == 2
 
+    # A reviewed table: a row that does not fit is named with its line (exit 1); a file that is no table, exit 2.
+    table = tmp_path / "reviewed.tsv"
+    reviewed = (tmp_path / "r.tsv").read_text(encoding="utf-8")
+    table.write_text(reviewed + "lab-a:x\t\tskos:closeMatch\t\tlab-c:y" + "\t" * 8 + "\n")
+    result = runner.invoke(cli, ["--store", store, "link", "--accept", str(table)])
+    assert result.exit_code == 1
+    line = len(reviewed.splitlines()) + 1
+    assert (
+        result.stderr == f"{table}:{line}: warning: predicate 'skos:closeMatch' is not skos:exactMatch: row left out\n"
+    )
+    assert "(1 link; 1 reviewed, 0 rejected)" in result.stdout
+    (tmp_path / "empty.tsv").write_text("")
+    result = runner.invoke(cli, ["--store", store, "link", "--accept", str(tmp_path / "empty.tsv")])
+    assert result.exit_code == 2 and "empty.tsv:1: no object_id, predicate_id, subject_id column" in result.stderr
+
 
 def cross_store(path: str, name: str) -> list[dict[str, str]]:
     with Store(path) as store:
         return cross(store, name)
 
 
-CROSS = [q.name for q in bundled_queries() if q.name.startswith("cross-")]
+# The cross-lab queries over this store (cross-partner-works asks another endpoint: tests/test_serve.py).
+CROSS = [q.name for q in bundled_queries() if q.name.startswith("cross-") and q.name != "cross-partner-works"]
 
 
 @pytest.mark.parametrize("name", CROSS)
@@ -375,3 +394,36 @@ def test_the_lab_parameter_narrows_to_the_rows_of_that_lab(linked: Store, name: 
         assert cross(linked, name, lab=lab) == [row for row in everything if row["lab"] == lab]
     assert cross(linked, name, lab='lab-a" } DROP ALL #') == []
     assert cross(linked, name) == everything
+
+
+def test_people_with_the_same_orcid_are_linked_whatever_their_names(tmp_path: Path) -> None:
+    p = write_lab(tmp_path / "p", {"Jane Roe": "- ORCID:: https://orcid.org/0000-0002-1825-0097\n"})
+    q = write_lab(
+        tmp_path / "q",
+        {"J. Roe-Smith": "- ORCID:: 0000-0002-1825-0097\n", "Jane Roe": "- ORCID:: 0000-0001-5109-3700\n"},
+    )
+    store = Store(tmp_path / "store")
+    for folder in (p, q):
+        load([folder], store, load_config(), lab=folder.name)
+    report = link(store)
+    assert [(m.category, m.subject_label, m.object_label, m.matched_on, m.match_strings) for m in report.links] == [
+        ("person", "Jane Roe", "J. Roe-Smith", ("orcid",), ("0000-0002-1825-0097",))
+    ]
+    store.close()
+
+
+def test_a_partner_lab_shared_as_turtle_links_as_well(tmp_path: Path) -> None:
+    with Store(tmp_path / "theirs") as theirs:
+        load([LAB_B], theirs, load_config(), lab="lab-b")
+        (tmp_path / "lab-b.ttl").write_bytes(export(theirs, "turtle") or b"")
+    store, _ = load_into(tmp_path / "ours", LAB_A, lab="lab-a")
+    load([tmp_path / "lab-b.ttl"], store, load_config(), lab="partner")
+    report = link(store)
+    # The Turtle keeps lab-b's own IRIs; the lab they belong to here is the one they were loaded as.
+    assert {(m.subject, m.object, m.object_lab) for m in report.links if m.category == "work"} == {
+        (DIEKELMANN["lab-a"], DIEKELMANN["lab-b"], "partner"),
+        (VASWANI["lab-a"], VASWANI["lab-b"], "partner"),
+    }
+    assert report.count("person") == 4
+    assert {r["other_lab"] for r in cross(store, "cross-evidence-via-shared-source", lab="lab-a")} == {"partner"}
+    store.close()

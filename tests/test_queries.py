@@ -164,6 +164,7 @@ def test_the_required_queries_are_bundled() -> None:
         "cross-contested-claims",
         "cross-evidence-via-shared-source",
         "cross-open-questions",
+        "cross-partner-works",
         "cross-shared-works",
     }
     assert set(QUERIES) - REQUIRED == {"consistent-evidence", "question-overview", *cross_lab}

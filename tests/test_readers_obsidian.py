@@ -66,6 +66,10 @@ def test_titles_come_from_file_names_and_iris_from_node_instance_ids(lab_b: Stor
     assert len(labels) == 7
     assert (NODE + "019b8a10-0007-7000-8000-00000000b007", HYP[len("Discourse/") : -len(".md")]) in labels
     assert (NODE + "019b8a10-0001-7000-8000-00000000b001", "@Diekelmann and Born 2010") in labels
+    # the identity is the plugin's, not Roam's
+    ids = rows(lab_b, f"SELECT ?n ?id WHERE {{ ?n <{RN.nodeInstanceId}> ?id }}")
+    assert len(ids) == 7 and all(node == NODE + id_ for node, id_ in ids)
+    assert rows(lab_b, f"SELECT ?n WHERE {{ ?n <{RN.roamUid}> ?id }}") == []
 
 
 def test_relations_json_gives_five_relations_and_the_sixth_is_reported(lab_b: Store) -> None:

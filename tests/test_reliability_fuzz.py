@@ -25,8 +25,7 @@ from hypothesis import strategies as st
 from pyoxigraph import RdfFormat, parse
 
 from rdfnotes import NothingToLoad, ReadError, Store, export, load, load_config
-from rdfnotes.readers import FORMATS, ReadContext, discover_units, read_path, read_unit
-from rdfnotes.readers import roam_markdown
+from rdfnotes.readers import FORMATS, ReadContext, discover_units, read_path, read_unit, roam_markdown
 
 CI_EXAMPLES = 150
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")
@@ -54,35 +53,151 @@ def fuzz(examples: int = EXAMPLES) -> Callable[[Callable[..., None]], Callable[.
 # -- strategies: the pieces real exports are made of, and the characters that break naive code ------------------
 
 FRAGMENTS = [
-    "[[", "]]", "[[QUE]] - ", "[[EVD]] - ", "[[CLM]] - ", "[[@cite]]", "@cite", "::", ":: ", "**", "- ", "* ",
-    "#", "# ", "###### ", "---", "...", '"', "'", "\\", '\\"', "`", "{{", "}}", "((abcdefghi))", "<", ">", "|",
-    "^", "{", "}", "&", "%", "%zz", "\n", "\r", "\r\n", "\t", "\x00", "\x01", "\x1b", "\x7f", "\x85", "\u2028",
-    "\ufeff", "\u200f", "é", "…", "’", "😀", " ", "  ", "    ", "https://", "http://a b/<x>", "https://doi.org/10.1/x y",
-    "roamresearch.com/#/app/g/page/uid123456", "[x](https://roamresearch.com/#/app/lab/page/AbC-123_x)",
-    "[n.md](n.md)", "n.md", "arXiv:2108.07258 [cs]", "10.1038/NRN2762", "zotero://select/x", "javascript:alert(1)",
-    "file:///etc/passwd", "title", "url", "date", "nodeTypeId", "relation_x", "@context", "uid:ID", "&amp;",
+    "[[",
+    "]]",
+    "[[QUE]] - ",
+    "[[EVD]] - ",
+    "[[CLM]] - ",
+    "[[@cite]]",
+    "@cite",
+    "::",
+    ":: ",
+    "**",
+    "- ",
+    "* ",
+    "#",
+    "# ",
+    "###### ",
+    "---",
+    "...",
+    '"',
+    "'",
+    "\\",
+    '\\"',
+    "`",
+    "{{",
+    "}}",
+    "((abcdefghi))",
+    "<",
+    ">",
+    "|",
+    "^",
+    "{",
+    "}",
+    "&",
+    "%",
+    "%zz",
+    "\n",
+    "\r",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\x01",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\u200f",
+    "é",
+    "…",
+    "\u2019",
+    "😀",
+    " ",
+    "  ",
+    "    ",
+    "https://",
+    "http://a b/<x>",
+    "https://doi.org/10.1/x y",
+    "roamresearch.com/#/app/g/page/uid123456",
+    "[x](https://roamresearch.com/#/app/lab/page/AbC-123_x)",
+    "[n.md](n.md)",
+    "n.md",
+    "arXiv:2108.07258 [cs]",
+    "10.1038/NRN2762",
+    "zotero://select/x",
+    "javascript:alert(1)",
+    "file:///etc/passwd",
+    "title",
+    "url",
+    "date",
+    "nodeTypeId",
+    "relation_x",
+    "@context",
+    "uid:ID",
+    "&amp;",
 ]
 ALPHABET = st.characters(codec="utf-8", exclude_categories=["Cs"])
 tricky = st.lists(st.sampled_from(FRAGMENTS) | st.text(ALPHABET, max_size=6), max_size=8).map("".join)
 one_line = tricky.map(lambda s: s.replace("\n", " ").replace("\r", " "))
 numbers = st.integers(-5, 99999).map(str) | st.sampled_from(["0", "00", "1", "12", "13", "24", "31", "32", "60", "99"])
 dates = st.one_of(
-    st.builds("{} {} {} {}:{}:{} GMT{}{} ({})".format, st.sampled_from(["Sat Nov", "Mon Feb", "Xyz Abc", "Nov"]),
-              numbers, numbers, numbers, numbers, numbers, st.sampled_from(["+", "-", ""]), numbers, one_line),
-    st.builds("{} {}{}, {}".format, st.sampled_from(["November", "Feb", "Sept", "Smarch"]), numbers,
-              st.sampled_from(["st", "nd", "th", ""]), numbers),
-    st.builds("{}/{}/{}, {}:{}:{} {}".format, numbers, numbers, numbers, numbers, numbers, numbers,
-              st.sampled_from(["AM", "PM", "pm", ""])),
+    st.builds(
+        "{} {} {} {}:{}:{} GMT{}{} ({})".format,
+        st.sampled_from(["Sat Nov", "Mon Feb", "Xyz Abc", "Nov"]),
+        numbers,
+        numbers,
+        numbers,
+        numbers,
+        numbers,
+        st.sampled_from(["+", "-", ""]),
+        numbers,
+        one_line,
+    ),
+    st.builds(
+        "{} {}{}, {}".format,
+        st.sampled_from(["November", "Feb", "Sept", "Smarch"]),
+        numbers,
+        st.sampled_from(["st", "nd", "th", ""]),
+        numbers,
+    ),
+    st.builds(
+        "{}/{}/{}, {}:{}:{} {}".format,
+        numbers,
+        numbers,
+        numbers,
+        numbers,
+        numbers,
+        numbers,
+        st.sampled_from(["AM", "PM", "pm", ""]),
+    ),
     st.builds("{}-{}-{}".format, numbers, numbers, numbers),
-    st.builds("{}-{}-{}T{}:{}:{}{}".format, numbers, numbers, numbers, numbers, numbers, numbers,
-              st.sampled_from(["Z", "+08:00", "-0400", "+99:99", ""])),
+    st.builds(
+        "{}-{}-{}T{}:{}:{}{}".format,
+        numbers,
+        numbers,
+        numbers,
+        numbers,
+        numbers,
+        numbers,
+        st.sampled_from(["Z", "+08:00", "-0400", "+99:99", ""]),
+    ),
     st.sampled_from(["2021-11-06", "[[November 5th, 2021]]", "Sat Nov 06 2021 01:18:08 GMT+0800 (Malaysia Time)"]),
     one_line,
 )
-value = st.one_of(one_line, dates, one_line.map(lambda s: json.dumps(s, ensure_ascii=False)),
-                  one_line.map(lambda s: f"'{s}'"), one_line.map(lambda s: f"[[{s}]]"))
-KEYS = ["title", "url", "author", "date", "created", "uid", "Location", "tags", "aliases", "nodeTypeId",
-        "nodeInstanceId", "relation_mot005", "relation_x", "citekey"]
+value = st.one_of(
+    one_line,
+    dates,
+    one_line.map(lambda s: json.dumps(s, ensure_ascii=False)),
+    one_line.map(lambda s: f"'{s}'"),
+    one_line.map(lambda s: f"[[{s}]]"),
+)
+KEYS = [
+    "title",
+    "url",
+    "author",
+    "date",
+    "created",
+    "uid",
+    "Location",
+    "tags",
+    "aliases",
+    "nodeTypeId",
+    "nodeInstanceId",
+    "relation_mot005",
+    "relation_x",
+    "citekey",
+]
 front_line = st.one_of(
     st.builds("{}: {}".format, st.sampled_from(KEYS) | one_line, value),
     st.builds("  - {}".format, value),
@@ -90,12 +205,26 @@ front_line = st.one_of(
     st.builds("\t{}: {}".format, one_line, value),
     one_line,
 )
-LABELS = ["Informs", "Informed By", "Supports", "Supported By", "Opposed By", "Consistent With", "FromSource",
-          "SourceFor", "informs", "is supported by", "Unknown Label"]
+LABELS = [
+    "Informs",
+    "Informed By",
+    "Supports",
+    "Supported By",
+    "Opposed By",
+    "Consistent With",
+    "FromSource",
+    "SourceFor",
+    "informs",
+    "is supported by",
+    "Unknown Label",
+]
 target = st.one_of(
-    one_line.map(lambda s: f"[[{s}]]"), one_line.map(lambda s: f"[[[[EVD]] - {s} - [[@{s}]]]]"),
-    one_line.map(lambda s: f"[{s}]({s}.md)"), one_line.map(lambda s: f"[{s}](https://roamresearch.com/#/app/g/page/{s})"),
-    one_line.map(lambda s: f"{s}.md"), one_line,
+    one_line.map(lambda s: f"[[{s}]]"),
+    one_line.map(lambda s: f"[[[[EVD]] - {s} - [[@{s}]]]]"),
+    one_line.map(lambda s: f"[{s}]({s}.md)"),
+    one_line.map(lambda s: f"[{s}](https://roamresearch.com/#/app/g/page/{s})"),
+    one_line.map(lambda s: f"{s}.md"),
+    one_line,
 )
 relation_line = st.one_of(
     st.builds("- **{}::** {}".format, st.sampled_from(LABELS) | one_line, target),
@@ -103,15 +232,29 @@ relation_line = st.one_of(
     st.builds("- {}:: {}".format, st.sampled_from(LABELS) | one_line, target),
     one_line,
 )
-ATTRIBUTES = ["Title", "Author(s)", "Abstract", "Type", "Publication", "URL", "Date Added", "Zotero links", "Tags",
-              "PDF links", "Citekey", "Effect size"]
+ATTRIBUTES = [
+    "Title",
+    "Author(s)",
+    "Abstract",
+    "Type",
+    "Publication",
+    "URL",
+    "Date Added",
+    "Zotero links",
+    "Tags",
+    "PDF links",
+    "Citekey",
+    "Effect size",
+]
 body_line = st.one_of(
     st.builds("- {}:: {}".format, st.sampled_from(ATTRIBUTES) | one_line, value | target),
     st.builds("    - **{}::** {}".format, st.sampled_from(ATTRIBUTES), value),
     st.builds("- {} : {}".format, st.sampled_from(["URL", "PDF links"]), value),
-    st.builds("# {}".format, value), st.builds("title:: {}".format, value),
+    st.builds("# {}".format, value),
+    st.builds("title:: {}".format, value),
     st.sampled_from(["###### Discourse Context", "###### Discourse context", "###### References", "## Notes"]),
-    st.builds("- {}".format, tricky), tricky,
+    st.builds("- {}".format, tricky),
+    tricky,
 )
 
 
@@ -149,8 +292,9 @@ def mutated(draw: st.DrawFn, text: str | bytes) -> bytes:
 
 
 json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=True), tricky, dates)
-json_any = st.recursive(json_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(tricky, inner, max_size=3),
-                        max_leaves=8)
+json_any = st.recursive(
+    json_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(tricky, inner, max_size=3), max_leaves=8
+)
 
 
 def maybe(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
@@ -159,26 +303,37 @@ def maybe(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
 
 
 block = st.recursive(
-    st.fixed_dictionaries({"text": maybe(body_line | tricky), "uid": maybe(tricky)},
-                          optional={"order": maybe(st.integers(0, 5)), "heading": maybe(st.integers(-1, 7)),
-                                    "string": maybe(tricky)}),
+    st.fixed_dictionaries(
+        {"text": maybe(body_line | tricky), "uid": maybe(tricky)},
+        optional={"order": maybe(st.integers(0, 5)), "heading": maybe(st.integers(-1, 7)), "string": maybe(tricky)},
+    ),
     lambda inner: st.fixed_dictionaries({"text": maybe(tricky), "children": maybe(st.lists(inner, max_size=3))}),
     max_leaves=6,
 )
 roam_page = st.fixed_dictionaries(
     {"title": maybe(one_line | target)},
-    optional={"uid": maybe(st.sampled_from(["u1", "u2", "u3", ""]) | tricky), "children": maybe(st.lists(block, max_size=3)),
-              "date": maybe(dates), "createdBy": maybe(tricky), "create-time": maybe(st.integers(-(2**63), 2**63)),
-              "create-user": maybe(st.fixed_dictionaries({":user/uid": maybe(tricky)})), "created": maybe(dates)},
+    optional={
+        "uid": maybe(st.sampled_from(["u1", "u2", "u3", ""]) | tricky),
+        "children": maybe(st.lists(block, max_size=3)),
+        "date": maybe(dates),
+        "createdBy": maybe(tricky),
+        "create-time": maybe(st.integers(-(2**63), 2**63)),
+        "create-user": maybe(st.fixed_dictionaries({":user/uid": maybe(tricky)})),
+        "created": maybe(dates),
+    },
 )
 roam_relation = st.fixed_dictionaries(
-    {"label": maybe(st.sampled_from(LABELS)), "source": maybe(st.sampled_from(["u1", "u2", "u9"])),
-     "target": maybe(st.sampled_from(["u1", "u2", "u3", "u9"]))}
+    {
+        "label": maybe(st.sampled_from(LABELS)),
+        "source": maybe(st.sampled_from(["u1", "u2", "u9"])),
+        "target": maybe(st.sampled_from(["u1", "u2", "u3", "u9"])),
+    }
 )
 roam_json = st.one_of(
-    st.fixed_dictionaries({"nodes": maybe(st.lists(maybe(roam_page), max_size=4))},
-                          optional={"relations": maybe(st.lists(maybe(roam_relation), max_size=4)),
-                                    "grammar": json_any}),
+    st.fixed_dictionaries(
+        {"nodes": maybe(st.lists(maybe(roam_page), max_size=4))},
+        optional={"relations": maybe(st.lists(maybe(roam_relation), max_size=4)), "grammar": json_any},
+    ),
     st.lists(maybe(roam_page), max_size=4),
     json_any,
 )
@@ -188,42 +343,107 @@ def csv_field(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return strategy.map(lambda s: '"' + s.replace('"', '""') + '"') | strategy
 
 
-NODE_HEADERS = ["uid:ID,label:LABEL,title,author,date", "uid:ID,label:LABEL,title", "uid:ID,title", "\ufeffuid:ID,label:LABEL,title,author,date"]
+NODE_HEADERS = [
+    "uid:ID,label:LABEL,title,author,date",
+    "uid:ID,label:LABEL,title",
+    "uid:ID,title",
+    "\ufeffuid:ID,label:LABEL,title,author,date",
+]
 csv_nodes = st.builds(
     lambda header, rows: "\n".join([header, *rows]),
     st.sampled_from(NODE_HEADERS),
-    st.lists(st.lists(csv_field(st.sampled_from(["u1", "u2", "u3", "CLAIM", "EVIDENCE", "QUESTION", "SOURCE"]) | one_line | dates),
-                      min_size=0, max_size=6).map(",".join), max_size=5),
+    st.lists(
+        st.lists(
+            csv_field(
+                st.sampled_from(["u1", "u2", "u3", "CLAIM", "EVIDENCE", "QUESTION", "SOURCE"]) | one_line | dates
+            ),
+            min_size=0,
+            max_size=6,
+        ).map(",".join),
+        max_size=5,
+    ),
 )
 csv_relations = st.builds(
     lambda header, rows: "\n".join([header, *rows]),
     st.sampled_from(["start:START_ID,end:END_ID,label:TYPE", "start:START_ID,end:END_ID", "x"]),
-    st.lists(st.lists(csv_field(st.sampled_from(["u1", "u2", "u9", "SUPPORTS", "INFORMS", "OPPOSES"]) | one_line),
-                      max_size=4).map(",".join), max_size=5),
+    st.lists(
+        st.lists(
+            csv_field(st.sampled_from(["u1", "u2", "u9", "SUPPORTS", "INFORMS", "OPPOSES"]) | one_line), max_size=4
+        ).map(",".join),
+        max_size=5,
+    ),
 )
 
 data_json = st.fixed_dictionaries(
-    {"nodeTypes": maybe(st.lists(maybe(st.fixed_dictionaries(
-        {"id": maybe(st.sampled_from(["node_q", "node_e", "node_s"])),
-         "name": maybe(st.sampled_from(["Question", "Evidence", "Source"]) | tricky),
-         "format": maybe(st.sampled_from(["QUE - {content}", "EVD - {content}", "@{content}", "{content}", ""]) | tricky)})),
-        max_size=3))},
+    {
+        "nodeTypes": maybe(
+            st.lists(
+                maybe(
+                    st.fixed_dictionaries(
+                        {
+                            "id": maybe(st.sampled_from(["node_q", "node_e", "node_s"])),
+                            "name": maybe(st.sampled_from(["Question", "Evidence", "Source"]) | tricky),
+                            "format": maybe(
+                                st.sampled_from(["QUE - {content}", "EVD - {content}", "@{content}", "{content}", ""])
+                                | tricky
+                            ),
+                        }
+                    )
+                ),
+                max_size=3,
+            )
+        )
+    },
     optional={
-        "relationTypes": maybe(st.lists(maybe(st.fixed_dictionaries(
-            {"id": maybe(st.sampled_from(["relation_a", "relation_b"])), "label": maybe(tricky),
-             "complement": maybe(tricky)})), max_size=3)),
-        "discourseRelations": maybe(st.lists(maybe(st.fixed_dictionaries(
-            {"sourceId": maybe(st.sampled_from(["node_q", "node_e"])),
-             "destinationId": maybe(st.sampled_from(["node_q", "node_e"])),
-             "relationshipTypeId": maybe(st.sampled_from(["relation_a", "relation_b"]))})), max_size=3)),
+        "relationTypes": maybe(
+            st.lists(
+                maybe(
+                    st.fixed_dictionaries(
+                        {
+                            "id": maybe(st.sampled_from(["relation_a", "relation_b"])),
+                            "label": maybe(tricky),
+                            "complement": maybe(tricky),
+                        }
+                    )
+                ),
+                max_size=3,
+            )
+        ),
+        "discourseRelations": maybe(
+            st.lists(
+                maybe(
+                    st.fixed_dictionaries(
+                        {
+                            "sourceId": maybe(st.sampled_from(["node_q", "node_e"])),
+                            "destinationId": maybe(st.sampled_from(["node_q", "node_e"])),
+                            "relationshipTypeId": maybe(st.sampled_from(["relation_a", "relation_b"])),
+                        }
+                    )
+                ),
+                max_size=3,
+            )
+        ),
     },
 )
 relations_json = st.fixed_dictionaries(
-    {"version": maybe(st.just(1)),
-     "relations": maybe(st.dictionaries(tricky, maybe(st.fixed_dictionaries(
-         {"type": maybe(st.sampled_from(["relation_a", "relation_b", "relation_z"])),
-          "source": maybe(st.sampled_from(["i1", "i2", "i9"])),
-          "destination": maybe(st.sampled_from(["i1", "i2", "i9"]))})), max_size=4))},
+    {
+        "version": maybe(st.just(1)),
+        "relations": maybe(
+            st.dictionaries(
+                tricky,
+                maybe(
+                    st.fixed_dictionaries(
+                        {
+                            "type": maybe(st.sampled_from(["relation_a", "relation_b", "relation_z"])),
+                            "source": maybe(st.sampled_from(["i1", "i2", "i9"])),
+                            "destination": maybe(st.sampled_from(["i1", "i2", "i9"])),
+                        }
+                    )
+                ),
+                max_size=4,
+            )
+        ),
+    },
 )
 obsidian_front = st.lists(
     st.one_of(
@@ -242,8 +462,15 @@ RDF_TEXT = {
     ".nt": '<http://example.org/a> <http://example.org/b> "c\\n\\u00e9"@en .\n_:b1 <http://example.org/b> _:b2 .\n',
     ".nq": '<http://example.org/a> <http://example.org/b> "c" <http://example.org/g> .\n',
     ".trig": "@prefix ex: <http://example.org/> .\nex:g { ex:a ex:b ex:c . }\n{ ex:x ex:y 1.5e3 }\n",
-    ".jsonld": json.dumps({"@context": {"ex": "http://example.org/", "name": "ex:name"}, "@id": "ex:a", "name": "n",
-                           "ex:list": {"@list": [1, 2]}, "@graph": [{"@id": "_:b", "ex:p": {"@id": "ex:a"}}]}),
+    ".jsonld": json.dumps(
+        {
+            "@context": {"ex": "http://example.org/", "name": "ex:name"},
+            "@id": "ex:a",
+            "name": "n",
+            "ex:list": {"@list": [1, 2]},
+            "@graph": [{"@id": "_:b", "ex:p": {"@id": "ex:a"}}],
+        }
+    ),
 }
 rdf_file = st.sampled_from(sorted(RDF_TEXT)).flatmap(
     lambda suffix: st.tuples(st.just(suffix), mutated(RDF_TEXT[suffix]) | st.binary(max_size=200))
@@ -328,26 +555,40 @@ def test_markdown_reader_gives_notes_or_a_read_error() -> None:
 
 
 def test_markdown_files_read_through_discovery() -> None:
-    files = st.dictionaries(st.sampled_from(["a.md", "b.md", "sub/c.markdown", "[[QUE]] - d.md"]),
-                            markdown_text().flatmap(mutated), min_size=1, max_size=3)
+    files = st.dictionaries(
+        st.sampled_from(["a.md", "b.md", "sub/c.markdown", "[[QUE]] - d.md"]),
+        markdown_text().flatmap(mutated),
+        min_size=1,
+        max_size=3,
+    )
     run_reader_property("Markdown files (discovery + reader)", files)
 
 
 def test_obsidian_vault_reader() -> None:
     settings_file = ".obsidian/plugins/discourse-graphs/data.json"
     vault = st.fixed_dictionaries(
-        {settings_file: st.one_of(data_json.map(json.dumps), data_json.map(json.dumps).flatmap(mutated))
-         .map(lambda d: d if isinstance(d, bytes) else d.encode()).filter(lambda d: b'"nodeTypes"' in d),
-         "QUE - a.md": obsidian_note.flatmap(mutated)},
-        optional={"relations.json": relations_json.map(lambda d: json.dumps(d).encode()).flatmap(mutated),
-                  "Discourse/EVD - b.md": obsidian_note.flatmap(mutated), "plain.md": markdown_text().flatmap(mutated)},
+        {
+            settings_file: st.one_of(data_json.map(json.dumps), data_json.map(json.dumps).flatmap(mutated))
+            .map(lambda d: d if isinstance(d, bytes) else d.encode())
+            .filter(lambda d: b'"nodeTypes"' in d),
+            "QUE - a.md": obsidian_note.flatmap(mutated),
+        },
+        optional={
+            "relations.json": relations_json.map(lambda d: json.dumps(d).encode()).flatmap(mutated),
+            "Discourse/EVD - b.md": obsidian_note.flatmap(mutated),
+            "plain.md": markdown_text().flatmap(mutated),
+        },
     )
     run_reader_property("Obsidian vault reader", vault, format="obsidian")
 
 
 def test_roam_json_reader() -> None:
     files = st.fixed_dictionaries(
-        {"lab_query-results_202502050900.json": roam_json.map(lambda d: json.dumps(d, ensure_ascii=False)).flatmap(mutated)}
+        {
+            "lab_query-results_202502050900.json": roam_json.map(lambda d: json.dumps(d, ensure_ascii=False)).flatmap(
+                mutated
+            )
+        }
     )
     run_reader_property("Roam JSON reader", files, format="roam-json")
 
@@ -372,9 +613,15 @@ def test_sniffing_mixed_folders() -> None:
     """Without ``format=``: whatever a folder holds, discovery picks readers and none of them crashes."""
     files = st.dictionaries(
         st.sampled_from(["a.md", "b.json", "c_nodes.csv", "c_relations.csv", "d.ttl", "e.jsonld", "f.csv", "g.txt"]),
-        st.one_of(markdown_text().flatmap(mutated), roam_json.map(json.dumps).flatmap(mutated),
-                  csv_nodes.flatmap(mutated), rdf_file.map(lambda pair: pair[1]), st.binary(max_size=100)),
-        min_size=1, max_size=4,
+        st.one_of(
+            markdown_text().flatmap(mutated),
+            roam_json.map(json.dumps).flatmap(mutated),
+            csv_nodes.flatmap(mutated),
+            rdf_file.map(lambda pair: pair[1]),
+            st.binary(max_size=100),
+        ),
+        min_size=1,
+        max_size=4,
     )
     run_reader_property("mixed folders (format sniffing)", files)
 
@@ -388,8 +635,14 @@ def test_load_of_generated_notes_never_crashes_and_exports_turtle(tmp_path: Path
     folder = tmp_path / "notes"
 
     @fuzz(max(20, EXAMPLES // 10))
-    @given(st.dictionaries(st.sampled_from(["a.md", "b.md", "[[CLM]] - c.md", "@cite.md", "QUE - d.md"]),
-                           markdown_text().flatmap(mutated), min_size=1, max_size=4))
+    @given(
+        st.dictionaries(
+            st.sampled_from(["a.md", "b.md", "[[CLM]] - c.md", "@cite.md", "QUE - d.md"]),
+            markdown_text().flatmap(mutated),
+            min_size=1,
+            max_size=4,
+        )
+    )
     def check(generated: dict[str, bytes]) -> None:
         nonlocal cases
         cases += 1

@@ -16,7 +16,7 @@ from xml.dom import minidom
 
 import pytest
 import rdflib
-from lab_pages import context_page, write_lab
+from lab_pages import context_page, source_page, write_lab
 from pyoxigraph import RdfFormat, serialize
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -166,6 +166,8 @@ def test_content_negotiation(endpoint: str) -> None:
     assert media.startswith("text/csv")
     status, _, body = request(endpoint + select, Accept="text/turtle")
     assert status == 406 and b"application/sparql-results+json" in body
+    assert request(endpoint + select, Accept="text/*")[1] == "text/csv; charset=utf-8"
+    assert request(endpoint + select, Accept="*/*")[1] == "application/sparql-results+json; charset=utf-8"
     construct = "?query=" + urllib.parse.quote(VOID_CONSTRUCT)
     status, media, body = request(endpoint + construct, Accept="application/n-triples")
     assert (status, media) == (200, "application/n-triples")
@@ -217,3 +219,67 @@ def test_a_query_past_its_time_gets_503(tmp_path: Path) -> None:
         assert status == 200
     finally:
         stop(process)
+
+
+def test_a_bundled_query_asks_a_partner_endpoint_with_service(endpoint: str, tmp_path: Path) -> None:
+    ours = write_lab(
+        tmp_path / "ours",
+        {
+            "@review": source_page("Memory and sleep", DOI="https://doi.org/10.1038/NRN2762"),
+            "@transformer": source_page("Transformers", url="https://arxiv.org/abs/1706.03762v7"),
+            "@unshared": source_page("Only ours", DOI="10.1000/only.ours"),
+        },
+    )
+    with Store(tmp_path / "store") as store:
+        load([ours], store, load_config(), lab="ours")
+        result = run_query(store, "cross-partner-works", {"endpoint": f"<{endpoint}>"})
+        rows = {(row[1].value, row[4].value) for row in result.rows if row[1] is not None and row[4] is not None}
+        assert run_query(store, "cross-partner-works", {"endpoint": "<http://127.0.0.1:9/sparql>"}).rows == []
+    partner = "https://w3id.org/rdfnotes/id/"
+    # Ours by their pages' names, the partner's by their Roam uids; "Only ours" is not there.
+    assert {(work.rsplit("/", 1)[1].split("-")[0], theirs.removeprefix(partner)) for work, theirs in rows} == {
+        ("review", "lab-a/node/Xq3dK0p1z"),
+        ("transformer", "lab-a/node/9vT-ab_Q2"),
+    }
+
+
+def wsgi_get(app: object, path: str, query: str = "", method: str = "GET") -> tuple[str, dict[str, str], bytes]:
+    """Call a WSGI application in-process, as wsgiref's test defaults describe a request."""
+    from wsgiref.util import setup_testing_defaults
+
+    environ: dict[str, object] = {"PATH_INFO": path, "QUERY_STRING": query, "REQUEST_METHOD": method}
+    setup_testing_defaults(environ)
+    seen: list[tuple[str, list[tuple[str, str]]]] = []
+    body = b"".join(app(environ, lambda status, headers: seen.append((status, headers))))  # type: ignore[operator]
+    return seen[0][0], dict(seen[0][1]), body
+
+
+def test_every_other_path_goes_to_the_pages_app(tmp_path: Path) -> None:
+    from rdfnotes.serve import SparqlApp
+
+    def pages(environ: dict[str, object], start_response: object) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/html")])  # type: ignore[operator]
+        return [f"page {environ['PATH_INFO']}".encode()]
+
+    with Store(make_store(tmp_path)) as store:
+        app = SparqlApp(store)
+        app.pages = pages  # what rdfnotes.web.pages_app(store) gives when the module is there
+        assert wsgi_get(app, "/")[::2] == ("200 OK", b"page /")
+        assert wsgi_get(app, "/lab/lab-a")[::2] == ("200 OK", b"page /lab/lab-a")
+        ask = "query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
+        assert wsgi_get(app, "/sparql", ask)[::2] == ("200 OK", b'{"head":{},"boolean":true}')
+
+
+def test_cross_origin_requests_only_for_the_origin_given(tmp_path: Path, endpoint: str) -> None:
+    from rdfnotes.serve import SparqlApp
+
+    with urllib.request.urlopen(endpoint + "?query=" + urllib.parse.quote("ASK {}"), timeout=10) as response:
+        assert response.headers.get("Access-Control-Allow-Origin") is None
+    with Store(make_store(tmp_path)) as store:
+        app = SparqlApp(store, cors_origin="https://yasgui.example")
+        status, headers, body = wsgi_get(app, "/sparql", "query=ASK%7B%7D", method="OPTIONS")
+        assert (status, body) == ("204 No Content", b"")
+        assert headers["Access-Control-Allow-Origin"] == "https://yasgui.example"
+        assert headers["Access-Control-Allow-Methods"] == "GET, POST"
+        status, headers, _ = wsgi_get(app, "/sparql", "query=ASK%7B%7D")
+        assert (status, headers["Access-Control-Allow-Origin"]) == ("200 OK", "https://yasgui.example")

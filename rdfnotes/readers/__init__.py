@@ -207,6 +207,8 @@ def _sniff(file: NoteFile) -> str | None:
 
 
 def _head(file: NoteFile, size: int = _SNIFF_BYTES) -> str:
+    if file.refused or not file.path.is_file():
+        return ""  # never opened: a pipe would block
     try:
         with file.path.open("rb") as handle:
             return handle.read(size).decode("utf-8", errors="replace")
@@ -261,7 +263,7 @@ def discover(
             relpath = path.relative_to(root).as_posix()
             if any(fnmatch.fnmatchcase(relpath, pattern) for pattern in ignore):
                 continue
-            found.append(stat_file(path, relpath))
+            found.append(stat_file(path, relpath, root))
     yield from sorted(found, key=lambda f: f.relpath)
 
 

@@ -77,7 +77,8 @@ class Settings:
 
 
 def plugin_settings_files(vault: Path) -> list[Path]:
-    return sorted(p for p in (vault / ".obsidian" / "plugins").glob("*/data.json") if '"nodeTypes"' in _text(p))
+    found = (vault / ".obsidian" / "plugins").glob("*/data.json")
+    return sorted(p for p in found if p.is_file() and '"nodeTypes"' in _text(p))
 
 
 def _text(path: Path) -> str:
@@ -213,6 +214,7 @@ def read_note(
     instance = front.pop("nodeInstanceId", None)
     if instance:
         note.uid = str(instance)
+        note.uid_scheme = "obsidian"
     for key in ("created", "date"):
         if isinstance(front.get(key), str):
             note.created = front.pop(key)

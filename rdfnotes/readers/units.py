@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat as stat_module
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ class NoteFile:
     relpath: str
     mtime_ns: int
     size: int
+    refused: str | None = None
+    """Why the file is not opened at all: not a regular file (a pipe would block the load), or a symbolic link
+    to a file outside the folder being loaded (a load reads only what it was given)."""
 
 
 @dataclass(frozen=True)
@@ -84,16 +88,24 @@ class ReadContext:
 
 def read_bytes(file: NoteFile) -> bytes:
     """A file's bytes. :raises ReadError: naming the file, when it cannot be read."""
+    if file.refused:
+        raise ReadError(file.relpath, file.refused)
     try:
         return file.path.read_bytes()
     except OSError as exc:
         raise ReadError(file.relpath, f"cannot read the file ({exc.strerror or exc})") from exc
 
 
-def stat_file(path: Path, relpath: str) -> NoteFile:
+def stat_file(path: Path, relpath: str, root: Path | None = None) -> NoteFile:
+    """The file's signature; ``refused`` says why it is not to be read (``root``: the folder being loaded)."""
     try:
         stat = path.stat()
-        return NoteFile(path, relpath, stat.st_mtime_ns, stat.st_size)
     except OSError:
         # A dangling symbolic link or a file gone since the walk: reading it will say what is wrong.
         return NoteFile(path, relpath, 0, -1)
+    refused = None
+    if not stat_module.S_ISREG(stat.st_mode):
+        refused = "not a regular file (a pipe, socket or device): not read"
+    elif root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        refused = f"a symbolic link to {path.resolve()}, outside the folder being loaded: not read"
+    return NoteFile(path, relpath, stat.st_mtime_ns, stat.st_size, refused)

@@ -1,0 +1,529 @@
+"""What the pages show, read from the store by the queries in ``web/queries`` (and the bundled ones).
+
+Each function returns plain dataclasses; nothing here knows HTML. A node is anything with a name (``rdfs:label``)
+and a type: the notes of every lab and the pages they only link to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from ..config import Config, load_config
+from ..labs import labs, void_triples
+from ..queries import QueryResult, run_query
+from ..store import Store
+from ..vocab import BIBO, DCTERMS, DG, OWL, PROV, RDF, RDFS, RN
+
+QUERIES = Path(__file__).parent / "queries"
+
+SEARCH_LIMIT = 200
+"""Most search results shown."""
+RING_LIMIT = 12
+"""Most nodes drawn at each step out from the centre of a diagram; the rest are listed as left out."""
+
+
+@cache
+def _query_text(name: str) -> str:
+    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def query(store: Store, name: str, params: Mapping[str, str] | None = None) -> QueryResult:
+    """Run the page query ``web/queries/NAME.rq``; IRIs in ``params`` are given as ``<…>``."""
+    return run_query(store, f"web/queries/{name}.rq", params, text=_query_text(name))
+
+
+def rows(result: QueryResult) -> list[dict[str, str]]:
+    """Each row as variable → value (unbound variables left out)."""
+    return [
+        {var: term.value for var, term in zip(result.variables, row, strict=True) if term is not None}
+        for row in result.rows
+    ]
+
+
+@cache
+def default_config() -> Config:
+    """The bundled settings: the names of node types and relations (a lab's own are in its data)."""
+    return load_config()
+
+
+@dataclass(frozen=True)
+class NodeType:
+    key: str
+    """A CSS-safe name: ``question``, ``claim``, ``evidence``, ``source``, ``page`` …"""
+    name: str
+    rank: int
+    """Order in lists and diagrams: questions first, plain pages last."""
+
+
+PAGE_TYPE = NodeType("page", "Page", 99)
+
+
+def node_type(types: Iterable[str]) -> NodeType:
+    """A node's discourse type among its classes (a source's ``bibo:AcademicArticle`` is not one).
+
+    >>> node_type(["http://purl.org/ontology/bibo/Book", "https://discoursegraphs.com/schema/dg_core#SourceDocument"])
+    NodeType(key='source', name='Source', rank=3)
+    """
+    known = {t.class_iri: (i, t.name) for i, t in enumerate(default_config().node_types)}
+    found = sorted(known[t] for t in types if t in known)
+    if not found:
+        return PAGE_TYPE
+    rank, name = found[0]
+    return NodeType(name.lower().replace(" ", "-"), name, rank)
+
+
+def type_order() -> list[NodeType]:
+    return [NodeType(t.name.lower(), t.name, i) for i, t in enumerate(default_config().node_types)] + [PAGE_TYPE]
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """A node as a link shows it."""
+
+    iri: str
+    title: str
+    type: NodeType
+
+    def sort_key(self) -> tuple[int, str, str]:
+        return (self.type.rank, self.title.casefold(), self.iri)
+
+
+def _refs(records: Iterable[Mapping[str, str]], key: str = "node") -> list[NodeRef]:
+    """Nodes from rows of ``{key} type label title`` (several rows per node: one per type)."""
+    types: dict[str, set[str]] = {}
+    titles: dict[str, str] = {}
+    for record in records:
+        iri = record[key]
+        types.setdefault(iri, set()).add(record["type"])
+        title = record.get("title") or record["label"]
+        titles[iri] = min(titles.get(iri, title), title)
+    return [NodeRef(iri, titles[iri], node_type(types[iri])) for iri in types]
+
+
+def all_nodes(store: Store) -> list[NodeRef]:
+    """Every node, by type then title."""
+    return sorted(_refs(rows(query(store, "nodes"))), key=NodeRef.sort_key)
+
+
+def search(store: Store, text: str) -> tuple[list[NodeRef], int]:
+    """Nodes whose title or name holds every word of ``text`` (any case), at most :data:`SEARCH_LIMIT`, and how
+    many matched in all."""
+    words = text.casefold().split()
+    if not words:
+        return [], 0
+    longest = max(words, key=len)
+    records = rows(query(store, "search", {"word": longest}))
+    found = _refs(records)
+    labels = {r["node"]: r["label"] for r in records}
+    matched = [
+        node
+        for node in found
+        if all(w in node.title.casefold() or w in labels.get(node.iri, "").casefold() for w in words)
+    ]
+    matched.sort(key=NodeRef.sort_key)
+    return matched[:SEARCH_LIMIT], len(matched)
+
+
+# -- the index ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabSummary:
+    name: str
+    base: str
+    files: int
+    counts: dict[str, int]
+    """Nodes by type key."""
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    node: NodeRef
+    author: str
+    created: str
+    sources: int
+
+
+@dataclass(frozen=True)
+class ContestedClaim:
+    node: NodeRef
+    supporting: int
+    opposing: int
+
+
+@dataclass
+class Index:
+    labs: list[LabSummary]
+    types: list[NodeType]
+    """The node types present, in order."""
+    open_questions: list[OpenQuestion]
+    contested_claims: list[ContestedClaim]
+    questions: list[NodeRef]
+
+
+def lab_of(iri: str, bases: Mapping[str, str]) -> str | None:
+    """The lab whose IRI space holds ``iri`` (the longest base that is a prefix of it)."""
+    owners = [(len(base), lab) for lab, base in bases.items() if iri.startswith(base)]
+    return max(owners)[1] if owners else None
+
+
+def lab_bases(store: Store) -> dict[str, str]:
+    return {root["lab"]: root["base"] for _, root in sorted(store.manifest["roots"].items())}
+
+
+def index(store: Store) -> Index:
+    nodes = all_nodes(store)
+    bases = lab_bases(store)
+    counts: dict[str, dict[str, int]] = {}
+    for node in nodes:
+        lab = lab_of(node.iri, bases) or ""
+        per_lab = counts.setdefault(lab, {})
+        per_lab[node.type.key] = per_lab.get(node.type.key, 0) + 1
+    summaries = [LabSummary(lab.name, lab.base, lab.files, counts.get(lab.name, {})) for lab in labs(store)]
+    if counts.get(""):
+        summaries.append(LabSummary("(other)", "", 0, counts[""]))
+    present = {node.type.key for node in nodes}
+    by_iri = {node.iri: node for node in nodes}
+    open_questions = [
+        OpenQuestion(
+            by_iri.get(row["question"]) or NodeRef(row["question"], row["question"], PAGE_TYPE),
+            row.get("author", ""),
+            row.get("created", ""),
+            int(row.get("sources", "0")),
+        )
+        for row in rows(run_query(store, "open-questions"))
+    ]
+    contested = [
+        ContestedClaim(
+            by_iri.get(row["claim"]) or NodeRef(row["claim"], row["claim"], PAGE_TYPE),
+            int(row["supporting"]),
+            int(row["opposing"]),
+        )
+        for row in rows(run_query(store, "contested-claims"))
+    ]
+    return Index(
+        labs=summaries,
+        types=[t for t in type_order() if t.key in present],
+        open_questions=open_questions,
+        contested_claims=contested,
+        questions=[node for node in nodes if node.type.key == "question"],
+    )
+
+
+def index_triples(store: Store) -> list[Triple]:
+    """The index as RDF: each lab's VoID description (its size, vocabularies, IRI space and graphs)."""
+    return [triple for lab in labs(store) for triple in void_triples(store, lab)]
+
+
+# -- a node ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Related:
+    """A node in another's context, with the sources it comes from."""
+
+    node: NodeRef
+    sources: tuple[NodeRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationGroup:
+    label: str
+    key: str
+    """``informs``, ``supports``, ``opposes``, ``source``, ``addresses``, ``links`` or ``other``: its colour."""
+    items: tuple[Related, ...]
+
+
+@dataclass(frozen=True)
+class Value:
+    text: str
+    link: str | None = None
+    """An IRI to link the text to (a web page, a DOI) or, when ``node`` is set, the node to link to."""
+    node: bool = False
+
+
+@dataclass
+class NodePage:
+    ref: NodeRef
+    label: str
+    types: list[str]
+    lab: str | None
+    path: str | None
+    """The note file, relative to the folder it was loaded from; None for a page that is only linked to."""
+    authors: list[str]
+    created: str | None
+    body: str | None
+    abstract: str | None
+    identifiers: list[Value]
+    properties: list[tuple[str, list[Value]]]
+    """Every other property, by name."""
+    context: list[RelationGroup] = field(default_factory=list)
+
+
+_RELATION_KEYS = {
+    RN.informs: "informs",
+    DG.supports: "supports",
+    DG.opposes: "opposes",
+    DG.sourceDocument: "source",
+    DG.addresses: "addresses",
+    DCTERMS.references: "links",
+}
+_WORDS = {
+    (DG.sourceDocument, "out"): "source",
+    (DG.sourceDocument, "in"): "source for",
+    (DCTERMS.references, "out"): "links to",
+    (DCTERMS.references, "in"): "linked from",
+    ("http://www.w3.org/2004/02/skos/core#exactMatch", "out"): "same as",
+    ("http://www.w3.org/2004/02/skos/core#exactMatch", "in"): "same as",
+}
+_SHOWN_ELSEWHERE = {
+    RDF.type,
+    RDFS.label,
+    DCTERMS.title,
+    DCTERMS.created,
+    RN.body,
+    DCTERMS.abstract,
+    PROV.wasAttributedTo,
+    BIBO.doi,
+    BIBO.identifier,
+    OWL.sameAs,
+    BIBO.authorList,
+}
+
+
+def relation_words(prop: str, direction: str, minted_label: str | None = None) -> str:
+    """How a relation reads from the node a page is about: ``informs`` out, ``informed by`` in …
+
+    >>> relation_words("https://w3id.org/rdfnotes/ns#informs", "in")
+    'informed by'
+    """
+    if (prop, direction) in _WORDS:
+        return _WORDS[(prop, direction)]
+    for relation in default_config().relations:
+        if relation.property_iri == prop:
+            if direction == "out" or relation.symmetric:
+                return relation.label.lower()
+            return (relation.complement or f"{relation.label} (from)").lower()
+    name = minted_label or short_name(prop)
+    return name if direction == "out" else f"{name} (from)"
+
+
+def short_name(iri: str) -> str:
+    from ..vocab import PREFIXES
+
+    for prefix, space in PREFIXES.items():
+        if iri.startswith(space) and len(iri) > len(space):
+            return f"{prefix}:{iri[len(space) :]}"
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
+
+
+def _group_order(prop: str, direction: str) -> tuple[int, int, str]:
+    order = [RN.informs, DG.supports, DG.opposes, DG.sourceDocument, DG.addresses]
+    rank = order.index(prop) if prop in order else (len(order) + 1 if prop == DCTERMS.references else len(order))
+    return (rank, 0 if direction == "in" else 1, prop)
+
+
+def node_page(store: Store, iri: str) -> NodePage | None:
+    """Everything a node's page shows; ``None`` when the store has no node ``iri``."""
+    param = {"node": f"<{iri}>"}
+    props = rows(query(store, "node-properties", param))
+    types = sorted({p["value"] for p in props if p["property"] == RDF.type})
+    labels = sorted(p["value"] for p in props if p["property"] == RDFS.label)
+    if not types or not labels:
+        return None
+    titles = sorted(p["value"] for p in props if p["property"] == DCTERMS.title)
+    ref = NodeRef(iri, titles[0] if titles else labels[0], node_type(types))
+
+    def values(prop: str) -> list[str]:
+        return sorted({p["value"] for p in props if p["property"] == prop})
+
+    files = rows(query(store, "node-files", param))
+    path = next((f["path"] for f in files if "path" in f), None)
+    from ..labs import lab_graphs
+
+    owners = lab_graphs(store)
+    lab = next((owners[f["graph"]] for f in files if f["graph"] in owners), None) or lab_of(iri, lab_bases(store))
+    authors = sorted({p.get("value_name", p["value"]) for p in props if p["property"] == PROV.wasAttributedTo})
+
+    identifiers = [Value(f"doi:{doi}", f"https://doi.org/{doi}") for doi in values(BIBO.doi)]
+    for identifier in values(BIBO.identifier):
+        arxiv = identifier[len("arXiv:") :] if identifier.startswith("arXiv:") else None
+        identifiers.append(Value(identifier, f"https://arxiv.org/abs/{arxiv}" if arxiv else None))
+    shown = {v.link for v in identifiers}
+    identifiers += [Value(same, same) for same in values(OWL.sameAs) if same not in shown]
+
+    context, minted = node_context(store, iri)
+    in_context = {(prop, item.node.iri) for (prop, _), items in context.items() for item in items}
+    grouped: dict[str, list[Value]] = {}
+    property_names: dict[str, str] = {}
+    for p in props:
+        prop = p["property"]
+        if prop in _SHOWN_ELSEWHERE or (prop, p["value"]) in in_context:
+            continue
+        property_names[prop] = p.get("property_label") or short_name(prop)
+        is_web = p["value"].startswith(("http://", "https://"))
+        if "value_name" in p:
+            value = Value(p["value_name"])
+        elif is_web and not any(p["value"].startswith(b) for b in lab_bases(store).values()):
+            value = Value(p["value"], p["value"])
+        else:
+            value = Value(p["value"])
+        if value not in grouped.setdefault(prop, []):
+            grouped[prop].append(value)
+    properties = sorted(((property_names[k], v) for k, v in grouped.items()), key=lambda kv: kv[0].casefold())
+    created = values(DCTERMS.created)
+    bodies = values(RN.body)
+    abstracts = values(DCTERMS.abstract)
+    return NodePage(
+        ref=ref,
+        label=labels[0],
+        types=types,
+        lab=lab,
+        path=path,
+        authors=authors,
+        created=created[0] if created else None,
+        body="\n\n".join(bodies) or None,
+        abstract="\n\n".join(abstracts) or None,
+        identifiers=identifiers,
+        properties=properties,
+        context=_groups(context, minted),
+    )
+
+
+def node_context(store: Store, iri: str) -> tuple[dict[tuple[str, str], list[Related]], dict[str, str]]:
+    """The nodes ``iri`` is linked with, by (property, direction), each with the sources it comes from; and the
+    names the store gives the properties (a lab's own relations)."""
+    records = rows(query(store, "node-context", {"node": f"<{iri}>"}))
+    names = {r["property"]: r["property_label"] for r in records if "property_label" in r}
+    by_key: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = {}
+    for record in records:
+        by_key.setdefault((record["property"], record["direction"]), {}).setdefault(record["other"], []).append(record)
+    out: dict[tuple[str, str], list[Related]] = {}
+    for key, others in by_key.items():
+        related = []
+        for other_records in others.values():
+            node = _refs(other_records, key="other")[0]
+            sources = _refs(
+                [
+                    {"node": r["source"], "type": DG.SourceDocument, "label": r["source_label"], **_opt(r)}
+                    for r in other_records
+                    if "source" in r and not (key[0] == DG.sourceDocument and key[1] == "out")
+                ]
+            )
+            related.append(Related(node, tuple(sorted(sources, key=NodeRef.sort_key))))
+        out[key] = sorted(related, key=lambda r: r.node.sort_key())
+    return out, names
+
+
+def _opt(record: Mapping[str, str]) -> dict[str, str]:
+    return {"title": record["source_title"]} if "source_title" in record else {}
+
+
+def _groups(context: Mapping[tuple[str, str], list[Related]], minted: Mapping[str, str]) -> list[RelationGroup]:
+    groups = []
+    for prop, direction in sorted(context, key=lambda k: _group_order(*k)):
+        groups.append(
+            RelationGroup(
+                relation_words(prop, direction, minted.get(prop)),
+                _RELATION_KEYS.get(prop, "other"),
+                tuple(context[(prop, direction)]),
+            )
+        )
+    return groups
+
+
+def node_triples(store: Store, iri: str) -> list[Triple]:
+    result = query(store, "node-description", {"node": f"<{iri}>"})
+    return list(result.triples or [])
+
+
+def refs_triples(nodes: Iterable[NodeRef]) -> list[Triple]:
+    """A list of nodes as RDF: each node's title (``dcterms:title``)."""
+    return [Triple(NamedNode(n.iri), NamedNode(DCTERMS.title), Literal(n.title)) for n in nodes]
+
+
+# -- a neighbourhood ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edge:
+    subject: str
+    property: str
+    object: str
+
+    @property
+    def key(self) -> str:
+        return _RELATION_KEYS.get(self.property, "other")
+
+
+@dataclass
+class Neighbourhood:
+    """A node and the nodes one and two relations away, as drawn: each ring at most :data:`RING_LIMIT` nodes."""
+
+    centre: NodeRef
+    rings: list[list[NodeRef]]
+    edges: list[Edge]
+    """The relations between drawn nodes."""
+    left_out: list[list[NodeRef]]
+    """Per ring, the nodes not drawn (their own neighbours are not followed)."""
+    labels: dict[str, str]
+    """A name for each relation property drawn."""
+
+
+def node_ref(store: Store, iri: str) -> NodeRef | None:
+    found = _refs(rows(query(store, "node", {"node": f"<{iri}>"})))
+    return found[0] if found else None
+
+
+def neighbourhood(store: Store, iri: str, *, limit: int = RING_LIMIT, steps: int = 2) -> Neighbourhood | None:
+    """The neighbourhood of ``iri`` through discourse relations (``None`` when there is no such node).
+
+    Each ring keeps its first ``limit`` nodes by type (questions, claims, evidence, sources …) and title; the others
+    are listed in ``left_out`` and not followed further out.
+    """
+    centre = node_ref(store, iri)
+    if centre is None:
+        return None
+    refs: dict[str, NodeRef | None] = {iri: centre}
+    edges: set[Edge] = set()
+    placed = {iri}
+    frontier = [iri]
+    rings: list[list[NodeRef]] = []
+    left_out: list[list[NodeRef]] = []
+    for _ in range(steps):
+        found: set[str] = set()
+        for node in frontier:
+            for record in rows(query(store, "relations", {"node": f"<{node}>"})):
+                edge = Edge(record["subject"], record["property"], record["object"])
+                edges.add(edge)
+                other = edge.object if edge.subject == node else edge.subject
+                if other not in placed:
+                    found.add(other)
+        ring = []
+        for other in sorted(found):
+            if other not in refs:
+                refs[other] = node_ref(store, other)
+            ref = refs[other]
+            if ref is not None:
+                ring.append(ref)
+        ring.sort(key=NodeRef.sort_key)
+        rings.append(ring[:limit])
+        left_out.append(ring[limit:])
+        placed |= {ref.iri for ref in ring}
+        frontier = [ref.iri for ref in ring[:limit]]
+    drawn = {iri} | {ref.iri for ring in rings for ref in ring}
+    kept = sorted((e for e in edges if e.subject in drawn and e.object in drawn), key=lambda e: (e.subject, e.property, e.object))
+    labels = {e.property: relation_words(e.property, "out") for e in kept}
+    return Neighbourhood(centre, rings, kept, left_out, labels)
+
+
+def neighbourhood_triples(hood: Neighbourhood) -> list[Triple]:
+    """A diagram as RDF: its relations, and the title of each node drawn."""
+    nodes = [hood.centre, *(ref for ring in hood.rings for ref in ring)]
+    relations = [Triple(NamedNode(e.subject), NamedNode(e.property), NamedNode(e.object)) for e in hood.edges]
+    return relations + refs_triples(nodes)

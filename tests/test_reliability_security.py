@@ -1,0 +1,326 @@
+"""Security: query parameters cannot change a query; loading reaches no network and reads nothing outside the paths
+it is given; ``serve`` stays read-only and bounded under hostile requests; ``push`` shows no credentials, even when
+the server echoes them."""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import json
+import shutil
+import socket
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import LAB_A
+
+from rdfnotes import QueryError, Store, export, load, load_config, run_query
+from rdfnotes.cli import cli
+from rdfnotes.vocab import RDFS
+
+CONFIG = load_config()
+HOSTILE = [
+    '" } ; DROP ALL ; #',
+    'Maya Okafor" || true || "',
+    "x' } UNION { ?s ?p ?o } #",
+    "}\nINSERT DATA { <urn:x> <urn:y> <urn:z> }\n#",
+    '\\" ) } #',
+    "#",
+    "?author",
+    "$author",
+    "<http://example.org/a> } ; CLEAR DEFAULT ; #",
+]
+HOSTILE_IRIS = [
+    "http://example.org/a> } ; DROP ALL ; #",
+    "<http://example.org/a>> ?p ?o } #>",
+    "http://example.org/a\nb",
+    'http://example.org/"quoted"',
+    "not an iri at all",
+]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    with Store(tmp_path_factory.mktemp("security") / "store") as store:
+        load([LAB_A], store, CONFIG)
+        yield store
+
+
+# -- query parameters ----------------------------------------------------------------------------------------------
+
+
+def test_a_string_parameter_matches_only_itself(lab: Store) -> None:
+    """Any value for a string parameter gives exactly the rows whose value equals it, and changes nothing."""
+    before = export(lab, "nquads")
+    everything = run_query(lab, "notes-by-author").rows
+    authors = sorted({row[0].value for row in everything if row[0] is not None})
+    labels = sorted(row[0].value for row in lab.query(f"SELECT ?l WHERE {{ ?n <{RDFS.label}> ?l }}"))
+    cases = 0
+
+    @settings(max_examples=150, database=None)
+    @given(
+        st.sampled_from(HOSTILE + authors + labels)
+        | st.text(max_size=40)
+        | st.builds("{}{}{}".format, st.sampled_from(authors), st.sampled_from(HOSTILE), st.text(max_size=5))
+    )
+    def check(value: str) -> None:
+        nonlocal cases
+        cases += 1
+        rows = run_query(lab, "notes-by-author", {"author": value}).rows
+        assert rows == [row for row in everything if row[0] is not None and row[0].value == value]
+        text = f"SELECT ?n ?label WHERE {{ ?n <{RDFS.label}> ?label }}"
+        found = run_query(lab, "ad-hoc", {"label": value}, text=text).rows
+        assert len(found) == labels.count(value)
+
+    check()
+    assert cases > 0
+    assert export(lab, "nquads") == before
+
+
+@pytest.mark.parametrize("value", HOSTILE_IRIS)
+def test_an_iri_parameter_that_is_not_an_iri_is_refused(lab: Store, value: str) -> None:
+    before = export(lab, "nquads")
+    with pytest.raises(QueryError, match="is not a valid iri"):
+        run_query(lab, "question-overview", {"question": value})
+    assert export(lab, "nquads") == before
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_parameters_through_the_command_line(lab: Store, value: str) -> None:
+    lab.close()
+    try:
+        before = None
+        with Store(lab.path) as store:
+            before = export(store, "nquads")
+        result = CliRunner().invoke(
+            cli,
+            ["--store", str(lab.path), "query", "notes-by-author", "--param", f"author={value}"],
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.output
+        assert result.output.endswith("(0 rows)\n")
+        with Store(lab.path) as store:
+            assert export(store, "nquads") == before
+    finally:
+        lab.__init__(lab.path)  # type: ignore[misc]  # reopen for the module's other tests
+
+
+# -- loading: no network, nothing outside the given paths -------------------------------------------------------
+
+
+class _Counting(http.server.BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        body = json.dumps({"@context": {"name": "http://evil.example/name"}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/ld+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def watcher() -> Iterator[tuple[str, list[str]]]:
+    """A server on loopback that records every request: every URL in the files below points at it."""
+    _Counting.hits = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Counting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", _Counting.hits
+    server.shutdown()
+    server.server_close()
+
+
+def test_loading_fetches_nothing(tmp_path: Path, watcher: tuple[str, list[str]]) -> None:
+    url, hits = watcher
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "remote-context.jsonld").write_text(
+        json.dumps({"@context": f"{url}/context.jsonld", "@id": "http://example.org/a", "name": "A"}), encoding="utf-8"
+    )
+    (folder / "context-list.jsonld").write_text(
+        json.dumps({"@context": [f"{url}/one.jsonld", {"ex": "http://example.org/"}], "@id": "ex:b", "ex:p": "B"}),
+        encoding="utf-8",
+    )
+    (folder / "imports.ttl").write_text(
+        f"@base <{url}/base/> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<> owl:imports <{url}/onto.ttl> .\n",
+        encoding="utf-8",
+    )
+    (folder / "@remote.md").write_text(
+        f"---\ntitle: '@remote'\nurl: {url}/page\n---\n- URL:: {url}/paper.pdf\n- ![figure]({url}/figure.png)\n"
+        f"- [[{url}/wikilink]] {{{{embed: {url}/embed}}}}\n",
+        encoding="utf-8",
+    )
+    with Store(tmp_path / "store") as store:
+        report = load([folder], store, CONFIG)
+        export(store, "turtle")
+    assert hits == []
+    messages = [str(problem) for problem in report.problems]
+    assert any("remote-context.jsonld" in m and "is not fetched" in m for m in messages), messages
+    assert any("context-list.jsonld" in m and "is not fetched" in m for m in messages), messages
+
+
+def test_nothing_outside_the_given_folder_is_read(tmp_path: Path) -> None:
+    """Links to folders are not followed; links to files outside the folder are named and not read."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.md").write_text("---\ntitle: TOP SECRET\n---\n- password:: hunter2\n", encoding="utf-8")
+    folder = tmp_path / "notes"
+    shutil.copytree(LAB_A, folder)
+    (folder / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (folder / "linked-file.md").symlink_to(outside / "secret.md")
+    (folder / "inside-link.md").symlink_to(folder / "QUE - Does sleep after learning improve retention.md")
+    with Store(tmp_path / "store") as store:
+        report = load([folder], store, CONFIG)
+        data = export(store, "nquads")
+    assert data is not None and b"hunter2" not in data and b"TOP SECRET" not in data
+    assert [(p.path, p.severity) for p in report.errors] == [("linked-file.md", "error")]
+    assert "outside the folder being loaded: not read" in report.errors[0].message
+    assert report.notes == 11  # lab-a's 10, and the link inside the folder, read like any note
+
+
+# -- serve -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def endpoint(lab: Store) -> Iterator[str]:
+    from rdfnotes.serve import Limits, make_server
+
+    server = make_server(lab, "127.0.0.1", 0, limits=Limits(max_request_bytes=10_000, query_timeout=2), quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def raw_request(address: str, request: bytes, timeout: float = 10) -> bytes:
+    host, port = address.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=timeout) as conn:
+        conn.sendall(request)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_serve_answers_hostile_requests_without_writing_or_waiting(lab: Store, endpoint: str) -> None:
+    before = export(lab, "nquads")
+    update = urllib.parse.quote("DROP ALL")
+    host = f"Host: {endpoint}\r\n"
+    answers = {
+        "update by GET": raw_request(endpoint, f"GET /sparql?update={update} HTTP/1.1\r\n{host}\r\n".encode()),
+        "update by form": raw_request(
+            endpoint,
+            (
+                f"POST /sparql HTTP/1.1\r\n{host}Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len('update=' + update)}\r\n\r\nupdate={update}"
+            ).encode(),
+        ),
+        "update as a query": raw_request(
+            endpoint,
+            (
+                f"GET /sparql?query={urllib.parse.quote('INSERT DATA { <urn:a> <urn:b> <urn:c> }')} HTTP/1.1\r\n"
+                f"{host}\r\n"
+            ).encode(),
+        ),
+        # A body announced as huge and never sent: refused at once, not waited for.
+        "huge body": raw_request(
+            endpoint,
+            (
+                f"POST /sparql HTTP/1.1\r\n{host}Content-Type: application/sparql-query\r\n"
+                "Content-Length: 10000000000\r\n\r\nSELECT"
+            ).encode(),
+            timeout=5,
+        ),
+        "huge query string": raw_request(
+            endpoint, (f"GET /sparql?query={'x' * 20_000} HTTP/1.1\r\n{host}\r\n").encode()
+        ),
+        "rebound host name": raw_request(
+            endpoint, (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: attacker.example\r\n\r\n")
+        ),
+    }
+    statuses = {what: answer.split(b" ", 2)[1] for what, answer in answers.items()}
+    assert statuses == {
+        "update by GET": b"403",
+        "update by form": b"403",
+        "update as a query": b"400",
+        "huge body": b"413",
+        "huge query string": statuses["huge query string"],
+        "rebound host name": b"403",
+    }
+    assert statuses["huge query string"] in (b"413", b"414")
+    assert export(lab, "nquads") == before
+
+
+def test_serve_listens_on_loopback_by_default() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "[default: 127.0.0.1]" in " ".join(result.output.split())
+
+
+# -- push --------------------------------------------------------------------------------------------------------
+
+
+class _Echo(http.server.BaseHTTPRequestHandler):
+    """A server that takes the lab's VoID graph, then fails and echoes the request's headers in its error message
+    (a careless proxy): the first line of an error body is shown to the user."""
+
+    def _fail(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        if self.command == "PUT" and urllib.parse.unquote(self.path).endswith("/void"):
+            self.send_response(204)
+            self.end_headers()
+            return
+        body = "".join(f"{name}: {value} | " for name, value in self.headers.items()).encode()
+        self.send_response(404 if self.command == "GET" else 500)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_PUT = do_POST = do_DELETE = _fail
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.mark.parametrize("how", ["token", "password in the URL", "environment"])
+def test_push_never_shows_credentials_even_when_the_server_echoes_them(
+    lab: Store, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rdfnotes.errors import PushError
+    from rdfnotes.push import push
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/store"
+    if how == "token":
+        monkeypatch.setenv("RDFNOTES_PUSH_TOKEN", "s3cret-value")
+    elif how == "environment":
+        monkeypatch.setenv("RDFNOTES_PUSH_USER", "lab-bot")
+        monkeypatch.setenv("RDFNOTES_PUSH_PASSWORD", "s3cret-value")
+    else:
+        url = f"http://lab-bot:s3cret-value@127.0.0.1:{server.server_port}/store"
+    try:
+        with pytest.raises(PushError) as caught:
+            push(lab, url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    message = str(caught.value)
+    assert "HTTP 500" in message and "***" in message
+    encoded = base64.b64encode(b"lab-bot:s3cret-value").decode()
+    assert "s3cret-value" not in message and encoded not in message, message

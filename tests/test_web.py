@@ -1,0 +1,359 @@
+"""The pages (rdfnotes.web) as a WSGI application over the three hand-made labs, and as a static site."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from wsgiref.util import setup_testing_defaults
+from wsgiref.validate import validator
+
+import pytest
+import rdflib
+from pyoxigraph import RdfFormat
+from pyoxigraph import parse as parse_rdf
+from click.testing import CliRunner
+from lab_pages import context_page, write_lab
+from support import LAB_A, LAB_B, LAB_C
+
+from rdfnotes import Store, load, load_config
+from rdfnotes.cli import cli
+from rdfnotes.web import pages_app, write_site
+from rdfnotes.web.data import RING_LIMIT, all_nodes, lab_bases
+from rdfnotes.web.paths import node_path, path_iri
+
+A = "https://w3id.org/rdfnotes/id/lab-a/node/"
+RETENTION = A + "QsL33p-01"
+REPLAY = A + "QaRt-NN02"
+RECALL = A + "CLm-rec-01"
+EVIDENCE = {
+    A + "EvD-dk-001": "Sleep after learning improved declarative recall relative to wake",
+    A + "EvD-wk-002": "Motor sequence speed improved about 20 percent after a night of sleep but not after equivalent wake",
+    A + "EvD-ng-003": "No overnight gain for a finger-tapping task once time of day was controlled for",
+}
+SOURCES = ["The memory function of sleep", "Sleep-Dependent Learning and Memory Consolidation", "@nguyenNoOvernightGain2021"]
+HOSTILE_QUESTION = "QUE - Is <img src=x onerror=alert(1)> & \"quoted\" 'text' safe?"
+HOSTILE_EVIDENCE = "EVD - Ampersands & <script>alert(2)<script> survive"
+
+
+def load_labs(folder: Path) -> Path:
+    """lab-a, lab-b and lab-c (the corpus' hand-made labs) and a lab of hostile titles, in one store."""
+    store = Store(folder / "store")
+    for path, lab in ((LAB_A, "lab-a"), (LAB_B, "lab-b"), (LAB_C, "lab-c")):
+        load([path], store, load_config(), lab=lab)
+    hostile = write_lab(
+        folder / "hostile",
+        {
+            HOSTILE_QUESTION: "- <b>not bold</b> & an \"ampersand\" <!-- comment -->\n",
+            HOSTILE_EVIDENCE: context_page(("Informs", HOSTILE_QUESTION)),
+        },
+    )
+    load([hostile], store, load_config(), lab="hostile")
+    # a question twenty pieces of evidence inform, each from its own source: more than a diagram draws
+    crowded = {"QUE - Crowded question": ""}
+    for i in range(RING_LIMIT + 8):
+        crowded[f"EVD - Finding number {i:02d} - [[@source{i:02d}]]"] = context_page(("Informs", "QUE - Crowded question"))
+    load([write_lab(folder / "crowded", crowded)], store, load_config(), lab="crowded")
+    store.close()
+    return folder / "store"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    opened = Store(load_labs(tmp_path_factory.mktemp("web")))
+    yield opened
+    opened.close()
+
+
+class Response:
+    def __init__(self, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.status = int(status.split()[0])
+        self.headers = {name.lower(): value for name, value in headers}
+        self.body = body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+def get(store: Store, path: str, query: str = "", *, accept: str | None = None, method: str = "GET") -> Response:
+    """One request through the WSGI application, checked by wsgiref's validator (the WSGI rules)."""
+    environ: dict[str, object] = {}
+    setup_testing_defaults(environ)
+    environ.update(PATH_INFO=path, QUERY_STRING=query, REQUEST_METHOD=method, **{"wsgi.errors": io.StringIO()})
+    if accept is not None:
+        environ["HTTP_ACCEPT"] = accept
+    answer: dict[str, object] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> object:
+        answer.update(status=status, headers=headers)
+        return lambda data: None
+
+    app = validator(pages_app(store))
+    result = app(environ, start_response)
+    try:
+        body = b"".join(result)
+    finally:
+        result.close()  # type: ignore[attr-defined]
+    return Response(str(answer["status"]), list(answer["headers"]), body)  # type: ignore[call-overload]
+
+
+class _Html(HTMLParser):
+    """Elements of a page: every tag with its attributes, the text of each section, the hrefs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.sections: dict[str, list[str]] = {}
+        self._open: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "section":
+            self._open.append(dict(attrs).get("id") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section" and self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        for section in self._open:
+            self.sections.setdefault(section, []).append(data)
+
+    def section(self, name: str) -> str:
+        return " ".join(" ".join(self.sections.get(name, [])).split())
+
+    def hrefs(self) -> list[str]:
+        return [str(attrs["href"]) for tag, attrs in self.tags if tag in ("a", "link") and attrs.get("href")]
+
+
+def parse(html: str) -> _Html:
+    parser = _Html()
+    parser.feed(html)
+    return parser
+
+
+def page_of(store: Store, iri: str) -> str:
+    return "/" + node_path(iri, lab_bases(store))
+
+
+def test_index_lists_labs_open_questions_and_contested_claims(store: Store) -> None:
+    response = get(store, "/")
+    assert response.status == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    page = parse(response.text)
+    labs = page.section("labs")
+    for lab in ("lab-a", "lab-b", "lab-c"):
+        assert lab in labs
+    # lab-a: 2 questions, 2 claims, 3 evidence, 4 sources (one only named in an evidence title)
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", response.text) if ">lab-a<" in r)
+    assert re.findall(r'class="num">(\d+)<', row)[:5] == ["10", "2", "2", "3", "4"]
+    assert "Can replay in artificial networks explain sleep benefits?" in page.section("open-questions")
+    assert "Does sleep after learning improve retention?" not in page.section("open-questions")
+    contested = page.section("contested-claims")
+    assert "Sleep within hours of learning improves later recall 2 supporting · 1 opposing" in contested
+    assert "Sleep benefits declarative more than procedural memory 1 supporting · 1 opposing" in contested
+    assert "Sleep has no effect on procedural memory" not in contested
+
+
+def test_question_page_shows_its_evidence_their_sources_and_provenance(store: Store) -> None:
+    response = get(store, page_of(store, RETENTION))
+    assert response.status == 200
+    page = parse(response.text)
+    assert "<h1>Does sleep after learning improve retention?</h1>" in response.text
+    context = page.section("context")
+    assert context.startswith("Discourse context informed by")
+    for title in EVIDENCE.values():
+        assert title in context
+    for source in SOURCES:
+        assert f"from Source {source}" in context
+    text = " ".join(" ".join(page.text).split())
+    assert "Lab lab-a" in text
+    assert "File QUE - Does sleep after learning improve retention.md" in text
+    assert "Author Maya Okafor" in text
+    assert "Created 2023-03-13T08:00:00-04:00" in text
+    for iri in EVIDENCE:
+        assert page_of(store, iri) in page.hrefs()
+    assert page.section("neighbourhood")  # a question's page draws its neighbourhood
+
+
+def test_claim_page_groups_support_and_opposition(store: Store) -> None:
+    page = parse(get(store, page_of(store, RECALL)).text)
+    groups = re.findall(r'<div class="relation relation-(\w+)"><h3>([^<]+)</h3>', get(store, page_of(store, RECALL)).text)
+    assert groups == [("supports", "supported by"), ("opposes", "opposed by")]
+    assert EVIDENCE[A + "EvD-ng-003"] in page.section("context")
+
+
+def test_source_page_links_its_identifiers(store: Store) -> None:
+    response = get(store, page_of(store, A + "9vT-ab_Q2"))
+    assert 'href="https://arxiv.org/abs/1706.03762"' in response.text
+    diekelmann = get(store, page_of(store, A + "Xq3dK0p1z"))
+    assert 'href="https://doi.org/10.1038/nrn2762"' in diekelmann.text
+
+
+def test_every_node_has_a_page_and_its_path_maps_back(store: Store) -> None:
+    bases = lab_bases(store)
+    nodes = all_nodes(store)
+    assert len(nodes) > 30
+    paths = set()
+    for node in nodes:
+        path = node_path(node.iri, bases)
+        assert path_iri(path, bases) in (node.iri, None)
+        paths.add(path)
+        assert get(store, "/" + path).status == 200, node
+    assert len(paths) == len(nodes)
+
+
+def test_unknown_pages_give_a_404_page(store: Store) -> None:
+    for path in ("/lab-a/node/no-such-node", "/lab-z/node/QsL33p-01", "/nothing/here", "/_/0123456789abcdef01234567"):
+        response = get(store, path)
+        assert response.status == 404, path
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+        assert "404: not found" in response.text
+    assert get(store, "/node", "iri=https%3A%2F%2Fexample.org%2Fnone").status == 404
+    found = get(store, "/node", "iri=" + RETENTION)
+    assert found.status == 303
+    assert found.headers["location"] == "/lab-a/node/QsL33p-01"
+    assert get(store, "/static/nothing.css").status == 404
+
+
+def test_titles_and_text_are_escaped(store: Store) -> None:
+    node = next(n for n in all_nodes(store) if n.title.startswith("Is <img"))
+    for path in (page_of(store, node.iri), page_of(store, node.iri) + "/diagram", "/", "/search"):
+        response = get(store, path, "q=onerror")
+        assert response.status == 200
+        page = parse(response.text)
+        assert not [tag for tag, _ in page.tags if tag in ("img", "script", "b")], path
+        assert "onerror" not in {name for _, attrs in page.tags for name in attrs}
+    response = get(store, page_of(store, node.iri))
+    assert "Is &lt;img src=x onerror=alert(1)&gt; &amp; &quot;quoted&quot; &#x27;text&#x27; safe?" in response.text
+    assert "&lt;b&gt;not bold&lt;/b&gt; &amp; an &quot;ampersand&quot; &lt;!-- comment --&gt;" in response.text
+    assert "Ampersands &amp; &lt;script&gt;alert(2)&lt;script&gt; survive" in response.text
+    svg = get(store, page_of(store, node.iri) + "/diagram.svg")
+    assert svg.headers["content-type"] == "image/svg+xml; charset=utf-8"
+    root = ET.fromstring(svg.body)  # well-formed XML whatever the titles hold
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "Ampersands & <script>alert(2)<script>" in texts
+
+
+def test_content_negotiation_gives_turtle_and_json_ld(store: Store) -> None:
+    path = page_of(store, RETENTION)
+    html = get(store, path, accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert html.headers["content-type"].startswith("text/html")
+    assert html.headers["vary"] == "Accept"
+    turtle = get(store, path, accept="text/turtle")
+    assert turtle.headers["content-type"] == "text/turtle; charset=utf-8"
+    graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
+    question = rdflib.URIRef(RETENTION)
+    informs = rdflib.URIRef("https://w3id.org/rdfnotes/ns#informs")
+    assert set(graph.subjects(informs, question)) == {rdflib.URIRef(iri) for iri in EVIDENCE}
+    assert get(store, path, "format=ttl").body == turtle.body
+    assert get(store, path + ".ttl").body == turtle.body
+    jsonld = get(store, path, accept="application/ld+json;q=0.9, text/html;q=0.5")
+    assert jsonld.headers["content-type"] == "application/ld+json"
+    # (rdflib's JSON-LD parser warns of its own deprecations: Oxigraph reads it, and compares it with the Turtle)
+    assert set(parse_rdf(jsonld.body, format=RdfFormat.JSON_LD)) == set(parse_rdf(turtle.body, format=RdfFormat.TURTLE))
+    assert json.loads(get(store, path + ".jsonld").body) == json.loads(jsonld.body)
+    assert get(store, path, "format=pdf").status == 406
+    index = rdflib.Graph().parse(data=get(store, "/", accept="text/turtle").text, format="turtle")
+    titles = {str(o) for o in index.objects(None, rdflib.URIRef("http://purl.org/dc/terms/title"))}
+    assert {"lab-a", "lab-b", "lab-c"} <= titles
+    diagram = rdflib.Graph().parse(data=get(store, path + "/diagram.ttl").text, format="turtle")
+    assert (rdflib.URIRef(A + "EvD-dk-001"), informs, question) in diagram
+
+
+def test_head_and_other_methods(store: Store) -> None:
+    head = get(store, "/", method="HEAD")
+    assert head.status == 200 and head.body == b""
+    assert get(store, "/", method="POST").status == 405
+
+
+def test_search_finds_a_node_by_a_word_of_its_title(store: Store) -> None:
+    page = parse(get(store, "/search", "q=replay").text)
+    found = [h for h in page.hrefs() if "/node/" in h]
+    assert page_of(store, REPLAY) in found
+    assert page_of(store, RETENTION) not in found
+    both = parse(get(store, "/search", "q=RETENTION+Sleep").text)
+    assert page_of(store, RETENTION) in both.hrefs()
+    assert "No node has" in get(store, "/search", "q=zzzzqqq").text
+
+
+def test_diagram_colours_types_and_tells_supports_from_opposes(store: Store) -> None:
+    response = get(store, page_of(store, RECALL) + "/diagram.svg")
+    root = ET.fromstring(response.body)
+    ns = "{http://www.w3.org/2000/svg}"
+    nodes = {a.get("data-iri"): a.get("class") for a in root.iter(f"{ns}a")}
+    assert nodes[RECALL] == "node node-claim node-centre"
+    assert {iri for iri, cls in nodes.items() if cls == "node node-evidence"} == set(EVIDENCE)
+    assert "node node-source" in nodes.values()  # two steps out: the evidence's sources
+    edges = [p for p in root.iter(f"{ns}path") if "edge" in (p.get("class") or "")]
+    supports = [e for e in edges if e.get("class") == "edge edge-supports"]
+    opposes = [e for e in edges if e.get("class") == "edge edge-opposes"]
+    assert len(supports) == 2 and len(opposes) == 2  # EvD-wk-002 also opposes the other claim, one step further
+    assert all(e.get("stroke-dasharray") for e in opposes) and not any(e.get("stroke-dasharray") for e in supports)
+    assert {e.get("stroke") for e in supports}.isdisjoint({e.get("stroke") for e in opposes})
+    legend = " ".join(t.text or "" for g in root.iter(f"{ns}g") if g.get("class") == "legend" for t in g.iter(f"{ns}text"))
+    assert "supports" in legend and "opposes" in legend
+
+
+def test_a_large_neighbourhood_is_limited_with_a_note(store: Store) -> None:
+    question = next(n for n in all_nodes(store) if n.title == "Crowded question")
+    response = get(store, page_of(store, question.iri) + "/diagram")
+    drawn = re.findall(r'<a class="node node-evidence" href="[^"]*" data-iri="([^"]+)"', response.text)
+    assert len(drawn) == RING_LIMIT
+    assert f"8 more nodes 1 step out not drawn (8 Evidence) and their own neighbours" in response.text
+    # the sources of the drawn evidence are drawn two steps out; those of the evidence left out are not
+    assert len(re.findall(r'<a class="node node-source"', response.text)) == RING_LIMIT
+    assert "Finding number 19" in response.text  # listed among those left out, with a link
+
+
+def test_static_site_has_every_page_relative_links_and_stable_bytes(store: Store, tmp_path: Path) -> None:
+    report = write_site(store, tmp_path / "one")
+    again = write_site(store, tmp_path / "two")
+    assert report.files == again.files
+    files = sorted(p.relative_to(report.directory) for p in report.directory.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again.directory) for p in again.directory.rglob("*") if p.is_file())
+    for name in files:
+        assert (report.directory / name).read_bytes() == (again.directory / name).read_bytes(), name
+    site = report.directory
+    for name in ("index.html", "search.html", "404.html", "index.ttl", "static/style.css", "static/search.js"):
+        assert (site / name).is_file()
+    question = site / "lab-a/node/QsL33p-01.html"
+    assert "Does sleep after learning improve retention?" in question.read_text(encoding="utf-8")
+    assert (site / "lab-a/node/QsL33p-01/diagram.svg").is_file()
+    assert (site / "lab-a/node/QsL33p-01.ttl").read_bytes() == get(store, "/lab-a/node/QsL33p-01.ttl").body
+    # every link between the site's files resolves to a file of the site
+    for page in site.rglob("*.html"):
+        for href in parse(page.read_text(encoding="utf-8")).hrefs():
+            if urlsplit(href).scheme:
+                continue
+            assert not href.startswith("/"), (page, href)
+            target = (page.parent / unquote(urlsplit(href).path)).resolve()
+            assert target.is_file() and site.resolve() in target.parents, (page, href)
+    assert report.pages == len(all_nodes(store)) + 3 + len([n for n in all_nodes(store) if n.type.key == "question"])
+
+
+def test_export_command_writes_the_site_and_removes_stale_pages(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "lab"
+    write_lab(folder, {"QUE - First": "", "QUE - Second": ""})
+    store_dir = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", str(store_dir), "load", str(folder), "--lab", "mine"]).exit_code == 0
+    result = runner.invoke(cli, ["--store", str(store_dir), "export", "--format", "html", "-o", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Wrote {tmp_path / 'site'}: 7 pages, ")
+    second = next((tmp_path / "site/mine/page").glob("que-second-*.html"))
+    (folder / "QUE - Second.md").unlink()
+    assert runner.invoke(cli, ["--store", str(store_dir), "load", str(folder), "--lab", "mine"]).exit_code == 0
+    result = runner.invoke(cli, ["--store", str(store_dir), "export", "--format", "html", "-o", str(tmp_path / "site")])
+    assert "(7 stale removed)" in result.output
+    assert not second.exists()
+    missing = runner.invoke(cli, ["--store", str(store_dir), "export", "--format", "html"])
+    assert missing.exit_code == 2 and "give it with -o DIR" in missing.output
