@@ -221,6 +221,51 @@ def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None) -
         click.echo(f"Wrote {output} ({len(data)} bytes, {fmt}).", err=True)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the findings and a summary, sorted, for machines.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    help="Read PATHS in this format [default: chosen by what each path holds].",
+)
+@click.option("--lab", help="The lab's name, which names the IRIs findings show.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit status 1).")
+@click.pass_context
+def validate(
+    ctx: click.Context, paths: tuple[Path, ...], fmt: str, input_format: str | None, lab: str | None, strict: bool
+) -> None:
+    """Check that the notes under PATHS (or, without PATHS, the store) form a sound discourse graph.
+
+    The SHACL shapes of ontology/shapes.ttl (relation grammar, sources of evidence, DOIs, labels, types, dates)
+    and checks over the notes (links to missing pages, duplicate titles and identities, unknown node types and
+    relation labels); each finding names its file and, where known, its line. Exit status 0: no errors
+    (warnings allowed, unless --strict); 1: errors (or warnings with --strict); 2: the command could not run.
+    """
+    from .validate import validate as validate_notes
+
+    config = _config(ctx)
+    if paths:
+        report = validate_notes(paths, config, format=input_format, lab=lab)
+    else:
+        with _store(ctx) as store:
+            report = validate_notes(store, config)
+    if fmt == "json":
+        click.echo(report.to_json(), nl=False)
+    else:
+        for finding in report.findings:
+            click.echo(str(finding))
+        click.echo(report.summary())
+    ctx.exit(report.exit_status(strict=strict))
+
+
 @cli.command("labs")
 @click.pass_context
 def list_labs(ctx: click.Context) -> None:

@@ -1,4 +1,4 @@
-"""Typed errors. The library raises these; the CLI turns them into messages in one place (``cli.main``)."""
+"""Typed errors. The library raises these; the CLI turns them into messages in one place (``cli._Cli``)."""
 
 from __future__ import annotations
 

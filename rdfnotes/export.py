@@ -56,7 +56,9 @@ def export(
     return None
 
 
-def serialize_triples(triples: Iterable[Triple], fmt: str = "turtle", *, prefixes: dict[str, str] | None = None) -> bytes:
+def serialize_triples(
+    triples: Iterable[Triple], fmt: str = "turtle", *, prefixes: dict[str, str] | None = None
+) -> bytes:
     """Some triples (a page's description, say) in ``fmt``, sorted as :func:`export` sorts them: stable bytes.
 
     >>> from pyoxigraph import Literal

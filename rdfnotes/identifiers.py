@@ -4,6 +4,10 @@
 '10.1038/nrn2762'
 >>> find_doi("https://doi/org/10.1257/aer.20190658")
 '10.1257/aer.20190658'
+>>> find_doi("https://www.degruyter.com/document/doi/10.1515/commun-2017-0045/html")
+'10.1515/commun-2017-0045'
+>>> find_doi("https://onlinelibrary.wiley.com/doi/full/10.1111/jcc4.12059?af=R")
+'10.1111/jcc4.12059'
 >>> find_arxiv("arXiv:2108.07258 [cs]")
 '2108.07258'
 >>> find_arxiv("http://arxiv.org/abs/1706.03762v7")
@@ -18,6 +22,7 @@ import re
 from urllib.parse import unquote
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\]\[|{}^`]+)", re.IGNORECASE)
+_PAGE_KIND = re.compile(r"/(?:html|full|abstract|epdf|pdf|epub|fulltext|meta|references)/?$", re.IGNORECASE)
 _ARXIV_NEW = r"\d{4}\.\d{4,5}(?:v\d+)?"
 _ARXIV_OLD = r"[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
 _ARXIV = re.compile(
@@ -31,7 +36,12 @@ def find_doi(text: str) -> str | None:
     match = _DOI.search(unquote(text))
     if match is None:
         return None
-    doi = match.group(1).rstrip(".,;:)")
+    doi = match.group(1)
+    if "://" in text:
+        # in a publisher's URL the DOI is followed by its query, fragment, or a page-kind segment ("/html", "/full")
+        doi = re.split(r"[?#]", doi)[0]
+        doi = _PAGE_KIND.sub("", doi)
+    doi = doi.rstrip(".,;:)")
     if doi.lower().endswith(".pdf"):
         doi = doi[: -len(".pdf")]
     return doi.lower()

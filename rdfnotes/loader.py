@@ -19,11 +19,12 @@ mtimes, and per note its graph, its node and the node each of its links resolved
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,33 +215,39 @@ def _sync_root(
         ]
         report.files_relinked += 1
 
-    graphs: dict[str, list[Triple]] = {}
     ctx = MappingContext(config=config, base=base, resolver=index)
     new_entries: dict[str, dict[str, Any]] = {}
-    for unit_key, content in sorted(to_map.items()):
-        unit = by_key[unit_key]
-        mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
-        unit_graphs: set[str] = set()
-        for note, known in zip(content.notes, new_notes[unit_key], strict=True):
-            graph = note_graph_iri(base, note)
-            index.begin_note()
-            graphs.setdefault(graph, []).extend(map_note(note, known["node"], graph, ctx))
-            mapped["notes"].append({**known, "graph": graph, "title": note.title, "links": index.used_links()})
-            unit_graphs.add(graph)
-            report.problems.extend(note.problems)
-        for document in content.documents:
-            graph = iris.file_graph_iri(base, document.path)
-            graphs[graph] = _skolemize(document.triples, base, graph)
-            unit_graphs.add(graph)
-        mapped["graphs"] = sorted(unit_graphs)
-        report.problems.extend(content.problems)
-        new_entries[unit_key] = mapped
-    report.problems.extend(ctx.problems)
 
-    units_entry = {**unchanged, **kept, **new_entries}
-    current_graphs = {graph for entry in units_entry.values() for graph in entry.get("graphs", [])}
+    def mapped_graphs() -> Iterator[tuple[str, list[Triple]]]:
+        """Each unit's graphs, mapped as the store asks for them: the notes' triples are never all in memory."""
+        for unit_key, content in sorted(to_map.items()):
+            unit = by_key[unit_key]
+            mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
+            graphs: dict[str, list[Triple]] = {}
+            for note, known in zip(content.notes, new_notes[unit_key], strict=True):
+                graph = note_graph_iri(base, note)
+                index.begin_note()
+                graphs.setdefault(graph, []).extend(map_note(note, known["node"], graph, ctx))
+                mapped["notes"].append({**known, "graph": graph, "title": note.title, "links": index.used_links()})
+                report.problems.extend(note.problems)
+            for document in content.documents:
+                graph = iris.file_graph_iri(base, document.path)
+                graphs[graph] = _skolemize(document.triples, base, graph)
+            mapped["graphs"] = sorted(graphs)
+            report.problems.extend(content.problems)
+            new_entries[unit_key] = mapped
+            yield from graphs.items()
+
+    def removed_graphs() -> Iterator[str]:
+        """The graphs no unit gives any more: known once every unit is mapped (the store asks for them last)."""
+        units_entry = {**unchanged, **kept, **new_entries}
+        current_graphs = {graph for entry in units_entry.values() for graph in entry.get("graphs", [])}
+        yield from sorted(prior_graphs - current_graphs)
+
     report.files_removed += sum(1 for unit_key in prior_units if unit_key not in by_key)
-    store.replace_graphs(graphs, remove=sorted(prior_graphs - current_graphs))
+    store.replace_graphs(mapped_graphs(), remove=removed_graphs())
+    report.problems.extend(ctx.problems)
+    units_entry = {**unchanged, **kept, **new_entries}
     store.manifest["roots"][key] = {
         "lab": lab,
         "base": base,
@@ -320,8 +327,12 @@ class _NameIndex:
         self.by_uid: dict[str, str] = {}
         self.problems: list[Problem] = []
         self._used: dict[tuple[str, str | None], tuple[str, bool]] = {}
+        self._sorted_keys: list[str] | None = None
+        self._targets: dict[tuple[str, str | None], Target] = {}
+        """What each (name, uid) resolved to, until a page is added: many notes link the same pages."""
 
     def add(self, relpath: str, node: str, keys: Iterable[str], uid: str | None) -> None:
+        self._targets.clear()
         for key in keys:
             holder = self.by_key.get(key)
             if holder is None:
@@ -339,6 +350,16 @@ class _NameIndex:
         if uid:
             self.by_uid.setdefault(uid, node)
 
+    def _keys_starting(self, prefix: str) -> Iterator[str]:
+        """The page names that start with ``prefix``, found in a sorted list: not a scan of every name per link."""
+        if self._sorted_keys is None or len(self._sorted_keys) != len(self.by_key):
+            self._sorted_keys = sorted(self.by_key)
+        keys = self._sorted_keys
+        for i in range(bisect.bisect_left(keys, prefix), len(keys)):
+            if not keys[i].startswith(prefix):
+                break
+            yield keys[i]
+
     def begin_note(self) -> None:
         self._used = {}
 
@@ -350,8 +371,11 @@ class _NameIndex:
         ]
 
     def resolve(self, link: Link) -> Target:
-        target = self._resolve(link)
-        self._used[(link.target, link.uid)] = (target.iri, target.has_file)
+        name = (link.target, link.uid)
+        target = self._targets.get(name)
+        if target is None:
+            target = self._targets[name] = self._resolve(link)
+        self._used[name] = (target.iri, target.has_file)
         return target
 
     def _resolve(self, link: Link) -> Target:
@@ -363,7 +387,7 @@ class _NameIndex:
         if "..." in key:
             # The exporter cut a long name to "left...right"; links to a file that is not here keep the cut.
             left, _, right = key.partition("...")
-            matches = {node for k, (node, _) in self.by_key.items() if k.startswith(left) and k.endswith(right)}
+            matches = {self.by_key[k][0] for k in self._keys_starting(left) if k.endswith(right)}
             if len(matches) == 1:
                 return Target(matches.pop(), link.target, True)
         return Target(iris.node_iri(self.base, uid=link.uid, key=key), link.target, False)

@@ -17,7 +17,7 @@ from typing import Protocol
 from pyoxigraph import Literal, NamedNode, Triple
 
 from . import iris
-from .config import Config
+from .config import AttributeType, Config, RelationType
 from .dates import is_daily_page, parse_date
 from .identifiers import arxiv_iri, doi_iri, find_arxiv, find_doi
 from .model import Attribute, Link, Note, Problem
@@ -104,6 +104,31 @@ class MappingContext:
     unknown_labels: dict[str, str] = field(default_factory=dict)
     """Relation labels met that the configuration does not know, and the property minted for each."""
     problems: list[Problem] = field(default_factory=list)
+    _attributes: dict[str, AttributeType | None] = field(default_factory=dict, repr=False)
+    _relations: dict[str, tuple[RelationType, bool] | None] = field(default_factory=dict, repr=False)
+
+    def attribute(self, name: str) -> AttributeType | None:
+        """``config.attribute(name)``, remembered: a load asks it for every field of every note."""
+        if name not in self._attributes:
+            self._attributes[name] = self.config.attribute(name)
+        return self._attributes[name]
+
+    def relation(self, label: str) -> tuple[RelationType, bool] | None:
+        """``config.relation(label)``, remembered."""
+        if label not in self._relations:
+            self._relations[label] = self.config.relation(label)
+        return self._relations[label]
+
+
+# Predicates and classes are few and met in every note: their terms are made once (IRI checking has a cost).
+_COMMON_NODES: dict[str, NamedNode] = {}
+
+
+def _common_node(iri: str) -> NamedNode:
+    node = _COMMON_NODES.get(iri)
+    if node is None:
+        node = _COMMON_NODES[iri] = NamedNode(iri)
+    return node
 
 
 class _Emitter:
@@ -111,12 +136,19 @@ class _Emitter:
 
     def __init__(self) -> None:
         self.triples: dict[Triple, None] = {}
+        self._nodes: dict[str, NamedNode] = {}
+
+    def _node(self, iri: str) -> NamedNode:
+        node = self._nodes.get(iri)
+        if node is None:
+            node = self._nodes[iri] = NamedNode(iri)
+        return node
 
     def add(self, subject: str, predicate: str, obj: NamedNode | Literal) -> None:
-        self.triples[Triple(NamedNode(subject), NamedNode(predicate), obj)] = None
+        self.triples[Triple(self._node(subject), _common_node(predicate), obj)] = None
 
     def iri(self, subject: str, predicate: str, obj: str) -> None:
-        self.add(subject, predicate, NamedNode(obj))
+        self.add(subject, predicate, self._node(obj))
 
     def text(self, subject: str, predicate: str, value: str) -> None:
         value = _clean_text(value)
@@ -146,7 +178,7 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
         out.text(node, RN.nodeType, parts.marker)
     if parts.citekey is None:  # an "@citekey" source takes its title from its Title:: attribute
         out.text(node, DCTERMS.title, plain_text(parts.content))
-    if parts.citekey and not _states_citekey(note, config):
+    if parts.citekey and not _states_citekey(note, ctx):
         out.text(node, RN.citekey, parts.citekey)
     if parts.cites:
         source = ctx.resolver.resolve(Link(parts.cites, 0))
@@ -173,7 +205,7 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
     attributes = list(note.attributes) + [
         Attribute(key, value, 0, tuple(wikilinks(value))) for key, value in note.front_matter.items()
     ]
-    has_item_type = any((a := config.attribute(attr.key)) is not None and a.kind == "type" for attr in attributes)
+    has_item_type = any((a := ctx.attribute(attr.key)) is not None and a.kind == "type" for attr in attributes)
     identifiers: set[tuple[str, str]] = set()
     for attribute in attributes:
         _map_attribute(out, note, node, attribute, ctx, identifiers, is_source)
@@ -213,13 +245,13 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
     return list(out.triples)
 
 
-def _states_citekey(note: Note, config: Config) -> bool:
+def _states_citekey(note: Note, ctx: MappingContext) -> bool:
     """Whether the note gives its citekey as a field (an Obsidian ``citekey:``): then ``@{content}`` is a name."""
-    found = config.attribute("Citekey")
+    found = ctx.attribute("Citekey")
     if found is None or not found.property_iri:
         return False
     keys = [*note.front_matter, *(a.key for a in note.attributes)]
-    return any((a := config.attribute(key)) is not None and a.property_iri == found.property_iri for key in keys)
+    return any((a := ctx.attribute(key)) is not None and a.property_iri == found.property_iri for key in keys)
 
 
 def _map_relation(
@@ -233,7 +265,7 @@ def _map_relation(
     *,
     incoming: bool = False,
 ) -> None:
-    found = ctx.config.relation(label)
+    found = ctx.relation(label)
     if found is None:
         prop = _mint_relation(out, label, ctx, note, line)
         subject, obj = (target.iri, node) if incoming else (node, target.iri)
@@ -248,7 +280,7 @@ def _map_relation(
 
 def _source_property(out: _Emitter, ctx: MappingContext, note: Note) -> str:
     """The property a title's ``- [[@citekey]]`` stands for: the one configured for ``FromSource``."""
-    found = ctx.config.relation("FromSource")
+    found = ctx.relation("FromSource")
     return found[0].property_iri if found else _mint_relation(out, "FromSource", ctx, note, 0)
 
 
@@ -287,7 +319,7 @@ def _describe_target(out: _Emitter, target: Target, ctx: MappingContext) -> None
         out.text(target.iri, RN.citekey, parts.citekey)
     elif parts.class_iri:
         out.text(target.iri, DCTERMS.title, plain_text(parts.content))
-    if parts.cites and (found := ctx.config.relation("FromSource")) is not None:
+    if parts.cites and (found := ctx.relation("FromSource")) is not None:
         source = ctx.resolver.resolve(Link(parts.cites, 0))
         _describe_target(out, source, ctx)
         out.iri(target.iri, found[0].property_iri, source.iri)
@@ -310,7 +342,7 @@ def _map_attribute(
     is_source: bool,
 ) -> None:
     config = ctx.config
-    spec = config.attribute(attribute.key)
+    spec = ctx.attribute(attribute.key)
     value = attribute.value.strip()
     line = attribute.line or None
     if spec is None:

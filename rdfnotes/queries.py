@@ -7,7 +7,10 @@ A bundled query is a ``queries/NAME.rq`` file whose leading comment describes it
     # param: question iri  The question to look at (optional: all questions without it)
 
 Each parameter is a variable of the query's SELECT clause; a value given for it binds it through Oxigraph's
-``substitutions`` (SEP-0007), so a hostile value can match nothing but itself.
+``substitutions`` (SEP-0007), so a hostile value can match nothing but itself. Oxigraph requires the variable to be
+in the SELECT clause (a query naming a parameter it does not project is refused), and, as seen with pyoxigraph 0.5,
+a variable bound only inside an ``OPTIONAL`` or one branch of a ``UNION`` is not filtered by it: bind a parameter's
+variable in the query's main pattern.
 """
 
 from __future__ import annotations

@@ -7,19 +7,23 @@ Layout of a store directory (``.rdfnotes/`` by default)::
 
 Every note file has its own named graph (its provenance). The default graph is kept equal to the union of all
 named graphs, each triple once, so queries run on the default graph and count every relation once however many
-pages state it. Replacing files and keeping the union right happen in one SPARQL update: a crash leaves the old
-state or the new one, never half of each.
+pages state it. Replacing files and keeping the union right happen in one atomic write (an N-Quads load for new
+graphs, a SPARQL update for changed ones): a crash leaves the old state or the new one, never half of each.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, Triple
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Triple
 from pyoxigraph import Store as OxStore
 
 from .errors import StoreError, StoreLocked
@@ -27,8 +31,11 @@ from .errors import StoreError, StoreLocked
 DATA_DIR = "oxigraph"
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
-# Graphs per update: bounded so one update's text stays a few MB however large a load is.
-_BATCH_TRIPLES = 50_000
+# Triples per write: bounded so one write's text stays some tens of MB however large a load is.
+_BATCH_TRIPLES = 100_000
+# A write of new graphs this big (quads, the default graph's included) goes through Oxigraph's bulk loader, which
+# writes files of its own: smaller ones are transactions.
+_BULK_QUADS = 20_000
 
 
 class Store:
@@ -118,39 +125,70 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------------------------
 
-    def replace_graphs(self, graphs: Mapping[str, Iterable[Triple]], *, remove: Iterable[str] = ()) -> None:
+    def replace_graphs(
+        self,
+        graphs: Mapping[str, Iterable[Triple]] | Iterable[tuple[str, Iterable[Triple]]],
+        *,
+        remove: Iterable[str] = (),
+    ) -> None:
         """Make each named graph in ``graphs`` hold exactly its triples, drop the graphs in ``remove``, and keep
         the default graph the union of all named graphs.
 
-        Work is split into updates of bounded size; each update is atomic on its own and leaves the store
-        consistent (every named graph whole, the union right).
-        """
-        batch: dict[str, set[Triple]] = {}
-        size = 0
-        for graph, triples in [*graphs.items(), *((g, ()) for g in remove)]:
-            batch[graph] = set(triples)
-            size += len(batch[graph]) + 1
-            if size >= _BATCH_TRIPLES:
-                self._replace_batch(batch)
-                batch, size = {}, 0
-        if batch:
-            self._replace_batch(batch)
+        ``graphs`` is a mapping or an iterable of ``(graph, triples)`` pairs, each graph once: an iterable is
+        consumed as the work goes, so a caller can map notes while earlier batches are being written.
 
-    def _replace_batch(self, batch: Mapping[str, set[Triple]]) -> None:
+        Work is split into writes of bounded size; each write is atomic on its own and leaves the store
+        consistent (every named graph whole, the union right). A batch that only adds new graphs is written as
+        N-Quads through Oxigraph's loader (its bulk loader for big batches); one that changes or drops graphs is
+        one SPARQL update holding only the triples that differ. Batches are written by a thread of their own
+        while the next one is prepared: Oxigraph releases the GIL while it writes.
+        """
+        pairs = graphs.items() if isinstance(graphs, Mapping) else graphs
+        with _Writer(self.path) as writer:
+            batch: dict[str, set[Triple]] = {}
+            size = 0
+            for graph, triples in itertools.chain(pairs, ((g, ()) for g in remove)):
+                batch[graph] = set(triples)
+                size += len(batch[graph]) + 1
+                if size >= _BATCH_TRIPLES:
+                    writer.submit(self._prepare(batch))
+                    batch, size = {}, 0
+            if batch:
+                writer.submit(self._prepare(batch))
+
+    def _prepare(self, batch: Mapping[str, set[Triple]]) -> Callable[[], None] | None:
+        """The write that brings the graphs of ``batch`` to their new triples (``None``: nothing to do)."""
+        fresh: list[tuple[str, set[Triple]]] = []
+        operations: list[str] = []
         added: set[Triple] = set()
         removed: set[Triple] = set()
-        operations: list[str] = []
         for graph, new in batch.items():
+            if not self._ox.contains_named_graph(NamedNode(graph)):
+                if new:
+                    fresh.append((graph, new))
+                continue
             old = self.graph_triples(graph)
+            if not new:
+                operations.append(f"DROP SILENT GRAPH <{graph}>")
+            elif old != new:
+                if gone := old - new:
+                    operations.append(f"DELETE DATA {{ GRAPH <{graph}> {{\n{_triples_text(gone)}\n}} }}")
+                if came := new - old:
+                    operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{_triples_text(came)}\n}} }}")
             added |= new - old
             removed |= old - new
-            if old == new and (new or not self._ox.contains_named_graph(NamedNode(graph))):
-                continue
-            operations.append(f"DROP SILENT GRAPH <{graph}>")
-            if new:
-                operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{_triples_text(new)}\n}} }}")
         if not operations:
-            return
+            if not fresh:
+                return None
+            # Only new graphs: nothing to compare or delete, so no SPARQL to parse.
+            data = _nquads(fresh)
+            quads = sum(len(triples) for _, triples in fresh) * 2
+            if quads >= _BULK_QUADS:
+                return functools.partial(self._ox.bulk_load, data, RdfFormat.N_QUADS, lenient=True)
+            return functools.partial(self._ox.load, data, RdfFormat.N_QUADS, lenient=True)
+        for graph, new in fresh:
+            operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{_triples_text(new)}\n}} }}")
+            added |= new
         if added:
             operations.append(f"INSERT DATA {{\n{_triples_text(added)}\n}}")
         if removed:
@@ -160,14 +198,70 @@ class Store:
                 + rows
                 + "\n} FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
             )
-        try:
-            self._ox.update(" ;\n".join(operations))
-        except (OSError, SyntaxError) as exc:
-            raise StoreError(f"{self.path}: the update failed and nothing of it was written ({exc})") from exc
+        return functools.partial(self._ox.update, " ;\n".join(operations))
 
     def optimize(self) -> None:
         self._ox.optimize()
 
 
 def _triples_text(triples: Iterable[Triple]) -> str:
-    return "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    return "\n".join(f"{t} ." for t in triples)
+
+
+def _nquads(graphs: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:
+    """New graphs as N-Quads: each triple in its named graph and in the default graph (the union)."""
+    lines: list[str] = []
+    append = lines.append
+    for graph, triples in graphs:
+        suffix = f" <{graph}> .\n"
+        for t in triples:
+            triple = str(t)  # "<s> <p> <o>", as N-Triples writes it
+            append(triple + suffix)
+            append(triple + " .\n")
+    return "".join(lines).encode("utf-8")
+
+
+class _Writer:
+    """Runs the writes of one :meth:`Store.replace_graphs` in order, on a thread of its own, one batch ahead of
+    the caller; the first failure stops it and is raised (as :class:`StoreError`) to the caller."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def submit(self, write: Callable[[], None] | None) -> None:
+        if write is None:
+            return
+        self._raise_error()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="rdfnotes-store-writer")
+            self._thread.start()
+        self._queue.put(write)
+
+    def _run(self) -> None:
+        while (write := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    write()
+                except BaseException as exc:  # handed to the caller's thread
+                    self._error = exc
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+        self._raise_error()
+
+    def _raise_error(self) -> None:
+        error = self._error
+        if error is None:
+            return
+        self._error = None
+        if isinstance(error, (OSError, SyntaxError, ValueError)):
+            raise StoreError(f"{self.path}: a write failed and nothing of it was written ({error})") from error
+        raise error

@@ -5,6 +5,9 @@ The store holds the 268 real notes of roam-2024-dg-social-media (state *old*); t
 notes edited, 20 removed, lab-a's 10 notes added: state *new*) and ``rdfnotes load`` runs in a subprocess killed at
 a random moment of its run. CI runs ``CI_TRIALS`` trials; ``RDFNOTES_KILL_TRIALS`` sets another number (the README's
 figure comes from 60). ``RDFNOTES_RELIABILITY_REPORT=<file>`` appends the figures there.
+
+From 20 trials on, it runs again with the store's updates cut to 500 triples, as a load of more than 50,000
+triples is cut: a kill between two updates then leaves a mix, a known bug, so that case is a strict xfail.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from support import LAB_A, SOCIAL_MEDIA
 
 from rdfnotes import Store, export, load, load_config, run_query
 
-CI_TRIALS = 6
+CI_TRIALS = 5
 TRIALS = int(os.environ.get("RDFNOTES_KILL_TRIALS", CI_TRIALS))
 CONFIG = load_config()
 LAB = "crash-lab"
@@ -121,7 +124,7 @@ def test_a_load_killed_at_any_moment_leaves_the_old_or_the_new_state(
         store_dir = tmp_path / f"trial-{trial}"
         shutil.copytree(states.template, store_dir)
         # Python starts in the first ~40 % of a run; later moments land in reading, mapping, writing, flushing.
-        delay = random.Random(trial).uniform(0.25, 1.1) * states.load_seconds
+        delay = random.Random(trial).uniform(0.2, 0.95) * states.load_seconds
         process = rdfnotes_load(store_dir, states.folder, batch)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
@@ -144,7 +147,8 @@ def test_a_load_killed_at_any_moment_leaves_the_old_or_the_new_state(
     if report:
         with open(report, "a", encoding="utf-8") as handle:
             handle.write(
-                f"SIGKILL during load: {TRIALS} trials, {len(failures)} failures; after the kill the store "
+                f"SIGKILL during load ({f'updates of {batch} triples' if batch else 'one update'}): {TRIALS} "
+                f"trials, {len(failures)} failures; after the kill the store "
                 f"held the old state {outcomes['old']} times, the new {outcomes['new']} times "
                 f"({outcomes['finished before the kill']} loads finished before the kill)\n"
             )

@@ -154,6 +154,20 @@ def test_loading_fetches_nothing(tmp_path: Path, watcher: tuple[str, list[str]])
         json.dumps({"@context": [f"{url}/one.jsonld", {"ex": "http://example.org/"}], "@id": "ex:b", "ex:p": "B"}),
         encoding="utf-8",
     )
+    (folder / "scoped-and-imported.jsonld").write_text(
+        json.dumps(
+            {
+                "@context": {
+                    "@version": 1.1,
+                    "@import": f"{url}/imported.jsonld",
+                    "ex": {"@id": "http://example.org/p", "@context": f"{url}/scoped.jsonld"},
+                },
+                "@id": "http://example.org/c",
+                "ex": {"name": "C"},
+            }
+        ),
+        encoding="utf-8",
+    )
     (folder / "imports.ttl").write_text(
         f"@base <{url}/base/> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<> owl:imports <{url}/onto.ttl> .\n",
         encoding="utf-8",

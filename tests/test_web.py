@@ -15,14 +15,15 @@ from wsgiref.validate import validator
 
 import pytest
 import rdflib
-from pyoxigraph import RdfFormat
-from pyoxigraph import parse as parse_rdf
 from click.testing import CliRunner
 from lab_pages import context_page, write_lab
+from pyoxigraph import RdfFormat
+from pyoxigraph import parse as parse_rdf
 from support import LAB_A, LAB_B, LAB_C
 
 from rdfnotes import Store, load, load_config
 from rdfnotes.cli import cli
+from rdfnotes.link import link
 from rdfnotes.web import pages_app, write_site
 from rdfnotes.web.data import RING_LIMIT, all_nodes, lab_bases
 from rdfnotes.web.paths import node_path, path_iri
@@ -33,10 +34,16 @@ REPLAY = A + "QaRt-NN02"
 RECALL = A + "CLm-rec-01"
 EVIDENCE = {
     A + "EvD-dk-001": "Sleep after learning improved declarative recall relative to wake",
-    A + "EvD-wk-002": "Motor sequence speed improved about 20 percent after a night of sleep but not after equivalent wake",
+    A + "EvD-wk-002": (
+        "Motor sequence speed improved about 20 percent after a night of sleep but not after equivalent wake"
+    ),
     A + "EvD-ng-003": "No overnight gain for a finger-tapping task once time of day was controlled for",
 }
-SOURCES = ["The memory function of sleep", "Sleep-Dependent Learning and Memory Consolidation", "@nguyenNoOvernightGain2021"]
+SOURCES = [
+    "The memory function of sleep",
+    "Sleep-Dependent Learning and Memory Consolidation",
+    "@nguyenNoOvernightGain2021",
+]
 HOSTILE_QUESTION = "QUE - Is <img src=x onerror=alert(1)> & \"quoted\" 'text' safe?"
 HOSTILE_EVIDENCE = "EVD - Ampersands & <script>alert(2)<script> survive"
 
@@ -49,7 +56,7 @@ def load_labs(folder: Path) -> Path:
     hostile = write_lab(
         folder / "hostile",
         {
-            HOSTILE_QUESTION: "- <b>not bold</b> & an \"ampersand\" <!-- comment -->\n",
+            HOSTILE_QUESTION: '- <b>not bold</b> & an "ampersand" <!-- comment -->\n',
             HOSTILE_EVIDENCE: context_page(("Informs", HOSTILE_QUESTION)),
         },
     )
@@ -57,8 +64,11 @@ def load_labs(folder: Path) -> Path:
     # a question twenty pieces of evidence inform, each from its own source: more than a diagram draws
     crowded = {"QUE - Crowded question": ""}
     for i in range(RING_LIMIT + 8):
-        crowded[f"EVD - Finding number {i:02d} - [[@source{i:02d}]]"] = context_page(("Informs", "QUE - Crowded question"))
+        crowded[f"EVD - Finding number {i:02d} - [[@source{i:02d}]]"] = context_page(
+            ("Informs", "QUE - Crowded question")
+        )
     load([write_lab(folder / "crowded", crowded)], store, load_config(), lab="crowded")
+    link(store)
     store.close()
     return folder / "store"
 
@@ -186,7 +196,9 @@ def test_question_page_shows_its_evidence_their_sources_and_provenance(store: St
 
 def test_claim_page_groups_support_and_opposition(store: Store) -> None:
     page = parse(get(store, page_of(store, RECALL)).text)
-    groups = re.findall(r'<div class="relation relation-(\w+)"><h3>([^<]+)</h3>', get(store, page_of(store, RECALL)).text)
+    groups = re.findall(
+        r'<div class="relation relation-(\w+)"><h3>([^<]+)</h3>', get(store, page_of(store, RECALL)).text
+    )
     assert groups == [("supports", "supported by"), ("opposes", "opposed by")]
     assert EVIDENCE[A + "EvD-ng-003"] in page.section("context")
 
@@ -196,6 +208,16 @@ def test_source_page_links_its_identifiers(store: Store) -> None:
     assert 'href="https://arxiv.org/abs/1706.03762"' in response.text
     diekelmann = get(store, page_of(store, A + "Xq3dK0p1z"))
     assert 'href="https://doi.org/10.1038/nrn2762"' in diekelmann.text
+
+
+def test_a_source_page_links_the_same_work_in_other_labs(store: Store) -> None:
+    response = get(store, page_of(store, A + "Xq3dK0p1z"))
+    groups = re.findall(r'<div class="relation relation-(\w+)"><h3>([^<]+)</h3>(.*?)</div>', response.text)
+    same = [body for _, label, body in groups if label == "same as"]
+    assert len(same) == 1
+    hrefs = re.findall(r'href="([^"]+)"', same[0])
+    assert sorted(hrefs) == ["/lab-b/node/019b8a10-0001-7000-8000-00000000b001", "/lab-c/node/c-SRC-0005"]
+    assert get(store, "/lab-a/node/Xq3dK0p1z.html").body == response.body  # the static site's links work here too
 
 
 def test_every_node_has_a_page_and_its_path_maps_back(store: Store) -> None:
@@ -299,7 +321,9 @@ def test_diagram_colours_types_and_tells_supports_from_opposes(store: Store) -> 
     assert len(supports) == 2 and len(opposes) == 2  # EvD-wk-002 also opposes the other claim, one step further
     assert all(e.get("stroke-dasharray") for e in opposes) and not any(e.get("stroke-dasharray") for e in supports)
     assert {e.get("stroke") for e in supports}.isdisjoint({e.get("stroke") for e in opposes})
-    legend = " ".join(t.text or "" for g in root.iter(f"{ns}g") if g.get("class") == "legend" for t in g.iter(f"{ns}text"))
+    legend = " ".join(
+        t.text or "" for g in root.iter(f"{ns}g") if g.get("class") == "legend" for t in g.iter(f"{ns}text")
+    )
     assert "supports" in legend and "opposes" in legend
 
 
@@ -308,7 +332,7 @@ def test_a_large_neighbourhood_is_limited_with_a_note(store: Store) -> None:
     response = get(store, page_of(store, question.iri) + "/diagram")
     drawn = re.findall(r'<a class="node node-evidence" href="[^"]*" data-iri="([^"]+)"', response.text)
     assert len(drawn) == RING_LIMIT
-    assert f"8 more nodes 1 step out not drawn (8 Evidence) and their own neighbours" in response.text
+    assert "8 more nodes 1 step out not drawn (8 Evidence) and their own neighbours" in response.text
     # the sources of the drawn evidence are drawn two steps out; those of the evidence left out are not
     assert len(re.findall(r'<a class="node node-source"', response.text)) == RING_LIMIT
     assert "Finding number 19" in response.text  # listed among those left out, with a link

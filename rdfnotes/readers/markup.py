@@ -15,6 +15,7 @@ ROAM_PAGE_URL = re.compile(r"roamresearch\.com/[^#\s)]*#/app/(?P<graph>[^/\s)]+)
 _MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]*)\]\((?P<target>[^)\s]+(?:\s[^)]*)?)\)")
 _MACRO = re.compile(r"\{\{.*?\}\}")
 _WIKILINK = re.compile(r"\[\[.*?\]\]")
+_BRACKETS = re.compile(r"\[\[|\]\]")
 _CODE = re.compile(r"`[^`\n]*`")
 _BLOCK_REF = re.compile(r"\(\([\w-]{6,}\)\)")
 # A URL starts where a run of scheme characters starts: a search from inside a run would scan it again and again.
@@ -34,27 +35,22 @@ def wikilinks(text: str) -> list[str]:
     >>> wikilinks("see [[[[EVD]] - A - [[@c]]]] and [[B]]")
     ['[[EVD]] - A - [[@c]]', 'B']
     """
+    if "[[" not in text:
+        return []
     found: list[str] = []
     depth = 0
     start = 0
-    i = 0
-    while i < len(text) - 1:
-        pair = text[i : i + 2]
-        if pair == "[[":
+    for bracket in _BRACKETS.finditer(text):
+        if text[bracket.start()] == "[":
             if depth == 0:
-                start = i + 2
+                start = bracket.end()
             depth += 1
-            i += 2
-            continue
-        if pair == "]]" and depth > 0:
+        elif depth > 0:
             depth -= 1
             if depth == 0:
-                target = text[start:i].strip()
+                target = text[start : bracket.start()].strip()
                 if target:
                     found.append(target)
-            i += 2
-            continue
-        i += 1
     return found
 
 

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs
 from pyoxigraph import Triple
 
 from ..export import serialize_triples
+from ..labs import VOID
 from ..store import Store
 from ..vocab import PREFIXES
 from . import data
@@ -67,7 +68,9 @@ class PagesApp:
         try:
             method = environ.get("REQUEST_METHOD", "GET")
             if method not in ("GET", "HEAD"):
-                raise _Answer("405 Method Not Allowed", "text/plain; charset=utf-8", b"pages take GET\n", [("Allow", "GET, HEAD")])
+                raise _Answer(
+                    "405 Method Not Allowed", "text/plain; charset=utf-8", b"pages take GET\n", [("Allow", "GET, HEAD")]
+                )
             self._route(environ)
         except _Answer as answer:
             headers = [("Content-Type", answer.media), ("Content-Length", str(len(answer.body))), *answer.headers]
@@ -107,7 +110,9 @@ class PagesApp:
                 location = ServerLinks().page(node_path(iri, bases))
                 raise _Answer("303 See Other", HTML, b"", [("Location", location)])
             self._not_found(pages, f"There is no node with the IRI {iri!r} in this store.")
-        diagram = path.endswith("/diagram") or path.endswith("/diagram.svg")
+        # a node's path has one slash (``_/hash``) or two (``lab/node/id``): ``…/diagram`` below it is its diagram
+        depth = 2 if path.startswith("_/") else 3
+        diagram = path.count("/") == depth and (path.endswith("/diagram") or path.endswith("/diagram.svg"))
         node_part = path.rsplit("/diagram", 1)[0] if diagram else path
         iri = self._iri(node_part, bases)
         if iri is None:
@@ -158,7 +163,7 @@ class PagesApp:
 def _lab_prefixes(store: Store) -> dict[str, str]:
     from ..export import lab_prefixes
 
-    return lab_prefixes(store)
+    return {**lab_prefixes(store), "void": VOID.iri}
 
 
 def _negotiate(environ: WSGIEnvironment, params: dict[str, list[str]]) -> str:

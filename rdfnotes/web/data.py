@@ -14,7 +14,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ..config import Config, load_config
-from ..labs import labs, void_triples
+from ..labs import lab_graphs, labs, void_triples
 from ..queries import QueryResult, run_query
 from ..store import Store
 from ..vocab import BIBO, DCTERMS, DG, OWL, PROV, RDF, RDFS, RN
@@ -40,7 +40,11 @@ def query(store: Store, name: str, params: Mapping[str, str] | None = None) -> Q
 def rows(result: QueryResult) -> list[dict[str, str]]:
     """Each row as variable → value (unbound variables left out)."""
     return [
-        {var: term.value for var, term in zip(result.variables, row, strict=True) if term is not None}
+        {
+            var: str(term) if isinstance(term, Triple) else term.value
+            for var, term in zip(result.variables, row, strict=True)
+            if term is not None
+        }
         for row in result.rows
     ]
 
@@ -78,7 +82,7 @@ def node_type(types: Iterable[str]) -> NodeType:
 
 
 def type_order() -> list[NodeType]:
-    return [NodeType(t.name.lower(), t.name, i) for i, t in enumerate(default_config().node_types)] + [PAGE_TYPE]
+    return [node_type([t.class_iri]) for t in default_config().node_types] + [PAGE_TYPE]
 
 
 @dataclass(frozen=True)
@@ -344,10 +348,11 @@ def node_page(store: Store, iri: str) -> NodePage | None:
 
     files = rows(query(store, "node-files", param))
     path = next((f["path"] for f in files if "path" in f), None)
-    from ..labs import lab_graphs
-
-    owners = lab_graphs(store)
-    lab = next((owners[f["graph"]] for f in files if f["graph"] in owners), None) or lab_of(iri, lab_bases(store))
+    bases = lab_bases(store)
+    lab = lab_of(iri, bases)
+    if lab is None:  # a node of another IRI space (loaded from RDF): the lab of the file that describes it
+        owners = lab_graphs(store)
+        lab = next((owners[f["graph"]] for f in files if f["graph"] in owners), None)
     authors = sorted({p.get("value_name", p["value"]) for p in props if p["property"] == PROV.wasAttributedTo})
 
     identifiers = [Value(f"doi:{doi}", f"https://doi.org/{doi}") for doi in values(BIBO.doi)]
@@ -369,7 +374,7 @@ def node_page(store: Store, iri: str) -> NodePage | None:
         is_web = p["value"].startswith(("http://", "https://"))
         if "value_name" in p:
             value = Value(p["value_name"])
-        elif is_web and not any(p["value"].startswith(b) for b in lab_bases(store).values()):
+        elif is_web and lab_of(p["value"], bases) is None:
             value = Value(p["value"], p["value"])
         else:
             value = Value(p["value"])
@@ -412,7 +417,7 @@ def node_context(store: Store, iri: str) -> tuple[dict[tuple[str, str], list[Rel
                 [
                     {"node": r["source"], "type": DG.SourceDocument, "label": r["source_label"], **_opt(r)}
                     for r in other_records
-                    if "source" in r and not (key[0] == DG.sourceDocument and key[1] == "out")
+                    if "source" in r and r["source"] != iri and not (key[0] == DG.sourceDocument and key[1] == "out")
                 ]
             )
             related.append(Related(node, tuple(sorted(sources, key=NodeRef.sort_key))))
@@ -425,16 +430,14 @@ def _opt(record: Mapping[str, str]) -> dict[str, str]:
 
 
 def _groups(context: Mapping[tuple[str, str], list[Related]], minted: Mapping[str, str]) -> list[RelationGroup]:
-    groups = []
+    """The context by relation as the page reads it; a symmetric relation stated each way is one group."""
+    groups: dict[str, RelationGroup] = {}
     for prop, direction in sorted(context, key=lambda k: _group_order(*k)):
-        groups.append(
-            RelationGroup(
-                relation_words(prop, direction, minted.get(prop)),
-                _RELATION_KEYS.get(prop, "other"),
-                tuple(context[(prop, direction)]),
-            )
-        )
-    return groups
+        label = relation_words(prop, direction, minted.get(prop))
+        before = groups[label].items if label in groups else ()
+        items = before + tuple(r for r in context[(prop, direction)] if r.node not in {b.node for b in before})
+        groups[label] = RelationGroup(label, _RELATION_KEYS.get(prop, "other"), items)
+    return list(groups.values())
 
 
 def node_triples(store: Store, iri: str) -> list[Triple]:
@@ -453,12 +456,12 @@ def refs_triples(nodes: Iterable[NodeRef]) -> list[Triple]:
 @dataclass(frozen=True)
 class Edge:
     subject: str
-    property: str
+    predicate: str
     object: str
 
     @property
     def key(self) -> str:
-        return _RELATION_KEYS.get(self.property, "other")
+        return _RELATION_KEYS.get(self.predicate, "other")
 
 
 @dataclass
@@ -517,13 +520,15 @@ def neighbourhood(store: Store, iri: str, *, limit: int = RING_LIMIT, steps: int
         placed |= {ref.iri for ref in ring}
         frontier = [ref.iri for ref in ring[:limit]]
     drawn = {iri} | {ref.iri for ring in rings for ref in ring}
-    kept = sorted((e for e in edges if e.subject in drawn and e.object in drawn), key=lambda e: (e.subject, e.property, e.object))
-    labels = {e.property: relation_words(e.property, "out") for e in kept}
+    kept = sorted(
+        (e for e in edges if e.subject in drawn and e.object in drawn), key=lambda e: (e.subject, e.predicate, e.object)
+    )
+    labels = {e.predicate: relation_words(e.predicate, "out") for e in kept}
     return Neighbourhood(centre, rings, kept, left_out, labels)
 
 
 def neighbourhood_triples(hood: Neighbourhood) -> list[Triple]:
     """A diagram as RDF: its relations, and the title of each node drawn."""
     nodes = [hood.centre, *(ref for ring in hood.rings for ref in ring)]
-    relations = [Triple(NamedNode(e.subject), NamedNode(e.property), NamedNode(e.object)) for e in hood.edges]
+    relations = [Triple(NamedNode(e.subject), NamedNode(e.predicate), NamedNode(e.object)) for e in hood.edges]
     return relations + refs_triples(nodes)

@@ -65,7 +65,10 @@ class _Box:
 def _lines(title: str) -> tuple[str, ...]:
     lines = textwrap.wrap(title, CHARS_PER_LINE, break_long_words=True) or [title]
     if len(lines) > MAX_LINES:
-        lines = [*lines[: MAX_LINES - 1], textwrap.shorten(" ".join(lines[MAX_LINES - 1 :]), CHARS_PER_LINE, placeholder=" …")]
+        lines = [
+            *lines[: MAX_LINES - 1],
+            textwrap.shorten(" ".join(lines[MAX_LINES - 1 :]), CHARS_PER_LINE, placeholder=" …"),
+        ]
     return tuple(lines)
 
 
@@ -105,7 +108,8 @@ def render_svg(hood: Neighbourhood, href: Callable[[str], str]) -> str:
     ]
     for key, style in EDGE_STYLES.items():
         out.append(
-            f'<marker id="arrow-{key}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" '
+            f'<marker id="arrow-{key}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
+            'markerUnits="userSpaceOnUse" '
             f'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="{style.colour}"/></marker>'
         )
     out.append("</defs>")
@@ -119,11 +123,11 @@ def render_svg(hood: Neighbourhood, href: Callable[[str], str]) -> str:
         start, end = boxes[edge.subject], boxes[edge.object]
         style = EDGE_STYLES[edge.key]
         out.append(
-            f'<path class="edge edge-{edge.key}" data-relation="{escape(hood.labels[edge.property])}" '
+            f'<path class="edge edge-{edge.key}" data-relation="{escape(hood.labels[edge.predicate])}" '
             f'd="{_edge_path(start, end)}" fill="none" stroke="{style.colour}" stroke-width="{style.width}"'
             + (f' stroke-dasharray="{style.dash}"' if style.dash else "")
             + f' marker-end="url(#arrow-{edge.key})"><title>{escape(start.node.title)} — '
-            f"{escape(hood.labels[edge.property])} → {escape(end.node.title)}</title></path>"
+            f"{escape(hood.labels[edge.predicate])} → {escape(end.node.title)}</title></path>"
         )
     out.append("</g>")
 
@@ -140,7 +144,9 @@ def render_svg(hood: Neighbourhood, href: Callable[[str], str]) -> str:
             f'letter-spacing="0.06em">{escape(box.node.type.name.upper())}</text>'
         )
         for i, line in enumerate(box.lines):
-            out.append(f'<text x="{box.x + 10}" y="{box.y + 32 + i * LINE_HEIGHT}" fill="#1a202c">{escape(line)}</text>')
+            out.append(
+                f'<text x="{box.x + 10}" y="{box.y + 32 + i * LINE_HEIGHT}" fill="#1a202c">{escape(line)}</text>'
+            )
         out.append("</a>")
     out.append("</g>")
 

@@ -73,7 +73,7 @@ class Pages:
             '<button type="submit">Search</button></form>'
             "</header>\n"
             f"<main>\n{body}\n</main>\n"
-            f'<footer>{formats}<p>rdfnotes {_e(__version__)}{sparql}</p></footer>\n'
+            f"<footer>{formats}<p>rdfnotes {_e(__version__)}{sparql}</p></footer>\n"
             "</body>\n</html>\n"
         )
 
@@ -173,7 +173,9 @@ class Pages:
                 )
             sections.append(f'<section id="context"><h2>Discourse context</h2>{"".join(groups)}</section>')
         else:
-            sections.append('<section id="context"><h2>Discourse context</h2><p class="empty">No relations.</p></section>')
+            sections.append(
+                '<section id="context"><h2>Discourse context</h2><p class="empty">No relations.</p></section>'
+            )
         if diagram is not None:
             sections.append(
                 '<section id="neighbourhood"><h2>Neighbourhood</h2>'
@@ -186,7 +188,9 @@ class Pages:
                 f'<tr><th scope="row">{_e(name)}</th><td>{", ".join(self.value(v) for v in values)}</td></tr>'
                 for name, values in page.properties
             )
-            sections.append(f'<section id="properties"><h2>More about it</h2><table class="facts">{rows}</table></section>')
+            sections.append(
+                f'<section id="properties"><h2>More about it</h2><table class="facts">{rows}</table></section>'
+            )
         return self.layout(ref.title, "\n".join(sections), rdf=path)
 
     def related(self, item: Related) -> str:
@@ -224,7 +228,7 @@ class Pages:
             left_out.append(
                 f'<details class="left-out"><summary>{len(ring)} more {"node" if len(ring) == 1 else "nodes"} '
                 f"{step} step{'s' if step > 1 else ''} out not drawn ({_e(summary)})"
-                f'{" and their own neighbours" if step < len(hood.rings) else ""}</summary>'
+                f"{' and their own neighbours' if step < len(hood.rings) else ''}</summary>"
                 f'<ul class="nodes">{items}</ul></details>'
             )
         drawn = 1 + sum(len(ring) for ring in hood.rings)
@@ -259,7 +263,7 @@ class Pages:
             summary = f"{total} node{'s' if total != 1 else ''} match “{_e(query)}”{shown}."
         script = f'<script src="{_e(self.links.file("static/search.js"))}" defer></script>' if self.static else ""
         body = (
-            '<h1>Search</h1>'
+            "<h1>Search</h1>"
             f'<p id="summary" class="hint">{summary}</p>'
             f'<ul id="results" class="nodes">{items}</ul>{script}'
         )

@@ -9,7 +9,7 @@ not hold) gets ``_/`` and a hash of its IRI. The server serves ``/{path}``; the 
 >>> node_path("https://w3id.org/rdfnotes/id/lab-a/node/QsL33p-01", {"lab-a": "https://w3id.org/rdfnotes/id/lab-a/"})
 'lab-a/node/QsL33p-01'
 >>> node_path("https://example.org/x y", {})
-'_/b1c8e4e1ff0ea6a55ce2a9c0'
+'_/816356ea0e6684c30b5a45b2'
 """
 
 from __future__ import annotations

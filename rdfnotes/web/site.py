@@ -16,6 +16,7 @@ from pathlib import Path
 from pyoxigraph import Triple
 
 from ..export import lab_prefixes, serialize_triples
+from ..labs import VOID
 from ..store import Store
 from ..vocab import PREFIXES
 from . import data
@@ -43,7 +44,7 @@ def write_site(store: Store, directory: str | os.PathLike[str]) -> SiteReport:
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     bases = data.lab_bases(store)
-    prefixes = {**PREFIXES, **lab_prefixes(store)}
+    prefixes = {**PREFIXES, **lab_prefixes(store), "void": VOID.iri}
     written: dict[str, bytes] = {}
 
     def pages(here: str) -> Pages:
@@ -99,4 +100,3 @@ def _remove_stale(root: Path, keep: set[str]) -> int:
                 parent.rmdir()
                 parent = parent.parent
     return removed
-
