@@ -92,7 +92,6 @@ class Results:
     rows: dict[int, dict[str, str]] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
     queries: list[tuple[str, float, int]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def timed(command: list[str], *, cwd: Path | None = None) -> Run:
@@ -130,10 +129,14 @@ def dump_nquads(store: Path, path: Path) -> int:
 
 def sorted_digest(path: Path) -> str:
     """A digest of the file's lines in byte order: two dumps of equal stores give the same one."""
-    result = subprocess.run(
-        ["sort", "-S", "25%", str(path)], capture_output=True, check=True, env={**os.environ, "LC_ALL": "C"}
-    )
-    return hashlib.sha256(result.stdout).hexdigest()
+    ordered = path.with_suffix(".sorted")
+    subprocess.run(["sort", "-S", "25%", "-o", str(ordered), str(path)], check=True, env={**os.environ, "LC_ALL": "C"})
+    digest = hashlib.sha256()
+    with ordered.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    ordered.unlink()
+    return digest.hexdigest()
 
 
 def rdflib_way(corpus: Path, output: Path) -> None:
@@ -479,8 +482,10 @@ def write(results: Results, path: Path, finished: datetime, load_after: str) -> 
         ]
         for name, seconds, rows in sorted(results.queries, key=lambda q: -q[1]):
             lines.append(f"| `{name}` | {seconds * 1000:.1f} ms | {rows:,} |")
-    if results.notes:
-        lines += ["", "## Notes", "", *results.notes]
+    lines += [
+        "",
+        "Where the time goes, and why a goal is missed where one is: `benchmarks/PROFILE.md` (py-spy profiles).",
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -92,24 +92,28 @@ def test_an_iri_parameter_that_is_not_an_iri_is_refused(lab: Store, value: str) 
     assert export(lab, "nquads") == before
 
 
+@pytest.fixture(scope="module")
+def closed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store loaded and closed, for the command line to open."""
+    path = tmp_path_factory.mktemp("cli") / "store"
+    with Store(path) as store:
+        load([LAB_A], store, CONFIG)
+    return path
+
+
 @pytest.mark.parametrize("value", HOSTILE)
-def test_hostile_parameters_through_the_command_line(lab: Store, value: str) -> None:
-    lab.close()
-    try:
-        before = None
-        with Store(lab.path) as store:
-            before = export(store, "nquads")
-        result = CliRunner().invoke(
-            cli,
-            ["--store", str(lab.path), "query", "notes-by-author", "--param", f"author={value}"],
-            catch_exceptions=False,
-        )
-        assert result.exit_code == 0, result.output
-        assert result.output.endswith("(0 rows)\n")
-        with Store(lab.path) as store:
-            assert export(store, "nquads") == before
-    finally:
-        lab.__init__(lab.path)  # type: ignore[misc]  # reopen for the module's other tests
+def test_hostile_parameters_through_the_command_line(closed_store: Path, value: str) -> None:
+    with Store(closed_store) as store:
+        before = export(store, "nquads")
+    result = CliRunner().invoke(
+        cli,
+        ["--store", str(closed_store), "query", "notes-by-author", "--param", f"author={value}"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("(0 rows)\n")
+    with Store(closed_store) as store:
+        assert export(store, "nquads") == before
 
 
 # -- loading: no network, nothing outside the given paths -------------------------------------------------------
