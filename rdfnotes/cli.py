@@ -86,7 +86,6 @@ def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str 
     Changed files are read again, removed ones leave the store, unchanged ones are not re-read: the store always
     equals a fresh load. Exit status 0: all loaded cleanly; 1: loaded, with warnings or skipped files.
     """
-    from .link import refresh as refresh_links
     from .loader import load as load_notes
 
     config = _config(ctx)
@@ -97,8 +96,6 @@ def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str 
                 report = load_notes(paths, store, config, lab=lab, format=fmt, progress=lambda _: bar.update(1))
         else:
             report = load_notes(paths, store, config, lab=lab, format=fmt)
-        # Links and VoID follow the labs once the store was linked (loader.load could do this itself).
-        refresh_links(store)
     for problem in report.problems:
         click.echo(str(problem), err=True)
     if not quiet:

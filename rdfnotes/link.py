@@ -167,7 +167,7 @@ def link(store: Store, *, accept: str | Path | None = None, review: str | Path |
 def refresh(store: Store) -> LinkReport | None:
     """Rebuild the links and VoID descriptions when the store has been linked before and a lab changed since (a
     load that read or removed files, a lab removed); ``None`` when there was nothing to do."""
-    if LINK_GRAPH not in store.named_graphs():
+    if not store.has_graph(LINK_GRAPH):
         return None
     if store.manifest.get("links", {}).get("labs") == _labs_fingerprint(store):
         return None

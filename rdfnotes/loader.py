@@ -121,6 +121,10 @@ def load(
         )
     _deduplicate(report)
     store.save_manifest()
+    # Once the store has been linked, the links and the labs' VoID descriptions follow every load.
+    from .link import refresh as refresh_links  # link builds on the loaded graphs, not the other way
+
+    refresh_links(store)
     _count(store, config, report)
     return report
 

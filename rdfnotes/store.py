@@ -99,6 +99,9 @@ class Store:
             for q in self._ox.quads_for_pattern(None, None, None, NamedNode(graph))
         }
 
+    def has_graph(self, graph: str) -> bool:
+        return bool(self._ox.contains_named_graph(NamedNode(graph)))
+
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, NamedNode))
 
