@@ -243,8 +243,17 @@ def _evaluate(store: Store, query: str, accept: list[str]) -> tuple[str, str, by
 def _accept(environ: WSGIEnvironment, params: dict[str, list[str]]) -> list[str]:
     """The media types the client takes, best first (``format=json`` and the like before ``Accept``)."""
     chosen = [FORMAT_NAMES.get(name.lower(), name) for name in params.get("format", [])]
+    return chosen + ranked_media(environ.get("HTTP_ACCEPT") or "*/*")
+
+
+def ranked_media(accept: str) -> list[str]:
+    """The media types of an ``Accept`` header, best first (by ``q``, then as listed), those with ``q=0`` left out.
+
+    >>> ranked_media("text/html;q=0.5, text/turtle, application/ld+json;q=0")
+    ['text/turtle', 'text/html']
+    """
     ranked = []
-    for position, part in enumerate((environ.get("HTTP_ACCEPT") or "*/*").split(",")):
+    for position, part in enumerate(accept.split(",")):
         fields = [f.strip() for f in part.split(";")]
         quality = 1.0
         for parameter in fields[1:]:
@@ -256,7 +265,7 @@ def _accept(environ: WSGIEnvironment, params: dict[str, list[str]]) -> list[str]
                     quality = 0.0
         if fields[0] and quality > 0:
             ranked.append((-quality, position, fields[0].lower()))
-    return chosen + [media for _, _, media in sorted(ranked)]
+    return [media for _, _, media in sorted(ranked)]
 
 
 def _negotiate(accept: list[str], offered: dict[str, Any], default: str) -> str:

@@ -24,6 +24,7 @@ from pyoxigraph import Triple
 
 from ..export import serialize_triples
 from ..labs import VOID
+from ..serve import ranked_media
 from ..store import Store
 from ..vocab import PREFIXES
 from . import data
@@ -178,21 +179,10 @@ def _negotiate(environ: WSGIEnvironment, params: dict[str, list[str]]) -> str:
         raise _Answer(
             "406 Not Acceptable", "text/plain; charset=utf-8", b"format: html, ttl or jsonld\n", [("Vary", "Accept")]
         )
-    ranked = []
-    for position, part in enumerate((environ.get("HTTP_ACCEPT") or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        quality = 1.0
-        for parameter in fields[1:]:
-            key, _, value = parameter.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        media = fields[0].lower()
-        if media in ACCEPTED and quality > 0:
-            ranked.append((-quality, position, ACCEPTED[media]))
-    return min(ranked)[2] if ranked else "html"
+    for media in ranked_media(environ.get("HTTP_ACCEPT") or ""):
+        if media in ACCEPTED:
+            return ACCEPTED[media]
+    return "html"
 
 
 def pages_app(store: Store) -> PagesApp:
