@@ -66,7 +66,15 @@ def _config(ctx: click.Context) -> Any:
 def _store(ctx: click.Context) -> Any:
     from .store import Store
 
-    return Store(ctx.obj["store"])
+    store = Store(ctx.obj["store"])
+    if store.interrupted:
+        click.secho(
+            f"Warning: the last load of {ctx.obj['store']} stopped before it finished: until a load completes, "
+            "the store may hold some notes' new versions beside others' old ones.",
+            fg="yellow",
+            err=True,
+        )
+    return store
 
 
 @cli.command()

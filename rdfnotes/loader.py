@@ -104,27 +104,38 @@ def load(
         roots.append(root.resolve())
     if not roots:
         raise NothingToLoad("; ".join(f"{p.path}: {p.message}" for p in report.problems) or "no paths given")
-    collecting = gc.isenabled()
     # A load makes millions of short-lived objects beside the notes it keeps: the cycle collector would scan
     # those again and again (10-15 % of a big load) for cycles the load does not make.
+    collecting = gc.isenabled()
     gc.disable()
-    try:
-        for root in roots:
-            _sync_root(root, store, config, lab, report, progress, format)
-    finally:
-        if collecting:
-            gc.enable()
-    if report.files_seen == 0 and not any(store.manifest["roots"].get(str(r), {}).get("units") for r in roots):
+    # After a load that stopped half-way, the manifest does not tell what the store holds: every file is read again.
+    trust_manifest = not store.interrupted
+    # A big sync is several writes: until the last one and the manifest are done, the store is marked as being
+    # synced, so that a load killed half-way is told (Store.interrupted) until the next load repairs it.
+    with store.syncing():
+        try:
+            for root in roots:
+                _sync_root(root, store, config, lab, report, progress, format, trust_manifest)
+        finally:
+            if collecting:
+                gc.enable()
+        nothing = report.files_seen == 0 and not any(
+            store.manifest["roots"].get(str(r), {}).get("units") for r in roots
+        )
+        if nothing:  # no lab here (any more): its graphs are gone, and so is its record
+            for root in roots:
+                store.manifest["roots"].pop(str(root), None)
+        _deduplicate(report)
+        store.save_manifest()
+        # Once the store has been linked, the links and the labs' VoID descriptions follow every load.
+        from .link import refresh as refresh_links  # link builds on the loaded graphs, not the other way
+
+        refresh_links(store)
+    if nothing:
         raise NothingToLoad(
             f"no note files (*.md) found in {', '.join(str(r) for r in roots)}, nor a Roam JSON, Neo4j CSV or RDF "
             "export"
         )
-    _deduplicate(report)
-    store.save_manifest()
-    # Once the store has been linked, the links and the labs' VoID descriptions follow every load.
-    from .link import refresh as refresh_links  # link builds on the loaded graphs, not the other way
-
-    refresh_links(store)
     _count(store, config, report)
     return report
 
@@ -137,13 +148,14 @@ def _sync_root(
     report: LoadReport,
     progress: ProgressCallback | None,
     format: str | None = None,
+    trust_manifest: bool = True,
 ) -> None:
     key = str(root)
     previous: dict[str, Any] = store.manifest["roots"].get(key, {})
     fingerprint = _fingerprint(config)
     same_settings = previous.get("fingerprint") == fingerprint
     prior_units: dict[str, dict[str, Any]] = previous.get("units", {})
-    old_units = prior_units if same_settings else {}
+    old_units = prior_units if same_settings and trust_manifest else {}
     prior_graphs = {graph for entry in prior_units.values() for graph in entry.get("graphs", [])}
     # A manifest written before units were: each file's graph, dropped below unless something gives it again.
     prior_graphs |= {entry["graph"] for entry in previous.get("files", {}).values() if entry.get("graph")}

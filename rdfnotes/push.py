@@ -211,12 +211,13 @@ class _Client:
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
         elif user is not None:
-            passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
-            passwords.add_password(None, self.url, user, password or "", is_authenticated=True)
-            handlers += [
-                urllib.request.HTTPBasicAuthHandler(passwords),
-                urllib.request.HTTPDigestAuthHandler(passwords),
-            ]
+            # Basic on every request, set here rather than through urllib's prior-auth manager, which stops sending
+            # it to a URL after any answer that is not 2xx (a 404 for a graph not there yet, say); a server that
+            # challenges for Digest (Virtuoso) gets it from the handler, whose header then wins over this one.
+            self.headers["Authorization"] = f"Basic {basic}"
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, self.url, user, password or "")
+            handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
         self._opener = urllib.request.build_opener(*handlers)
 
     def graph_url(self, graph: str) -> str:

@@ -13,6 +13,7 @@ graphs, a SPARQL update for changed ones): a crash leaves the old state or the n
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
@@ -30,6 +31,8 @@ from .errors import StoreError, StoreLocked
 
 DATA_DIR = "oxigraph"
 MANIFEST = "manifest.json"
+# Present while a load writes: a load killed half-way leaves it (see Store.interrupted).
+SYNC_MARK = "SYNCING"
 MANIFEST_VERSION = 1
 # Triples per write: bounded so one write's text stays some tens of MB however large a load is.
 _BATCH_TRIPLES = 100_000
@@ -89,6 +92,28 @@ class Store:
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(self.manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, path)
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether a load of this store stopped before it finished (killed, out of power, failed while writing).
+
+        A load's writes are atomic one batch at a time; a big load is several batches, so until the next load
+        repairs it (it reads again every file the interrupted one did not record) the store may hold some files'
+        new graphs beside others' old ones.
+        """
+        return (self.path / SYNC_MARK).exists()
+
+    @contextlib.contextmanager
+    def syncing(self) -> Iterator[None]:
+        """Mark the store as being synced while the block runs; the mark stays when the block does not finish."""
+        mark = self.path / SYNC_MARK
+        with open(mark, "w", encoding="utf-8") as handle:
+            handle.write(f"a load (process {os.getpid()}) is writing this store\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        yield
+        self._ox.flush()
+        mark.unlink(missing_ok=True)
 
     # -- reading ---------------------------------------------------------------------------------------------
 

@@ -145,3 +145,45 @@ def test_two_roots_are_synced_apart(lab_a_copy: Path, tmp_path: Path) -> None:
     store, report = load_into(tmp_path / "store", other, lab="other-lab")
     with store:
         assert store.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?f a <{RN.NoteFile}> }}") == 19
+
+
+def test_a_load_stopped_half_way_leaves_the_store_marked_until_the_next_load(lab_a_copy: Path, tmp_path: Path) -> None:
+    store, _ = load_into(tmp_path / "store", lab_a_copy)
+    assert not store.interrupted
+    graph = next(g for g in store.named_graphs() if g.endswith(".md"))
+    before = store.graph_triples(graph)
+    try:
+        with store.syncing():
+            # a first batch written, then the load dies before the next one and before its manifest
+            store.replace_graphs({graph: set()})
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert store.interrupted and store.graph_triples(graph) == set()
+    store.close()
+
+    from rdfnotes import Store, load, load_config
+
+    with Store(tmp_path / "store") as reopened:
+        assert reopened.interrupted, "the mark outlives the process"
+        load([lab_a_copy], reopened, load_config())
+        assert not reopened.interrupted
+        assert reopened.graph_triples(graph) == before, "the next load repaired what the stopped one left"
+
+
+def test_the_cli_warns_about_a_store_a_load_did_not_finish(lab_a_copy: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from rdfnotes.cli import cli
+
+    store, _ = load_into(tmp_path / "store", lab_a_copy)
+    (store.path / "SYNCING").write_text("a load (process 1) is writing this store\n", encoding="utf-8")
+    store.close()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--store", str(tmp_path / "store"), "query", "contested-claims"])
+    assert result.exit_code == 0
+    assert "the last load of" in result.stderr and "stopped before it finished" in result.stderr
+    result = runner.invoke(cli, ["--store", str(tmp_path / "store"), "load", "-q", str(lab_a_copy)])
+    assert result.exit_code == 0
+    result = runner.invoke(cli, ["--store", str(tmp_path / "store"), "query", "contested-claims"])
+    assert result.exit_code == 0 and result.stderr == ""
