@@ -132,6 +132,11 @@ def load(
 
         refresh_links(store)
     if nothing:
+        if len(roots) == 1 and roots[0].is_file():
+            raise NothingToLoad(
+                f"{roots[0]}: not a note, nor a Roam JSON, Neo4j CSV or RDF export this tool reads "
+                "(--format names the format to read it in)"
+            )
         raise NothingToLoad(
             f"no note files (*.md) found in {', '.join(str(r) for r in roots)}, nor a Roam JSON, Neo4j CSV or RDF "
             "export"

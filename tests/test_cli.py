@@ -54,6 +54,19 @@ def test_load_of_nothing_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> 
     assert code == 2 and "no note files (*.md) found in" in err
 
 
+def test_a_json_or_csv_file_that_is_no_known_export_is_not_taken_for_a_note(runner: CliRunner, tmp_path: Path) -> None:
+    for name, text in (("export.json", '{"not": "roam"}'), ("data.csv", "a,b\n1,2\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        code, _, err = invoke(runner, tmp_path / "store", "load", str(tmp_path / name))
+        assert code == 2
+        assert err == (
+            f"Error: {tmp_path / name}: not a note, nor a Roam JSON, Neo4j CSV or RDF export this tool reads "
+            "(--format names the format to read it in)\n"
+        )
+    code, out, _ = invoke(runner, tmp_path / "store", "labs")
+    assert code == 0 and out.startswith("No labs yet"), "nothing was stored as a note"
+
+
 def test_unknown_relation_label_is_named_once(runner: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()

@@ -158,8 +158,10 @@ def discover_units(root: Path, config: Config, *, format: str | None = None) -> 
         if file.relpath in used:
             continue
         kind = _sniff(file) if format is None else format
-        if kind is None and root.is_file():
-            kind = "markdown"  # a file named on its own is read, as a note, whatever its name
+        if kind is None and root.is_file() and not file.relpath.lower().endswith((".json", ".csv")):
+            # A file named on its own is read, as a note, whatever its name; but a .json or .csv that is no export
+            # this tool knows is not taken for a note: the load says it found nothing it can read there.
+            kind = "markdown"
         if kind is None or (format is not None and not root.is_file() and not _fits(file, format)):
             continue
         if kind == "neo4j-csv":
