@@ -375,6 +375,7 @@ class _NameIndex:
 
     def add(self, relpath: str, node: str, keys: Iterable[str], uid: str | None) -> None:
         self._targets.clear()
+        self._sorted_keys = None
         for key in keys:
             holder = self.by_key.get(key)
             if holder is None:
@@ -394,7 +395,7 @@ class _NameIndex:
 
     def _keys_starting(self, prefix: str) -> Iterator[str]:
         """The page names that start with ``prefix``, found in a sorted list: not a scan of every name per link."""
-        if self._sorted_keys is None or len(self._sorted_keys) != len(self.by_key):
+        if self._sorted_keys is None:  # made again after a page is added
             self._sorted_keys = sorted(self.by_key)
         keys = self._sorted_keys
         for i in range(bisect.bisect_left(keys, prefix), len(keys)):
