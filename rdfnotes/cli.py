@@ -67,10 +67,17 @@ def _store(ctx: click.Context) -> Any:
     from .store import Store
 
     store = Store(ctx.obj["store"])
-    if store.interrupted:
+    if store.recovered:
         click.secho(
-            f"Warning: the last load of {ctx.obj['store']} stopped before it finished: until a load completes, "
-            "the store may hold some notes' new versions beside others' old ones.",
+            f"Warning: the last load of {ctx.obj['store']} stopped before it finished; what it had written was "
+            "undone, the store is as it was before that load.",
+            fg="yellow",
+            err=True,
+        )
+    elif store.interrupted:
+        click.secho(
+            f"Warning: a load of {ctx.obj['store']} by an older rdfnotes stopped before it finished: until a load "
+            "completes, the store may hold some notes' new versions beside others' old ones.",
             fg="yellow",
             err=True,
         )

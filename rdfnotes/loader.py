@@ -13,7 +13,7 @@ mtimes, and per note its graph, its node and the node each of its links resolved
    now and the manifest's record of the others;
 3. maps the changed units, and re-maps any unchanged unit whose links now resolve elsewhere (a page it linked to
    appeared, vanished or was renamed);
-4. replaces those notes' graphs and drops the graphs no unit gives any more, in atomic updates;
+4. replaces those notes' graphs and drops the graphs no unit gives any more, all or nothing (Store.syncing);
 5. keeps the last good graphs of a unit that loaded before and cannot be read now, with a warning.
 """
 
@@ -108,10 +108,10 @@ def load(
     # those again and again (10-15 % of a big load) for cycles the load does not make.
     collecting = gc.isenabled()
     gc.disable()
-    # After a load that stopped half-way, the manifest does not tell what the store holds: every file is read again.
+    # After a load of rdfnotes 0.1 that stopped half-way, the manifest does not tell what the store holds: every file
+    # is read again.
     trust_manifest = not store.interrupted
-    # A big sync is several writes: until the last one and the manifest are done, the store is marked as being
-    # synced, so that a load killed half-way is told (Store.interrupted) until the next load repairs it.
+    # A big sync is several writes: all of them and the manifest are one (undone together if the load stops).
     with store.syncing():
         try:
             for root in roots:

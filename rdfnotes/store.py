@@ -4,11 +4,17 @@ Layout of a store directory (``.rdfnotes/`` by default)::
 
     oxigraph/        the RocksDB files of the Oxigraph store
     manifest.json    what was loaded from where: per file its size, mtime, graph, node and resolved links
+    journal/         only while a sync writes: how to undo it (see _Journal)
 
 Every note file has its own named graph (its provenance). The default graph is kept equal to the union of all
 named graphs, each triple once, so queries run on the default graph and count every relation once however many
-pages state it. Replacing files and keeping the union right happen in one atomic write (an N-Quads load for new
-graphs, a SPARQL update for changed ones): a crash leaves the old state or the new one, never half of each.
+pages state it. (Oxigraph's own union option is no substitute: pyoxigraph 0.5 counts a triple once per graph
+holding it, oxigraph issue #1919.)
+
+A sync (:meth:`Store.syncing`: a load, a lab removed, links rebuilt) is all or nothing, however many writes it
+takes: before each write, the journal keeps what it replaces; a sync that does not finish is undone at once, or,
+when the process died, by the next one to open the store. Each write is atomic on its own, so readers of the
+store between two processes only ever see the state before a sync or after it.
 """
 
 from __future__ import annotations
@@ -19,25 +25,28 @@ import itertools
 import json
 import os
 import queue
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Triple
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Triple, parse
 from pyoxigraph import Store as OxStore
 
 from .errors import StoreError, StoreLocked
 
 DATA_DIR = "oxigraph"
 MANIFEST = "manifest.json"
-# Present while a load writes: a load killed half-way leaves it (see Store.interrupted).
+JOURNAL = "journal"
+# Left by rdfnotes 0.1 while a load wrote: a store of that version killed half-way is repaired by re-reading every file.
 SYNC_MARK = "SYNCING"
 MANIFEST_VERSION = 1
 # Triples per write: bounded so one write's text stays some tens of MB however large a load is.
 _BATCH_TRIPLES = 100_000
-# A write of new graphs this big (quads, the default graph's included) goes through Oxigraph's bulk loader, which
-# writes files of its own: smaller ones are transactions.
+# A write of new graphs this big (quads, the default graph's included) into a store a sync found empty goes through
+# Oxigraph's bulk loader, which writes files of its own (not atomic: undone by emptying the store); others are
+# transactions.
 _BULK_QUADS = 20_000
 
 
@@ -56,6 +65,16 @@ class Store:
                 ) from exc
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
         self._closed = False
+        self._journal = _Journal(self.path / JOURNAL)
+        self._in_sync = False
+        self.recovered = False
+        """Whether opening the store undid a sync another process did not finish (the store is as before it)."""
+        if self._journal.exists:
+            self.recovered = not self._journal.committed
+            if self.recovered:
+                self._journal.undo(self._ox, self.path)
+            else:
+                self._journal.end()
         self.manifest = self._read_manifest()
 
     def __enter__(self) -> Store:
@@ -95,25 +114,32 @@ class Store:
 
     @property
     def interrupted(self) -> bool:
-        """Whether a load of this store stopped before it finished (killed, out of power, failed while writing).
-
-        A load's writes are atomic one batch at a time; a big load is several batches, so until the next load
-        repairs it (it reads again every file the interrupted one did not record) the store may hold some files'
-        new graphs beside others' old ones.
-        """
+        """Whether a load of rdfnotes 0.1 (before the journal) stopped half-way here: the manifest is not to be
+        trusted, and the next load reads every file again (and repairs the store)."""
         return (self.path / SYNC_MARK).exists()
 
     @contextlib.contextmanager
     def syncing(self) -> Iterator[None]:
-        """Mark the store as being synced while the block runs; the mark stays when the block does not finish."""
-        mark = self.path / SYNC_MARK
-        with open(mark, "w", encoding="utf-8") as handle:
-            handle.write(f"a load (process {os.getpid()}) is writing this store\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        yield
-        self._ox.flush()
-        mark.unlink(missing_ok=True)
+        """Make the writes of the block (graphs and manifest) one: if the block does not finish they are undone,
+        now or, if the process dies, when the store is next opened. Blocks nest: the outermost one counts."""
+        if self._in_sync:
+            yield
+            return
+        empty = next(iter(self._ox.quads_for_pattern(None, None, None, None)), None) is None
+        self._journal.begin(empty=empty, manifests=_manifest_files(self.path))
+        self._in_sync = True
+        try:
+            yield
+            self._ox.flush()
+            self._journal.commit()
+        except BaseException:
+            self._journal.undo(self._ox, self.path)
+            self.manifest = self._read_manifest()
+            raise
+        finally:
+            self._in_sync = False
+        self._journal.end()
+        (self.path / SYNC_MARK).unlink(missing_ok=True)
 
     # -- reading ---------------------------------------------------------------------------------------------
 
@@ -172,7 +198,7 @@ class Store:
         while the next one is prepared: Oxigraph releases the GIL while it writes.
         """
         pairs = graphs.items() if isinstance(graphs, Mapping) else graphs
-        with _Writer(self.path) as writer:
+        with self.syncing(), _Writer(self.path) as writer:
             batch: dict[str, set[Triple]] = {}
             size = 0
             for graph, triples in itertools.chain(pairs, ((g, ()) for g in remove)):
@@ -190,12 +216,16 @@ class Store:
         operations: list[str] = []
         added: set[Triple] = set()
         removed: set[Triple] = set()
+        before: dict[str, set[Triple] | None] = {}
         for graph, new in batch.items():
             if not self._ox.contains_named_graph(NamedNode(graph)):
                 if new:
                     fresh.append((graph, new))
+                    before[graph] = None
                 continue
             old = self.graph_triples(graph)
+            if old != new:
+                before[graph] = old
             if not new:
                 operations.append(f"DROP SILENT GRAPH <{graph}>")
             elif old != new:
@@ -205,13 +235,15 @@ class Store:
                     operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{_triples_text(came)}\n}} }}")
             added |= new - old
             removed |= old - new
+        if not operations and not fresh:
+            return None
+        if not self._journal.empty_start:
+            self._journal.record(before)
         if not operations:
-            if not fresh:
-                return None
             # Only new graphs: nothing to compare or delete, so no SPARQL to parse.
             data = _nquads(fresh)
             quads = sum(len(triples) for _, triples in fresh) * 2
-            if quads >= _BULK_QUADS:
+            if quads >= _BULK_QUADS and self._journal.empty_start:
                 return functools.partial(self._ox.bulk_load, data, RdfFormat.N_QUADS, lenient=True)
             return functools.partial(self._ox.load, data, RdfFormat.N_QUADS, lenient=True)
         for graph, new in fresh:
@@ -236,8 +268,8 @@ def _triples_text(triples: Iterable[Triple]) -> str:
     return "\n".join(f"{t} ." for t in triples)
 
 
-def _nquads(graphs: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:
-    """New graphs as N-Quads: each triple in its named graph and in the default graph (the union)."""
+def _nquads(graphs: Iterable[tuple[str, Iterable[Triple]]], *, union: bool = True) -> bytes:
+    """Graphs as N-Quads: each triple in its named graph and (``union``) in the default graph."""
     lines: list[str] = []
     append = lines.append
     for graph, triples in graphs:
@@ -245,7 +277,8 @@ def _nquads(graphs: Iterable[tuple[str, Iterable[Triple]]]) -> bytes:
         for t in triples:
             triple = str(t)  # "<s> <p> <o>", as N-Triples writes it
             append(triple + suffix)
-            append(triple + " .\n")
+            if union:
+                append(triple + " .\n")
     return "".join(lines).encode("utf-8")
 
 
@@ -293,3 +326,152 @@ class _Writer:
         if isinstance(error, (OSError, SyntaxError, ValueError)):
             raise StoreError(f"{self.path}: a write failed and nothing of it was written ({error})") from error
         raise error
+
+
+class _Journal:
+    """The undo journal of one sync: what the store and its manifest were before it, so that a sync that does not
+    finish (an error, Ctrl-C, a kill, a power cut) is undone, by the sync itself or by the next process to open the
+    store.
+
+    Layout (``journal/`` in the store directory; it exists only while a sync runs or after one was cut short)::
+
+        sync.json          {"empty": the store held no quad when the sync began, "pid": the writer's process}
+        manifest/          hard links to the manifest files as they were (their later versions are new files)
+        000001.nq          the old triples of the graphs batch 1 touches, as N-Quads ...
+        000001.json        ... and those graphs, each with whether it existed: the record counts once this is there
+        COMMITTED          the sync finished: nothing is undone, the journal only waits to be deleted
+
+    A record is on disk (fsynced) before its batch is written. Undoing a batch is one SPARQL update (atomic)
+    that gives its graphs their old triples back and puts the union right for every triple they held before or
+    hold now; records are undone last first, each deleted once undone, so an undo cut short is finished by the
+    next. A sync that began on an empty store is undone by emptying it (its writes may use the bulk loader,
+    which is not atomic).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._records = 0
+        self._empty_start: bool | None = None
+
+    @property
+    def exists(self) -> bool:
+        return (self.path / "sync.json").exists()
+
+    @property
+    def committed(self) -> bool:
+        return (self.path / "COMMITTED").exists()
+
+    @property
+    def empty_start(self) -> bool:
+        """Whether the store held no quad when the sync began."""
+        if self._empty_start is None:
+            try:
+                header = json.loads((self.path / "sync.json").read_text(encoding="utf-8"))
+                self._empty_start = bool(header.get("empty"))
+            except (OSError, ValueError):
+                return False
+        return self._empty_start
+
+    def begin(self, *, empty: bool, manifests: Iterable[Path]) -> None:
+        """Start the journal: the sync's header and the manifest files as they are, made whole in a folder of
+        their own, then renamed into place."""
+        staging = self.path.with_name(self.path.name + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(self.path, ignore_errors=True)  # a committed journal whose deletion was cut short
+        (staging / "manifest").mkdir(parents=True)
+        for manifest in manifests:
+            os.link(manifest, staging / "manifest" / manifest.name)
+        _write_synced(staging / "sync.json", json.dumps({"empty": empty, "pid": os.getpid()}).encode("utf-8"))
+        os.replace(staging, self.path)
+        _fsync_dir(self.path.parent)
+        self._records = 0
+        self._empty_start = empty
+
+    def record(self, graphs: Mapping[str, set[Triple] | None]) -> None:
+        """Keep the old triples of the graphs a batch is about to write (``None``: the graph did not exist)."""
+        self._records += 1
+        name = f"{self._records:06d}"
+        _write_synced(self.path / f"{name}.nq", _nquads(((g, t) for g, t in graphs.items() if t), union=False))
+        listing = json.dumps([[graph, triples is not None] for graph, triples in graphs.items()])
+        _write_synced(self.path / f"{name}.json", listing.encode("utf-8"))
+
+    def commit(self) -> None:
+        _write_synced(self.path / "COMMITTED", b"")
+
+    def undo(self, ox: OxStore, store_dir: Path) -> None:
+        """Bring the store and its manifest back to where they were before the sync."""
+        if self.empty_start:
+            ox.clear()
+        else:
+            for listing in sorted(self.path.glob("*.json"), reverse=True):
+                if listing.name == "sync.json":
+                    continue
+                ox.update(self._undo_update(ox, listing))
+                ox.flush()
+                listing.unlink()
+                listing.with_suffix(".nq").unlink(missing_ok=True)
+        ox.flush()
+        saved = {path.name: path for path in (self.path / "manifest").iterdir()}
+        for current in _manifest_files(store_dir):
+            if current.name not in saved:
+                current.unlink()
+        for name, path in saved.items():
+            os.replace(path, store_dir / name)
+        self.end()
+
+    def _undo_update(self, ox: OxStore, listing: Path) -> str:
+        graphs = [graph for graph, _ in json.loads(listing.read_text(encoding="utf-8"))]
+        old: dict[str, set[Triple]] = {}
+        nq = listing.with_suffix(".nq")
+        if nq.exists() and nq.stat().st_size:
+            for quad in parse(path=str(nq), format=RdfFormat.N_QUADS):
+                old.setdefault(str(quad.graph_name.value), set()).add(quad.triple)
+        now = {q.triple for g in graphs for q in ox.quads_for_pattern(None, None, None, NamedNode(g))}
+        operations = [f"DROP SILENT GRAPH <{graph}>" for graph in graphs]
+        for graph, triples in old.items():
+            operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{_triples_text(triples)}\n}} }}")
+        if old:
+            operations.append(f"INSERT DATA {{\n{_triples_text(set().union(*old.values()))}\n}}")
+        if now:
+            rows = "\n".join(f"({t.subject} {t.predicate} {t.object})" for t in now)
+            operations.append(
+                "DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) {\n"
+                + rows
+                + "\n} FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+            )
+        return " ;\n".join(operations)
+
+    def end(self) -> None:
+        """Delete the journal: the sync is committed or undone."""
+        self._empty_start = None
+        doomed = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(doomed, ignore_errors=True)
+        if self.path.exists():
+            os.replace(self.path, doomed)  # one rename: a journal is whole or gone
+            _fsync_dir(self.path.parent)
+        shutil.rmtree(doomed, ignore_errors=True)
+
+
+def _manifest_files(store_dir: Path) -> list[Path]:
+    """The files of the store directory besides the database and the journal: the manifest, in whatever files it is
+    kept."""
+    return sorted(
+        path
+        for path in store_dir.iterdir()
+        if path.is_file() and not path.name.startswith(JOURNAL) and path.name != SYNC_MARK
+    )
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
