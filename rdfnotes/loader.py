@@ -254,13 +254,13 @@ def _sync_root(
     ctx = MappingContext(config=config, base=base, resolver=index)
     new_entries: dict[str, dict[str, Any]] = {}
 
-    def mapped_graphs() -> Iterator[tuple[str, list[Triple]]]:
+    def mapped_graphs() -> Iterator[tuple[str, list[str]]]:
         """Each unit's graphs, mapped as the store asks for them: the notes' triples are never all in memory."""
         for unit_key in sorted(to_map):
             content = to_map.pop(unit_key)
             unit = by_key[unit_key]
             mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
-            graphs: dict[str, list[Triple]] = {}
+            graphs: dict[str, list[str]] = {}
             for note, known in zip(content.notes, new_notes[unit_key], strict=True):
                 graph = note_graph_iri(base, note)
                 index.begin_note()
@@ -313,9 +313,9 @@ def note_graph_iri(base: str, note: Note) -> str:
     return f"{graph}#{quote(note.part, safe='-_.~')}" if note.part else graph
 
 
-def _skolemize(triples: list[Triple], base: str, graph: str) -> list[Triple]:
+def _skolemize(triples: list[Triple], base: str, graph: str) -> list[str]:
     """Blank nodes as Skolem IRIs named by their order of appearance: a file gives the same graph at every load,
-    and the store's updates can compare and delete its triples."""
+    and the store's updates can compare and delete its triples. N-Triples statements, as the mapping gives."""
     names: dict[BlankNode, NamedNode] = {}
 
     def term(value: Any) -> Any:
@@ -325,7 +325,7 @@ def _skolemize(triples: list[Triple], base: str, graph: str) -> list[Triple]:
             return names[value]
         return value
 
-    return [Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]
+    return [str(Triple(term(t.subject), t.predicate, term(t.object))) for t in triples]
 
 
 def _deduplicate(report: LoadReport) -> None:

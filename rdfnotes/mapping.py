@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import NamedNode
 
 from . import iris
 from .config import AttributeType, Config, RelationType
@@ -29,10 +29,6 @@ _MARKED_TITLE = re.compile(
 )
 # "… - [[@citekey]]" (also without the dash, as people type it) or, once the exporter dropped brackets, "… - @citekey"
 _CITATION_SUFFIX = re.compile(r"(?:\s*-\s*|\s*)\[\[(?P<linked>@[^\[\]]+)\]\]\s*$|\s+-\s+(?P<plain>@\S+)\s*$")
-
-_TYPE = NamedNode(RDF.type)
-_LABEL = NamedNode(RDFS.label)
-_TITLE = NamedNode(DCTERMS.title)
 
 
 @dataclass(frozen=True)
@@ -120,32 +116,71 @@ class MappingContext:
         return self._relations[label]
 
 
-# Predicates and classes are few and met in every note: their terms are made once (IRI checking has a cost).
-_COMMON_NODES: dict[str, NamedNode] = {}
+# A literal's characters that N-Triples escapes, escaped as Oxigraph writes them (``str(Literal(...))``): the store
+# compares a graph's triples by their N-Triples text, so each triple must have one spelling.
+_ESCAPES = {
+    **{code: f"\\u{code:04X}" for code in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)},
+    0x08: "\\b",
+    0x09: "\\t",
+    0x0A: "\\n",
+    0x0C: "\\f",
+    0x0D: "\\r",
+    0x22: '\\"',
+    0x5C: "\\\\",
+}
+# Backslashes, quotes and line ends are escaped with str.replace (fast); the other characters are rare.
+_RARE_ESCAPES = {code: text for code, text in _ESCAPES.items() if code not in (0x0A, 0x22, 0x5C)}
+_RARE = re.compile("[\x00-\x09\x0b-\x1f\x7f\ufffe\uffff]")
 
 
-def _common_node(iri: str) -> NamedNode:
-    node = _COMMON_NODES.get(iri)
-    if node is None:
-        node = _COMMON_NODES[iri] = NamedNode(iri)
-    return node
+def literal_text(value: str, datatype: str | None = None) -> str:
+    """A literal as N-Triples writes it (as pyoxigraph's ``str(Literal(value, datatype=...))``).
+
+    >>> literal_text('say "hi"\\n'), literal_text("2024-01-02", XSD.date)
+    ('"say \\\\"hi\\\\"\\\\n"', '"2024-01-02"^^<http://www.w3.org/2001/XMLSchema#date>')
+    """
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if '"' in value:
+        value = value.replace('"', '\\"')
+    if "\n" in value:
+        value = value.replace("\n", "\\n")
+    if _RARE.search(value):  # one character at a time: str.translate is slow on long text
+        value = value.translate(_RARE_ESCAPES)
+    text = f'"{value}"'
+    return text if datatype is None or datatype == XSD.string else f"{text}^^<{datatype}>"
+
+
+# Predicates and classes are few and met in every note: each IRI is checked once (checking has a cost).
+_COMMON_TERMS: dict[str, str] = {}
+
+
+def _common_term(iri: str) -> str:
+    term = _COMMON_TERMS.get(iri)
+    if term is None:
+        NamedNode(iri)  # raises ValueError for an IRI that is not one
+        term = _COMMON_TERMS[iri] = f"<{iri}>"
+    return term
 
 
 class _Emitter:
-    """Collects the triples of one note, deduplicated, in a stable order."""
+    """Collects the triples of one note as N-Triples statements (``<s> <p> <o>``, no final dot), deduplicated, in a
+    stable order. Text, not pyoxigraph terms: the store takes the notes as N-Quads text, and making millions of
+    term objects only to write them out again was a quarter of a big load."""
 
     def __init__(self) -> None:
-        self.triples: dict[Triple, None] = {}
-        self._nodes: dict[str, NamedNode] = {}
+        self.statements: dict[str, None] = {}
+        self._nodes: dict[str, str] = {}
 
-    def _node(self, iri: str) -> NamedNode:
-        node = self._nodes.get(iri)
-        if node is None:
-            node = self._nodes[iri] = NamedNode(iri)
-        return node
+    def _node(self, iri: str) -> str:
+        term = self._nodes.get(iri)
+        if term is None:
+            NamedNode(iri)  # raises ValueError for an IRI that is not one, here rather than in the store
+            term = self._nodes[iri] = f"<{iri}>"
+        return term
 
-    def add(self, subject: str, predicate: str, obj: NamedNode | Literal) -> None:
-        self.triples[Triple(self._node(subject), _common_node(predicate), obj)] = None
+    def add(self, subject: str, predicate: str, obj: str) -> None:
+        self.statements[f"{self._node(subject)} {_common_term(predicate)} {obj}"] = None
 
     def iri(self, subject: str, predicate: str, obj: str) -> None:
         self.add(subject, predicate, self._node(obj))
@@ -153,14 +188,15 @@ class _Emitter:
     def text(self, subject: str, predicate: str, value: str) -> None:
         value = _clean_text(value)
         if value:
-            self.add(subject, predicate, Literal(value))
+            self.add(subject, predicate, literal_text(value))
 
     def typed(self, subject: str, predicate: str, value: str, datatype: str) -> None:
-        self.add(subject, predicate, Literal(value, datatype=NamedNode(datatype)))
+        self.add(subject, predicate, literal_text(value, datatype))
 
 
-def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Triple]:
-    """The triples of ``note``'s graph; ``node`` is the note's own IRI, ``graph`` its file's graph IRI."""
+def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str]:
+    """The triples of ``note``'s graph, as N-Triples statements (``<s> <p> <o>``, no final dot, as
+    ``str(pyoxigraph.Triple)`` writes them); ``node`` is the note's own IRI, ``graph`` its file's graph IRI."""
     out = _Emitter()
     config = ctx.config
     parts = parse_title(note.title, config)
@@ -242,7 +278,7 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[Tri
             continue
         _describe_target(out, target, ctx)
         out.iri(node, DCTERMS.references, target.iri)
-    return list(out.triples)
+    return list(out.statements)
 
 
 def _states_citekey(note: Note, ctx: MappingContext) -> bool:

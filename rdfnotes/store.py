@@ -181,7 +181,7 @@ class Store:
 
     def replace_graphs(
         self,
-        graphs: Mapping[str, Iterable[Triple]] | Iterable[tuple[str, Iterable[Triple]]],
+        graphs: Mapping[str, Iterable[Triple | str]] | Iterable[tuple[str, Iterable[Triple | str]]],
         *,
         remove: Iterable[str] = (),
     ) -> None:
@@ -189,7 +189,9 @@ class Store:
         the default graph the union of all named graphs.
 
         ``graphs`` is a mapping or an iterable of ``(graph, triples)`` pairs, each graph once: an iterable is
-        consumed as the work goes, so a caller can map notes while earlier batches are being written.
+        consumed as the work goes, so a caller can map notes while earlier batches are being written. Triples
+        are pyoxigraph ``Triple``\\ s or their N-Triples text (``str(triple)``: ``<s> <p> <o>``, no final dot),
+        which is how the store compares and writes them.
 
         Work is split into writes of bounded size; each write is atomic on its own and leaves the store
         consistent (every named graph whole, the union right). A batch that only adds new graphs is written as
@@ -199,31 +201,31 @@ class Store:
         """
         pairs = graphs.items() if isinstance(graphs, Mapping) else graphs
         with self.syncing(), _Writer(self.path) as writer:
-            batch: dict[str, set[Triple]] = {}
+            batch: dict[str, set[str]] = {}
             size = 0
             for graph, triples in itertools.chain(pairs, ((g, ()) for g in remove)):
-                batch[graph] = set(triples)
-                size += len(batch[graph]) + 1
+                statements = batch[graph] = {t if isinstance(t, str) else str(t) for t in triples}
+                size += len(statements) + 1
                 if size >= _BATCH_TRIPLES:
                     writer.submit(self._prepare(batch))
                     batch, size = {}, 0
             if batch:
                 writer.submit(self._prepare(batch))
 
-    def _prepare(self, batch: Mapping[str, set[Triple]]) -> Callable[[], None] | None:
+    def _prepare(self, batch: Mapping[str, set[str]]) -> Callable[[], None] | None:
         """The write that brings the graphs of ``batch`` to their new triples (``None``: nothing to do)."""
-        fresh: list[tuple[str, set[Triple]]] = []
+        fresh: list[tuple[str, set[str]]] = []
         operations: list[str] = []
-        added: set[Triple] = set()
-        removed: set[Triple] = set()
-        before: dict[str, set[Triple] | None] = {}
+        added: set[str] = set()
+        removed: set[str] = set()
+        before: dict[str, set[str] | None] = {}
         for graph, new in batch.items():
             if not self._ox.contains_named_graph(NamedNode(graph)):
                 if new:
                     fresh.append((graph, new))
                     before[graph] = None
                 continue
-            old = self.graph_triples(graph)
+            old = self._statements(graph)
             if old != new:
                 before[graph] = old
             if not new:
@@ -252,34 +254,41 @@ class Store:
         if added:
             operations.append(f"INSERT DATA {{\n{_triples_text(added)}\n}}")
         if removed:
-            rows = "\n".join(f"({t.subject} {t.predicate} {t.object})" for t in removed)
-            operations.append(
-                "DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) {\n"
-                + rows
-                + "\n} FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
-            )
+            operations.append(_delete_unless_in_a_graph(removed))
         return functools.partial(self._ox.update, " ;\n".join(operations))
+
+    def _statements(self, graph: str) -> set[str]:
+        """The triples of one named graph as N-Triples statements."""
+        return {str(q.triple) for q in self._ox.quads_for_pattern(None, None, None, NamedNode(graph))}
 
     def optimize(self) -> None:
         self._ox.optimize()
 
 
-def _triples_text(triples: Iterable[Triple]) -> str:
-    return "\n".join(f"{t} ." for t in triples)
+def _triples_text(statements: Iterable[str]) -> str:
+    return "\n".join(f"{t} ." for t in statements)
 
 
-def _nquads(graphs: Iterable[tuple[str, Iterable[Triple]]], *, union: bool = True) -> bytes:
+def _delete_unless_in_a_graph(statements: Iterable[str]) -> str:
+    """The SPARQL update taking these triples out of the default graph, each unless a named graph still holds it."""
+    rows = "\n".join(f"({t})" for t in statements)
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{\n{rows}\n}} "
+        "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+    )
+
+
+def _nquads(graphs: Iterable[tuple[str, Iterable[str]]], *, union: bool = True) -> bytes:
     """Graphs as N-Quads: each triple in its named graph and (``union``) in the default graph."""
-    lines: list[str] = []
-    append = lines.append
-    for graph, triples in graphs:
-        suffix = f" <{graph}> .\n"
-        for t in triples:
-            triple = str(t)  # "<s> <p> <o>", as N-Triples writes it
-            append(triple + suffix)
+    parts: list[str] = []
+    for graph, statements in graphs:
+        statements = list(statements)
+        if statements:
+            suffix = f" <{graph}> .\n"
+            parts.append(suffix.join(statements) + suffix)
             if union:
-                append(triple + " .\n")
-    return "".join(lines).encode("utf-8")
+                parts.append(" .\n".join(statements) + " .\n")
+    return "".join(parts).encode("utf-8")
 
 
 class _Writer:
@@ -387,7 +396,7 @@ class _Journal:
         self._records = 0
         self._empty_start = empty
 
-    def record(self, graphs: Mapping[str, set[Triple] | None]) -> None:
+    def record(self, graphs: Mapping[str, set[str] | None]) -> None:
         """Keep the old triples of the graphs a batch is about to write (``None``: the graph did not exist)."""
         self._records += 1
         name = f"{self._records:06d}"
@@ -421,24 +430,19 @@ class _Journal:
 
     def _undo_update(self, ox: OxStore, listing: Path) -> str:
         graphs = [graph for graph, _ in json.loads(listing.read_text(encoding="utf-8"))]
-        old: dict[str, set[Triple]] = {}
+        old: dict[str, set[str]] = {}
         nq = listing.with_suffix(".nq")
         if nq.exists() and nq.stat().st_size:
             for quad in parse(path=str(nq), format=RdfFormat.N_QUADS):
-                old.setdefault(str(quad.graph_name.value), set()).add(quad.triple)
-        now = {q.triple for g in graphs for q in ox.quads_for_pattern(None, None, None, NamedNode(g))}
+                old.setdefault(str(quad.graph_name.value), set()).add(str(quad.triple))
+        now = {str(q.triple) for g in graphs for q in ox.quads_for_pattern(None, None, None, NamedNode(g))}
         operations = [f"DROP SILENT GRAPH <{graph}>" for graph in graphs]
         for graph, triples in old.items():
             operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{_triples_text(triples)}\n}} }}")
         if old:
             operations.append(f"INSERT DATA {{\n{_triples_text(set().union(*old.values()))}\n}}")
         if now:
-            rows = "\n".join(f"({t.subject} {t.predicate} {t.object})" for t in now)
-            operations.append(
-                "DELETE { ?s ?p ?o } WHERE { VALUES (?s ?p ?o) {\n"
-                + rows
-                + "\n} FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
-            )
+            operations.append(_delete_unless_in_a_graph(now))
         return " ;\n".join(operations)
 
     def end(self) -> None:

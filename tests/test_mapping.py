@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+from pyoxigraph import Literal, NamedNode
 from support import load_into
 
 from rdfnotes import Store
-from rdfnotes.vocab import DCTERMS, DG, RDF, RDFS
+from rdfnotes.mapping import literal_text
+from rdfnotes.vocab import DCTERMS, DG, RDF, RDFS, XSD
 
 BASE = "https://w3id.org/rdfnotes/id/mini/"
 
@@ -41,3 +46,30 @@ def test_a_dangling_evidence_page_still_comes_from_the_source_its_name_cites(tmp
     assert objects(store, source, DCTERMS.title) == {"A study"}
     assert objects(store, evidence, DCTERMS.title) == {"Naps help recall"}
     assert objects(store, evidence, RDF.type) == {DG.Evidence}
+
+
+@given(st.text(), st.sampled_from([None, XSD.string, XSD.date, "http://example.org/type"]))
+def test_a_literal_is_written_as_the_store_writes_it(value: str, datatype: str | None) -> None:
+    """The store compares a graph's triples by their N-Triples text: the mapping's must be the store's own spelling,
+    or a reload would rewrite unchanged triples."""
+    term = Literal(value, datatype=NamedNode(datatype) if datatype else None)
+    assert literal_text(value, datatype) == str(term)
+
+
+def test_a_reload_of_unchanged_notes_with_odd_characters_writes_nothing(tmp_path: Path) -> None:
+    notes = tmp_path / "mini"
+    notes.mkdir()
+    (notes / "CLM - Quotes and slashes.md").write_text(
+        '- Note:: a "quoted" \\ back\\slash\ttab, ÿ and 😀\n- Caveat:: line\rreturn\n', encoding="utf-8"
+    )
+    store, _ = load_into(tmp_path / "store", notes)
+    graph = next(g for g in store.named_graphs() if g.endswith(".md"))
+    triples = store.graph_triples(graph)
+    assert any('"quoted"' in str(t.object.value) for t in triples if isinstance(t.object, Literal))
+    (notes / "CLM - Quotes and slashes.md").touch()
+    os.utime(notes / "CLM - Quotes and slashes.md", ns=(0, 2_000_000_000))
+    store.close()
+    store, report = load_into(tmp_path / "store", notes)
+    with store:
+        assert report.files_read == 1
+        assert store._prepare({graph: {str(t) for t in triples}}) is None, "nothing differs, nothing to write"
