@@ -28,13 +28,16 @@ ATTRIBUTE_KINDS = frozenset(
 )
 
 
+_NOT_NAME = re.compile(r"[^0-9a-z]")
+
+
 def name_key(name: str) -> str:
     """The form in which labels and attribute names are compared: lower case, letters and digits only.
 
     >>> name_key("Supported By") == name_key("SupportedBy") == name_key("supported-by")
     True
     """
-    return re.sub(r"[^0-9a-z]", "", name.casefold())
+    return _NOT_NAME.sub("", name.casefold())
 
 
 @dataclass(frozen=True)

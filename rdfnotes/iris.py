@@ -15,6 +15,7 @@ from urllib.parse import quote
 # The characters Roam's exporter drops from file names when "remove special characters" is on.
 _SPECIAL = re.compile(r'[<>:"/\\|?*\[\]]')
 _SPACES = re.compile(r"\s+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _IRI_UNSAFE = re.compile(r"[\x00-\x20<>\"{}|^`\\\x7f-\x9f]")
 
 
@@ -34,7 +35,7 @@ def slug(text: str, *, limit: int = 60) -> str:
     'matthew-p-walker'
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    words = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
     return words[:limit].rstrip("-")
 
 

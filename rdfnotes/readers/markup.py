@@ -18,6 +18,7 @@ _WIKILINK = re.compile(r"\[\[.*?\]\]")
 _BRACKETS = re.compile(r"\[\[|\]\]")
 _CODE = re.compile(r"`[^`\n]*`")
 _BLOCK_REF = re.compile(r"\(\([\w-]{6,}\)\)")
+_URL = re.compile(r"(?<!\S)\S+://\S+")
 # A URL starts where a run of scheme characters starts: a search from inside a run would scan it again and again.
 _BARE_URL = re.compile(r"(?<![a-zA-Z0-9+.-])[0-9+.-]*(?P<url>[a-zA-Z][a-zA-Z0-9+.-]*://[^\s,)\]>]+)")
 _TAG = re.compile(r"(?<![\w/#&])#(?P<tag>[\w][\w\-/.]*[\w]|[\w])")
@@ -69,7 +70,7 @@ def find_links(text: str, *, tags: bool = True) -> list[FoundLink]:
             links.append(FoundLink(unquote(target)[: -len(".md")].rsplit("/", 1)[-1]))
     if tags:
         without_wikilinks = _sub_closed(_WIKILINK, "]]", text)
-        without_urls = re.sub(r"(?<!\S)\S+://\S+", " ", without_wikilinks)
+        without_urls = _URL.sub(" ", without_wikilinks) if "://" in without_wikilinks else without_wikilinks
         for match in _TAG.finditer(without_urls):
             links.append(FoundLink(match["tag"]))
     return links
