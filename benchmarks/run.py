@@ -144,6 +144,7 @@ def rdflib_way(corpus: Path, output: Path) -> None:
     from pyoxigraph import BlankNode as OxBlankNode
     from pyoxigraph import Literal as OxLiteral
     from pyoxigraph import NamedNode as OxNamedNode
+    from pyoxigraph import RdfFormat, parse
     from rdflib import BNode, Graph, Literal, URIRef
 
     from rdfnotes import iris, loader
@@ -175,7 +176,9 @@ def rdflib_way(corpus: Path, output: Path) -> None:
     ctx = MappingContext(config=config, base=base, resolver=index)
     graph = Graph()
     for note, node in zip(notes, nodes, strict=True):
-        for triple in map_note(note, node, loader.note_graph_iri(base, note), ctx):
+        # The mapping gives N-Triples text (what rdfnotes hands the store): its terms, made again, go to rdflib.
+        text = "".join(f"{statement} .\n" for statement in map_note(note, node, loader.note_graph_iri(base, note), ctx))
+        for triple in parse(text, format=RdfFormat.N_TRIPLES):
             graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
     graph.serialize(destination=str(output), format="turtle")
     print(len(graph))
