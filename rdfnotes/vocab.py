@@ -14,6 +14,8 @@ class Namespace:
     def __init__(self, iri: str, names: str) -> None:
         self.iri = iri
         self._names = frozenset(names.split())
+        # Terms as plain attributes: read millions of times in a load, they skip __getattr__.
+        self.__dict__.update({name: iri + name for name in self._names if name not in ("iri", "names")})
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("_") or name not in self._names:
