@@ -14,6 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from support import LAB_A, load_into
 
@@ -35,6 +36,14 @@ def state(store_dir: Path) -> tuple[bytes | None, bytes | None, bytes]:
         return export(store, "nquads"), export(store, "ntriples"), (store_dir / MANIFEST).read_bytes()
 
 
+@pytest.fixture
+def loaded(tmp_path: Path) -> Path:
+    """A store holding lab-a, closed."""
+    store, _ = load_into(tmp_path / "store", LAB_A)
+    store.close()
+    return tmp_path / "store"
+
+
 def run_killed(store_dir: Path, *scripts: str) -> None:
     """Run the ``scripts`` on the opened store (as ``store``) in a process of its own, which they must kill."""
     code = textwrap.dedent("""
@@ -52,11 +61,9 @@ def run_killed(store_dir: Path, *scripts: str) -> None:
     assert finished.returncode == -signal.SIGKILL, finished.stderr.decode()
 
 
-def test_a_sync_that_raises_is_undone_at_once(tmp_path: Path) -> None:
-    store, _ = load_into(tmp_path / "store", LAB_A)
-    store.close()
-    before = state(tmp_path / "store")
-    with Store(tmp_path / "store") as store:
+def test_a_sync_that_raises_is_undone_at_once(loaded: Path) -> None:
+    before = state(loaded)
+    with Store(loaded) as store:
         graphs = sorted(g for g in store.named_graphs() if g.endswith(".md"))
         manifest = store.manifest
         try:
@@ -70,15 +77,13 @@ def test_a_sync_that_raises_is_undone_at_once(tmp_path: Path) -> None:
             pass
         assert store.manifest == manifest, "the manifest in memory is the one on disk again"
         assert not store.recovered
-    assert state(tmp_path / "store") == before
+    assert state(loaded) == before
 
 
-def test_a_process_killed_between_two_writes_is_undone_by_the_next_to_open_the_store(tmp_path: Path) -> None:
-    store, _ = load_into(tmp_path / "store", LAB_A)
-    store.close()
-    before = state(tmp_path / "store")
+def test_a_process_killed_between_two_writes_is_undone_by_the_next_to_open_the_store(loaded: Path) -> None:
+    before = state(loaded)
     run_killed(
-        tmp_path / "store",
+        loaded,
         CHANGE,
         """
         rdfnotes.store._BATCH_TRIPLES = 10  # a write per graph
@@ -90,17 +95,15 @@ def test_a_process_killed_between_two_writes_is_undone_by_the_next_to_open_the_s
             die()
         """,
     )
-    assert (tmp_path / "store" / JOURNAL).exists()
-    with Store(tmp_path / "store") as store:
+    assert (loaded / JOURNAL).exists()
+    with Store(loaded) as store:
         assert store.recovered
-    assert state(tmp_path / "store") == before
+    assert state(loaded) == before
 
 
-def test_a_kill_after_the_sync_committed_keeps_the_new_state(tmp_path: Path) -> None:
-    store, _ = load_into(tmp_path / "store", LAB_A)
-    store.close()
+def test_a_kill_after_the_sync_committed_keeps_the_new_state(loaded: Path) -> None:
     run_killed(
-        tmp_path / "store",
+        loaded,
         CHANGE,
         """
         rdfnotes.store._Journal.end = die  # committed, the journal not yet deleted
@@ -108,19 +111,17 @@ def test_a_kill_after_the_sync_committed_keeps_the_new_state(tmp_path: Path) -> 
             store.replace_graphs(changes)
         """,
     )
-    with Store(tmp_path / "store") as store:
+    with Store(loaded) as store:
         assert not store.recovered
         assert store.has_graph("urn:x:new-graph")
         assert store.count("SELECT (COUNT(*) AS ?n) WHERE { <urn:x:s> <urn:x:p> 'new' }") == 1
-    assert not (tmp_path / "store" / JOURNAL).exists()
+    assert not (loaded / JOURNAL).exists()
 
 
-def test_an_undo_cut_short_is_finished_by_the_next(tmp_path: Path) -> None:
-    store, _ = load_into(tmp_path / "store", LAB_A)
-    store.close()
-    before = state(tmp_path / "store")
+def test_an_undo_cut_short_is_finished_by_the_next(loaded: Path) -> None:
+    before = state(loaded)
     run_killed(
-        tmp_path / "store",
+        loaded,
         CHANGE,
         """
         rdfnotes.store._BATCH_TRIPLES = 10
@@ -129,7 +130,7 @@ def test_an_undo_cut_short_is_finished_by_the_next(tmp_path: Path) -> None:
             die()
         """,
     )
-    records = sorted(p.name for p in (tmp_path / "store" / JOURNAL).glob("0*.json"))
+    records = sorted(p.name for p in (loaded / JOURNAL).glob("0*.json"))
     assert len(records) == 2, records  # the drop and the change in one write, the new graph in another
     # The next process undoes the last record, then dies before the others.
     code = textwrap.dedent("""
@@ -145,12 +146,12 @@ def test_an_undo_cut_short_is_finished_by_the_next(tmp_path: Path) -> None:
         rdfnotes.store._Journal._undo_update = undo_once
         rdfnotes.store.Store(sys.argv[1])
     """)
-    finished = subprocess.run([sys.executable, "-c", code, str(tmp_path / "store")], capture_output=True, timeout=60)
+    finished = subprocess.run([sys.executable, "-c", code, str(loaded)], capture_output=True, timeout=60)
     assert finished.returncode == -signal.SIGKILL, finished.stderr.decode()
-    assert len(list((tmp_path / "store" / JOURNAL).glob("0*.json"))) == 1, "one record undone and deleted"
-    with Store(tmp_path / "store") as store:
+    assert len(list((loaded / JOURNAL).glob("0*.json"))) == 1, "one record undone and deleted"
+    with Store(loaded) as store:
         assert store.recovered
-    assert state(tmp_path / "store") == before
+    assert state(loaded) == before
 
 
 def test_a_first_load_killed_leaves_an_empty_store(tmp_path: Path) -> None:
@@ -182,11 +183,9 @@ def test_a_first_load_killed_leaves_an_empty_store(tmp_path: Path) -> None:
         assert state(tmp_path / "store")[0] == export(fresh, "nquads")
 
 
-def test_the_cli_says_when_the_last_load_was_undone(lab_a_copy: Path, tmp_path: Path) -> None:
-    store, _ = load_into(tmp_path / "store", lab_a_copy)
-    store.close()
+def test_the_cli_says_when_the_last_load_was_undone(loaded: Path) -> None:
     run_killed(
-        tmp_path / "store",
+        loaded,
         CHANGE,
         """
         with store.syncing():
@@ -195,10 +194,10 @@ def test_the_cli_says_when_the_last_load_was_undone(lab_a_copy: Path, tmp_path: 
         """,
     )
     runner = CliRunner()
-    result = runner.invoke(cli, ["--store", str(tmp_path / "store"), "query", "contested-claims"])
+    result = runner.invoke(cli, ["--store", str(loaded), "query", "contested-claims"])
     assert result.exit_code == 0
     assert "stopped before it finished; what it had written was undone" in result.stderr
-    result = runner.invoke(cli, ["--store", str(tmp_path / "store"), "query", "contested-claims"])
+    result = runner.invoke(cli, ["--store", str(loaded), "query", "contested-claims"])
     assert result.exit_code == 0 and result.stderr == ""
 
 
