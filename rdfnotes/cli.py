@@ -229,7 +229,12 @@ def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None) -
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
-        output.write_bytes(data)
+        from .errors import OutputError
+
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            raise OutputError(f"{output}: cannot write the export there ({exc.strerror or exc})") from exc
         click.echo(f"Wrote {output} ({len(data)} bytes, {fmt}).", err=True)
 
 

@@ -56,3 +56,7 @@ class PushError(RdfnotesError):
 
 class ServeError(RdfnotesError):
     """The SPARQL endpoint could not start (the port is taken, the address is not local …)."""
+
+
+class OutputError(RdfnotesError):
+    """An export (a file, or the static site's folder) could not be written where it was asked for."""

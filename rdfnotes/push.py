@@ -21,6 +21,7 @@ asks. They are never printed: messages name the URL without them.
 from __future__ import annotations
 
 import base64
+import http.client
 import netrc
 import os
 import urllib.error
@@ -29,7 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
 
@@ -182,12 +183,10 @@ def _insert_data(graphs: Mapping[str, Iterable[Triple]]) -> Iterator[str]:
 def redact(url: str) -> str:
     """``url`` without the ``user:password@`` it may carry."""
     parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
+    if "@" not in parts.netloc:
         return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = host + (f":{parts.port}" if parts.port else "")
+    # The host and port as written, not parsed: a port that is not a number is the request's error to report.
+    netloc = parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
@@ -204,10 +203,13 @@ class _Client:
         self.headers: dict[str, str] = {}
         handlers: list[urllib.request.BaseHandler] = []
         token = os.environ.get("RDFNOTES_PUSH_TOKEN")
-        user, password = _credentials(parts.username, parts.password, parts.hostname)
+        # user:password@ in a URL is percent-encoded (a password holding "@" or ":" must be): decoded, it is sent.
+        url_user = unquote(parts.username) if parts.username is not None else None
+        url_password = unquote(parts.password) if parts.password is not None else None
+        user, password = _credentials(url_user, url_password, parts.hostname)
         # What a server's error text must not bring to the screen (a proxy may echo the request's headers).
         basic = base64.b64encode(f"{user}:{password or ''}".encode()).decode() if user is not None else None
-        self._secrets = [s for s in (token, password, basic) if s]
+        self._secrets = [s for s in (token, password, parts.password, basic) if s]
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
         elif user is not None:
@@ -236,8 +238,10 @@ class _Client:
             with self._opener.open(request, timeout=self.timeout) as response:
                 return int(response.status), response.read()
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.read()
-        except (urllib.error.URLError, OSError, ValueError) as exc:
+            with exc:
+                return exc.code, exc.read()
+        # HTTPException: a URL http.client refuses (a port that is not a number), or an answer that is not HTTP.
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
             reason = getattr(exc, "reason", exc)
             raise PushError(f"{self.display}: cannot reach the server ({reason})") from None
 

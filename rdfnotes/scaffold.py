@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from .config import CONFIG_FILE_NAME, Config, load_config, name_key
-from .errors import ConfigExists
+from .errors import ConfigError, ConfigExists
 from .model import Note
 from .readers import obsidian_vault, read_path, stat_file
 from .readers.obsidian import parse_settings, plugin_settings_files
@@ -30,12 +30,17 @@ def write_config(folder: Path, *, force: bool = False) -> Path:
     :param force: overwrite an existing file.
     :returns: the path written.
     :raises ConfigExists: when the file exists and ``force`` is false.
+    :raises ConfigError: when the file cannot be written.
     """
     folder = folder if folder.is_dir() else folder.parent
     target = folder / CONFIG_FILE_NAME
     if target.exists() and not force:
         raise ConfigExists(f"{target} already exists - use --force to overwrite it")
-    target.write_text(config_text(folder), encoding="utf-8")
+    text = config_text(folder)
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{target}: cannot write the settings there ({exc.strerror or exc})") from exc
     return target
 
 
@@ -54,21 +59,18 @@ def _lab_name(folder: Path, graphs: Counter[str]) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", folder.resolve().name).strip("-") or "lab"
 
 
-def _header(folder: Path, found: str, lab: str) -> list[str]:
+def _header(folder: Path, found: str, lab: str, base: str) -> list[str]:
+    name, found, base = (" ".join(text.split()) for text in (folder.resolve().name, found, base))  # comments: one line
     return [
-        f"# rdfnotes settings for {folder.resolve().name}/, written by `rdfnotes init` from what it found there:",
+        f"# rdfnotes settings for {name}/, written by `rdfnotes init` from what it found there:",
         f"# {found}.",
         "# Anything not set here comes from the bundled defaults (rdfnotes/defaults.yaml): entries below replace the",
         "# defaults' entries with the same marker, label or name, and add the others.",
         "",
-        f"# The lab's name: it names the IRIs of the lab's nodes, people and files ({defaults_base(lab)}…).",
+        f"# The lab's name: it names the IRIs of the lab's nodes, people and files ({base}…).",
         f"lab: {_quote(lab)}",
         "",
     ]
-
-
-def defaults_base(lab: str) -> str:
-    return load_config().base_for(lab)
 
 
 def _vault_config(folder: Path, vault: Path, defaults: Config) -> str:
@@ -76,7 +78,8 @@ def _vault_config(folder: Path, vault: Path, defaults: Config) -> str:
     settings = parse_settings(stat_file(data_path, data_path.relative_to(vault).as_posix()))
     lab = _lab_name(vault, Counter())
     base = defaults.base_for(lab)
-    lines = _header(folder, f"an Obsidian vault of the Discourse Graphs plugin ({data_path.relative_to(vault)})", lab)
+    found = f"an Obsidian vault of the Discourse Graphs plugin ({data_path.relative_to(vault)})"
+    lines = _header(folder, found, lab, base)
     lines += [
         '# Node types, from the plugin\'s nodeTypes: a note whose file name starts with the marker ("QUE - …")',
         "# is of the class.",
@@ -119,7 +122,7 @@ def _notes_config(folder: Path, defaults: Config) -> str:
     base = defaults.base_for(lab)
     formats = sorted({unit.format for unit in result.units})
     found = f"{len(result.notes)} notes ({', '.join(formats) or 'no known format'})"
-    lines = _header(folder, found, lab)
+    lines = _header(folder, found, lab, base)
     markers = Counter(m["linked"] or m["plain"] for note in result.notes if (m := _MARKER.match(note.title)))
     lines += ['# Node types: a page titled "[[QUE]] - …" (or "QUE - …") is of the class.', "node_types:"]
     for marker, _ in sorted(markers.items()):
@@ -156,7 +159,7 @@ def _notes_config(folder: Path, defaults: Config) -> str:
             )
         else:
             lines.append(f"  - {{label: {_quote(label)}, property: {_quote(f'{base}vocab/{_camel(label)}')}}}")
-    if not listed and not labels:
+    if not labels:
         lines[-1] = "relations: []  # none found: the defaults' Informs, Supports, Opposes … apply"
     lines.append("")
     return "\n".join(lines + _attributes_hint(folder, defaults, result.notes)) + "\n"

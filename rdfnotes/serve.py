@@ -12,15 +12,13 @@ query that runs past its time gets 503 (it cannot be stopped inside Oxigraph: it
 most ``max_running`` queries run at a time). Cross-origin requests (a YASGUI page) are allowed only for the origin
 given.
 
-Every other path goes to ``rdfnotes.web.pages_app(store)``, the HTML pages, when that module is installed.
+Every other path goes to ``rdfnotes.web.pages_app(store)``, the HTML pages.
 
 .. _SPARQL 1.1 Protocol: https://www.w3.org/TR/sparql11-protocol/
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import socket
 import threading
 from collections.abc import Callable, Iterable
@@ -88,7 +86,7 @@ class _Reply(Exception):
 
 
 class SparqlApp:
-    """The WSGI application: ``/sparql`` here, every other path to the HTML pages when they are installed."""
+    """The WSGI application: ``/sparql`` here, every other path to the HTML pages (:func:`rdfnotes.web.pages_app`)."""
 
     def __init__(
         self,
@@ -98,27 +96,23 @@ class SparqlApp:
         allowed_hosts: frozenset[str] | None = LOCAL_HOSTS,
         cors_origin: str | None = None,
     ) -> None:
+        from .web import pages_app  # here, not above: the pages use this module's content negotiation
+
         self.store = store
         self.limits = limits
         self.allowed_hosts = allowed_hosts
         self.cors_origin = cors_origin
-        self.pages = _pages_app(store)
+        self.pages: WSGIApplication = pages_app(store)
         self._running = threading.BoundedSemaphore(limits.max_running)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         try:
             self._check_host(environ)
             path = environ.get("PATH_INFO") or "/"
-            if path == "/sparql":
-                status, media, body = self._sparql(environ)
-                headers = [("Content-Type", media), ("Vary", "Accept")]
-            elif self.pages is not None:
+            if path != "/sparql":
                 return self.pages(environ, start_response)
-            elif path == "/":
-                status, media, body = "200 OK", "text/plain; charset=utf-8", _INDEX
-                headers = [("Content-Type", media)]
-            else:
-                raise _Reply("404 Not Found", f"nothing at {path}: the SPARQL endpoint is /sparql")
+            status, media, body = self._sparql(environ)
+            headers = [("Content-Type", media), ("Vary", "Accept")]
         except _Reply as reply:
             status, body = reply.status, (reply.message + "\n").encode("utf-8") if reply.message else b""
             headers = [("Content-Type", "text/plain; charset=utf-8"), *reply.headers]
@@ -137,9 +131,10 @@ class SparqlApp:
 
     def _sparql(self, environ: WSGIEnvironment) -> tuple[str, str, bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
-        url_params = parse_qs(environ.get("QUERY_STRING") or "", keep_blank_values=True)
-        if len(environ.get("QUERY_STRING") or "") > self.limits.max_request_bytes:
+        query_string = environ.get("QUERY_STRING") or ""
+        if len(query_string) > self.limits.max_request_bytes:
             raise _Reply("414 URI Too Long", f"the query string is over {self.limits.max_request_bytes} bytes")
+        url_params = parse_qs(query_string, keep_blank_values=True)
         if method == "OPTIONS" and self.cors_origin:
             raise _Reply(
                 "204 No Content",
@@ -173,7 +168,9 @@ class SparqlApp:
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            raise _Reply("400 Bad Request", "the Content-Length is not a number") from None
+            length = -1
+        if length < 0:  # read(-1) would read to the end of the stream, past the size limit
+            raise _Reply("400 Bad Request", "the Content-Length is not a number of bytes")
         if length > self.limits.max_request_bytes:
             raise _Reply("413 Content Too Large", f"the request is over {self.limits.max_request_bytes} bytes")
         body = environ["wsgi.input"].read(length) if length else b""
@@ -281,24 +278,6 @@ def _negotiate(accept: list[str], offered: dict[str, Any], default: str) -> str:
     raise _Reply("406 Not Acceptable", f"results of this query come as {', '.join(offered)}")
 
 
-def _pages_app(store: Store) -> WSGIApplication | None:
-    """``rdfnotes.web.pages_app(store)`` when that module is there and defines it."""
-    if importlib.util.find_spec("rdfnotes.web") is None:
-        return None
-    factory = getattr(importlib.import_module("rdfnotes.web"), "pages_app", None)
-    if not callable(factory):
-        return None
-    app: WSGIApplication = factory(store)
-    return app
-
-
-_INDEX = (
-    b"rdfnotes SPARQL endpoint (read-only)\n\n"
-    b"  GET  /sparql?query=...                      results as SPARQL JSON, XML, CSV or TSV (Accept or format=)\n"
-    b"  POST /sparql  application/sparql-query      CONSTRUCT and DESCRIBE give Turtle, N-Triples, JSON-LD\n"
-)
-
-
 class _Server(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -334,8 +313,8 @@ def make_server(
     handler = _QuietHandler if quiet else WSGIRequestHandler
     try:
         return _make_server(host, port, app, server_class=server_class, handler_class=handler)
-    except OSError as exc:
-        raise ServeError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from exc
+    except (OSError, OverflowError) as exc:  # OverflowError: a port outside 0-65535
+        raise ServeError(f"cannot listen on {host}:{port} ({getattr(exc, 'strerror', None) or exc})") from exc
 
 
 def serve(

@@ -21,6 +21,7 @@ when there is no error (1 with ``strict`` and a warning), 1 when there is one.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -133,7 +134,7 @@ def shapes_path() -> Path:
 
 
 def validate(
-    source: Store | Iterable[str | Path],
+    source: Store | str | os.PathLike[str] | Iterable[str | Path],
     config: Config,
     *,
     format: str | None = None,
@@ -141,8 +142,8 @@ def validate(
 ) -> ValidationReport:
     """Validate the notes under some paths, or the graph a store holds.
 
-    :param source: folders or files of notes (loaded into a temporary store by the real loader, and read for the
-        checks over the notes), or an open :class:`~rdfnotes.store.Store` (the shapes only, without lines).
+    :param source: a folder or file of notes, or several (loaded into a temporary store by the real loader, and
+        read for the checks over the notes), or an open :class:`~rdfnotes.store.Store` (the shapes only, without lines).
     :param format: read the paths in this format (:data:`rdfnotes.readers.FORMATS`).
     :param lab: the lab name the paths are loaded as (it names the IRIs findings show).
     :raises NothingToLoad: when no path exists or none holds notes.
@@ -154,7 +155,8 @@ def validate(
     """
     if isinstance(source, Store):
         return _validate_store(source, config, roots={})
-    paths = [Path(p) for p in source]
+    # One path given alone is one path, not the characters of its name.
+    paths = [Path(source)] if isinstance(source, str | os.PathLike) else [Path(p) for p in source]
     with tempfile.TemporaryDirectory(prefix="rdfnotes-validate-") as tmp, Store(Path(tmp) / "store") as store:
         load(paths, store, config, lab=lab, format=format)  # raises NothingToLoad when no path holds notes
         roots = {str(p.resolve()): p for p in paths if p.exists()}
@@ -239,12 +241,10 @@ def _check_notes(notes: _Notes, config: Config) -> list[Finding]:
         elif identity is not None:
             seen_ids[identity] = read
         title_key = (read.root, iris.page_key(note.title))
-        if not title_key[1]:
-            pass
-        elif title_key in seen_titles and (identity is None or seen_ids.get(identity) is read):
+        if title_key[1] and title_key in seen_titles and (identity is None or seen_ids.get(identity) is read):
             other = seen_titles[title_key]
             add("error", "duplicate-title", None, f"{_other(other, read)} has the same title {note.title!r}")
-        else:
+        elif title_key[1]:
             seen_titles.setdefault(title_key, read)
 
         marked = _LINKED_MARKER.match(note.title) or _PLAIN_MARKER.match(note.title)

@@ -194,3 +194,12 @@ def test_every_command_has_help(runner: CliRunner, command: str) -> None:
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0
     assert len(result.stdout.split("\n\n")[1].strip()) > 20
+
+
+def test_an_export_that_cannot_be_written_is_a_message(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    invoke(runner, store, "load", str(LAB_A))
+    target = tmp_path / "no-such-folder" / "lab.ttl"
+    code, out, err = invoke(runner, store, "export", "-o", str(target))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"Error: {target}: cannot write the export there (")

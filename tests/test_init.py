@@ -99,3 +99,20 @@ def test_load_format_option_overrides_what_the_path_holds(tmp_path: Path) -> Non
     with Store(store) as opened:
         assert opened.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?q a <{DG.Question}> }}") == 1
         assert opened.count('SELECT (COUNT(*) AS ?n) WHERE { ?p ?l "export" }') == 0
+
+
+def test_settings_that_cannot_be_written_are_a_message(tmp_path: Path) -> None:
+    vault = writable_copy(LAB_B, tmp_path)
+    (vault / "rdfnotes.yaml").mkdir()  # a folder where the file should go: no write succeeds, even as root
+    with pytest.raises(ConfigError, match="cannot write the settings there"):
+        write_config(vault, force=True)
+    result = CliRunner().invoke(cli, ["init", "--force", str(vault)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {vault / 'rdfnotes.yaml'}: cannot write the settings there (")
+
+
+def test_a_folder_name_with_a_line_break_stays_in_its_comment(tmp_path: Path) -> None:
+    folder = tmp_path / "notes\nlab: injected"
+    folder.mkdir()
+    (folder / "CLM - A claim.md").write_text("---\ntitle: CLM - A claim\n---\n", encoding="utf-8")
+    assert load_config(write_config(folder)).lab == "notes-lab-injected"

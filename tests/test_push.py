@@ -24,7 +24,7 @@ from rdfnotes.cli import cli
 from rdfnotes.errors import PushError
 from rdfnotes.labs import labs
 from rdfnotes.link import link
-from rdfnotes.push import push
+from rdfnotes.push import push, redact
 
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 
@@ -219,3 +219,42 @@ def test_push_command(server: str, two_labs: Store) -> None:
         f"{sum(1 for _ in server_rows(server, 'SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }'))} triples; "
         "0 stale graphs deleted.\n"
     )
+
+
+def test_credentials_in_the_url_are_percent_decoded_and_never_shown(two_labs: Store) -> None:
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str] = []
+
+    class Refusing(BaseHTTPRequestHandler):
+        def _refuse(self) -> None:
+            seen.append(self.headers.get("Authorization", ""))
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_PUT = do_POST = _refuse
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Refusing) as refusing:
+        threading.Thread(target=refusing.serve_forever, daemon=True).start()
+        url = f"http://lab-bot:p%40ss%3Aword@127.0.0.1:{refusing.server_port}/store"
+        try:
+            with pytest.raises(PushError, match="refused") as caught:
+                push(two_labs, url, protocol="graph-store")
+        finally:
+            refusing.shutdown()
+    assert seen and {base64.b64decode(h.removeprefix("Basic ")) for h in seen} == {b"lab-bot:p@ss:word"}
+    assert "p%40ss" not in str(caught.value) and "lab-bot" not in str(caught.value)
+
+
+def test_a_url_with_credentials_and_a_bad_port_is_a_message(two_labs: Store) -> None:
+    assert redact("http://lab-bot:s3cret@127.0.0.1:abc/store") == "http://127.0.0.1:abc/store"
+    with pytest.raises(PushError) as caught:
+        push(two_labs, "http://lab-bot:s3cret@127.0.0.1:abc/store")
+    assert str(caught.value).startswith("http://127.0.0.1:abc/store: ") and "s3cret" not in str(caught.value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -196,14 +195,10 @@ def test_read_only_and_limits(endpoint: str) -> None:
 
 def test_other_paths(endpoint: str) -> None:
     root = endpoint.removesuffix("/sparql")
-    if importlib.util.find_spec("rdfnotes.web") is None:
-        status, _, body = request(root + "/")
-        assert status == 200 and b"/sparql" in body
-        assert request(root + "/nothing")[0] == 404
-    else:
-        # The HTML pages answer every path but /sparql.
-        status, media, _ = request(root + "/")
-        assert status != 404 and not media.startswith("text/plain")
+    # The HTML pages answer every path but /sparql.
+    status, media, _ = request(root + "/")
+    assert (status, media) == (200, "text/html; charset=utf-8")
+    assert request(root + "/nothing")[:2] == (404, "text/html; charset=utf-8")
 
 
 def test_a_query_past_its_time_gets_503(tmp_path: Path) -> None:
@@ -283,3 +278,47 @@ def test_cross_origin_requests_only_for_the_origin_given(tmp_path: Path, endpoin
         assert headers["Access-Control-Allow-Methods"] == "GET, POST"
         status, headers, _ = wsgi_get(app, "/sparql", "query=ASK%7B%7D")
         assert (status, headers["Access-Control-Allow-Origin"]) == ("200 OK", "https://yasgui.example")
+
+
+def post(app: object, body: bytes, length: str) -> tuple[str, bytes]:
+    """A form POST to ``/sparql`` in-process, with the Content-Length given."""
+    import io
+    from wsgiref.util import setup_testing_defaults
+
+    environ: dict[str, object] = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/sparql",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": length,
+        "wsgi.input": io.BytesIO(body),
+    }
+    setup_testing_defaults(environ)
+    seen: list[str] = []
+    answer = b"".join(app(environ, lambda status, headers: seen.append(status)))  # type: ignore[operator]
+    return seen[0], answer
+
+
+def test_a_negative_content_length_is_refused_not_read_to_the_end(tmp_path: Path) -> None:
+    from rdfnotes.serve import Limits, SparqlApp
+
+    body = b"query=" + urllib.parse.quote("ASK { ?s ?p ?o }").encode() + b"#" * 2_000
+    with Store(make_store(tmp_path)) as store:
+        app = SparqlApp(store, Limits(max_request_bytes=1_000))
+        for length in ("-1", "x"):
+            status, answer = post(app, body, length)
+            assert status == "400 Bad Request" and b"Content-Length" in answer, length
+        assert post(app, body, str(len(body)))[0] == "413 Content Too Large"
+
+
+def test_a_port_out_of_range_is_a_message(tmp_path: Path) -> None:
+    from rdfnotes.errors import ServeError
+    from rdfnotes.serve import make_server
+
+    store_dir = make_store(tmp_path)
+    with Store(store_dir) as store, pytest.raises(ServeError, match=r"cannot listen on 127\.0\.0\.1:70000 \("):
+        make_server(store, port=70_000)
+    script = Path(sys.executable).parent / "rdfnotes"
+    command = [str(script)] if script.exists() else [sys.executable, "-c", "from rdfnotes.cli import main; main()"]
+    done = subprocess.run([*command, "--store", str(store_dir), "serve", "--port", "70000"], capture_output=True)
+    assert done.returncode == 2
+    assert done.stderr.decode().startswith("Error: cannot listen on 127.0.0.1:70000 (")

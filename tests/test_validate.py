@@ -75,6 +75,13 @@ def test_lab_a_is_sound() -> None:
     assert report.summary() == "Validated 10 files (218 triples): 0 errors, 0 warnings; sound."
 
 
+def test_one_path_given_alone_is_validated_as_that_path(tmp_path: Path) -> None:
+    root = notes(tmp_path / "lab-t", {**SOUND, "CLM - Lonely": "- **Supports::** [[QUE - Nowhere]]\n"})
+    expected = validate([root], load_config()).to_json()
+    assert validate(root, load_config()).to_json() == expected
+    assert validate(str(root), load_config()).to_json() == expected
+
+
 def test_the_seeded_sound_graph_is_sound(tmp_path: Path) -> None:
     assert check(tmp_path, {}) == []
 

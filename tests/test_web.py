@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from wsgiref.util import setup_testing_defaults
 from wsgiref.validate import validator
 
@@ -23,9 +23,12 @@ from support import LAB_A, LAB_B, LAB_C
 
 from rdfnotes import Store, load, load_config
 from rdfnotes.cli import cli
+from rdfnotes.errors import OutputError
+from rdfnotes.labs import lab_bases
 from rdfnotes.link import link
 from rdfnotes.web import pages_app, write_site
-from rdfnotes.web.data import RING_LIMIT, all_nodes, lab_bases
+from rdfnotes.web.data import RING_LIMIT, all_nodes, neighbourhood
+from rdfnotes.web.diagram import render_svg
 from rdfnotes.web.paths import node_path, path_iri
 
 A = "https://w3id.org/rdfnotes/id/lab-a/node/"
@@ -381,3 +384,76 @@ def test_export_command_writes_the_site_and_removes_stale_pages(store: Store, tm
     assert not second.exists()
     missing = runner.invoke(cli, ["--store", str(store_dir), "export", "--format", "html"])
     assert missing.exit_code == 2 and "give it with -o DIR" in missing.output
+
+
+def test_hostile_node_and_search_parameters_get_pages_not_errors(store: Store) -> None:
+    # /node?iri= takes any text: one that is no IRI names no node (before: the query's QueryError became a 500)
+    for iri in ("foo", "http://example.org/a>b", "<https://example.org/x>"):
+        response = get(store, "/node", "iri=" + quote(iri))
+        assert response.status == 404, iri
+        assert "There is no node with the IRI" in response.text
+    # a word written <…> is searched as text, not bound as an IRI
+    for words in ("<b>", "<https://example.org/x>"):
+        response = get(store, "/search", "q=" + quote(words))
+        assert response.status == 200, words
+        assert "No node has" in response.text
+    assert "Is &lt;img src=x" in get(store, "/search", "q=" + quote("< <img")).text
+
+
+def test_search_folds_case_as_the_store_and_the_static_script_do(tmp_path: Path) -> None:
+    title = "Sleep on the Straße is <b>"
+    with Store(tmp_path / "store") as words:
+        load([write_lab(tmp_path / "words", {f"CLM - {title}": ""})], words, load_config(), lab="words")
+        for query in ("straße", "STRAßE sleep", "<b>", "sleep <B>"):
+            found = parse(get(words, "/search", "q=" + quote(query)).text)
+            assert [t for t in found.text if title in t], query
+
+
+def test_static_site_removes_only_its_own_stale_files(store: Store, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(store, site)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.html").write_text("not the site's", encoding="utf-8")
+    (site / "linked").symlink_to(outside)
+    listing = site / ".rdfnotes-site"
+    # the listing is a file in the folder: whoever could write there could name any file in it
+    extra = [str(outside / "keep.html"), "linked/keep.html", "../outside/keep.html", "lab-a/node/gone.html"]
+    (site / "lab-a/node/gone.html").write_text("an old page", encoding="utf-8")
+    listing.write_text(listing.read_text(encoding="utf-8") + "\n".join(extra) + "\n", encoding="utf-8")
+    report = write_site(store, site)
+    assert report.removed == 1
+    assert not (site / "lab-a/node/gone.html").exists()
+    assert (outside / "keep.html").read_text(encoding="utf-8") == "not the site's"
+
+
+def test_a_lab_named_like_a_file_of_the_site_gets_hashed_paths(tmp_path: Path) -> None:
+    with Store(tmp_path / "store") as named:
+        load([write_lab(tmp_path / "lab", {"QUE - First": ""})], named, load_config(), lab="index.ttl")
+        report = write_site(named, tmp_path / "site")
+        assert (report.directory / "index.ttl").is_file()
+        question = next(n for n in all_nodes(named) if n.title == "First")
+        path = node_path(question.iri, lab_bases(named))
+        assert path.startswith("_/") and (report.directory / f"{path}.html").is_file()
+        assert get(named, "/" + path).status == 200
+
+
+def test_a_site_that_cannot_be_written_is_a_message(store: Store, tmp_path: Path) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot write the site there"):
+        write_site(store, taken)
+    store_dir = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", str(store_dir), "load", str(LAB_A)]).exit_code == 0
+    result = runner.invoke(cli, ["--store", str(store_dir), "export", "--format", "html", "-o", str(taken / "site")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {taken}") and "cannot write the site there" in result.stderr
+
+
+def test_a_diagram_of_more_steps_than_two_is_drawn(store: Store) -> None:
+    hood = neighbourhood(store, RECALL, steps=3)
+    assert hood is not None and len(hood.rings) == 3
+    root = ET.fromstring(render_svg(hood, str))
+    headings = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("font-weight") == "600"]
+    assert headings == ["this node", "one step out", "two steps out", "3 steps out"]

@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import parse_qs
 
-from pyoxigraph import Triple
+from pyoxigraph import NamedNode, Triple
 
 from ..export import serialize_triples
-from ..labs import VOID
+from ..labs import lab_bases
 from ..serve import ranked_media
 from ..store import Store
-from ..vocab import PREFIXES
 from . import data
 from .diagram import render_svg
 from .pages import Pages
@@ -83,7 +82,7 @@ class PagesApp:
     def _route(self, environ: WSGIEnvironment) -> NoReturn:
         path = (environ.get("PATH_INFO") or "/").strip("/")
         params = parse_qs(environ.get("QUERY_STRING") or "")
-        bases = data.lab_bases(self.store)
+        bases = lab_bases(self.store)
         pages = Pages(ServerLinks(), bases)
         if path.startswith("static/"):
             self._static(path[len("static/") :], pages)
@@ -107,8 +106,8 @@ class PagesApp:
             self._rdf(data.refs_triples(found), fmt)
         if path == "node":
             iri = (params.get("iri") or [""])[0]
-            if iri and data.node_ref(self.store, iri) is not None:
-                location = ServerLinks().page(node_path(iri, bases))
+            if _is_iri(iri) and data.node_ref(self.store, iri) is not None:
+                location = pages.links.page(node_path(iri, bases))
                 raise _Answer("303 See Other", HTML, b"", [("Location", location)])
             self._not_found(pages, f"There is no node with the IRI {iri!r} in this store.")
         # a node's path has one slash (``_/hash``) or two (``lab/node/id``): ``…/diagram`` below it is its diagram
@@ -148,7 +147,7 @@ class PagesApp:
         raise _Answer("200 OK", HTML, text.encode("utf-8"), [("Vary", "Accept")])
 
     def _rdf(self, triples: list[Triple], fmt: str) -> NoReturn:
-        body = serialize_triples(triples, fmt, prefixes={**PREFIXES, **_lab_prefixes(self.store)})
+        body = serialize_triples(triples, fmt, prefixes=data.rdf_prefixes(self.store))
         raise _Answer("200 OK", MEDIA[fmt], body, [("Vary", "Accept")])
 
     def _not_found(self, pages: Pages, message: str) -> NoReturn:
@@ -161,10 +160,13 @@ class PagesApp:
         raise _Answer("200 OK", STATIC_TYPES[file.suffix], file.read_bytes(), [("Cache-Control", "max-age=3600")])
 
 
-def _lab_prefixes(store: Store) -> dict[str, str]:
-    from ..export import lab_prefixes
-
-    return {**lab_prefixes(store), "void": VOID.iri}
+def _is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI (no node of the store has any other name)."""
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _negotiate(environ: WSGIEnvironment, params: dict[str, list[str]]) -> str:

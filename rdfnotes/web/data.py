@@ -14,10 +14,11 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from ..config import Config, load_config
-from ..labs import lab_graphs, labs, void_triples
+from ..export import lab_prefixes
+from ..labs import VOID, lab_bases, lab_graphs, labs, void_triples
 from ..queries import QueryResult, run_query
 from ..store import Store
-from ..vocab import BIBO, DCTERMS, DG, OWL, PROV, RDF, RDFS, RN
+from ..vocab import BIBO, DCTERMS, DG, OWL, PREFIXES, PROV, RDF, RDFS, RN
 
 QUERIES = Path(__file__).parent / "queries"
 
@@ -116,18 +117,23 @@ def all_nodes(store: Store) -> list[NodeRef]:
 
 def search(store: Store, text: str) -> tuple[list[NodeRef], int]:
     """Nodes whose title or name holds every word of ``text`` (any case), at most :data:`SEARCH_LIMIT`, and how
-    many matched in all."""
-    words = text.casefold().split()
+    many matched in all.
+
+    Case is folded by lower-casing, as SPARQL's ``LCASE`` (which picks the candidates) and the static site's
+    script do: ``casefold`` would turn ``ß`` into ``ss``, which no lower-cased title holds.
+    """
+    words = text.lower().split()
     if not words:
         return [], 0
     longest = max(words, key=len)
-    records = rows(query(store, "search", {"word": longest}))
+    # A parameter written <…> is bound as an IRI: look for the word without its last character (more candidates,
+    # the same matches once every word is checked below).
+    probe = longest[:-1] if longest.startswith("<") and longest.endswith(">") else longest
+    records = rows(query(store, "search", {"word": probe}))
     found = _refs(records)
     labels = {r["node"]: r["label"] for r in records}
     matched = [
-        node
-        for node in found
-        if all(w in node.title.casefold() or w in labels.get(node.iri, "").casefold() for w in words)
+        node for node in found if all(w in node.title.lower() or w in labels.get(node.iri, "").lower() for w in words)
     ]
     matched.sort(key=NodeRef.sort_key)
     return matched[:SEARCH_LIMIT], len(matched)
@@ -176,8 +182,9 @@ def lab_of(iri: str, bases: Mapping[str, str]) -> str | None:
     return max(owners)[1] if owners else None
 
 
-def lab_bases(store: Store) -> dict[str, str]:
-    return {root["lab"]: root["base"] for _, root in sorted(store.manifest["roots"].items())}
+def rdf_prefixes(store: Store) -> dict[str, str]:
+    """The prefixes the pages' Turtle and JSON-LD use: the vocabularies', the lab's (when one) and VoID's."""
+    return {**PREFIXES, **lab_prefixes(store), "void": VOID.iri}
 
 
 def index(store: Store) -> Index:
@@ -247,8 +254,7 @@ class RelationGroup:
 class Value:
     text: str
     link: str | None = None
-    """An IRI to link the text to (a web page, a DOI) or, when ``node`` is set, the node to link to."""
-    node: bool = False
+    """A web address to link the text to: a DOI's, an arXiv page, an ``owl:sameAs``, a web page the note names."""
 
 
 @dataclass
@@ -318,8 +324,6 @@ def relation_words(prop: str, direction: str, minted_label: str | None = None) -
 
 
 def short_name(iri: str) -> str:
-    from ..vocab import PREFIXES
-
     for prefix, space in PREFIXES.items():
         if iri.startswith(space) and len(iri) > len(space):
             return f"{prefix}:{iri[len(space) :]}"

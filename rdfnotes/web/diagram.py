@@ -113,10 +113,11 @@ def render_svg(hood: Neighbourhood, href: Callable[[str], str]) -> str:
             f'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="{style.colour}"/></marker>'
         )
     out.append("</defs>")
-    headings = ["this node", "one step out", "two steps out"]
+    headings = ("this node", "one step out", "two steps out")
     for column in range(len(columns)):
         x = MARGIN + column * (BOX_WIDTH + COLUMN_GAP)
-        out.append(f'<text x="{x}" y="{MARGIN + 8}" fill="#4a5568" font-weight="600">{headings[column]}</text>')
+        heading = headings[column] if column < len(headings) else f"{column} steps out"
+        out.append(f'<text x="{x}" y="{MARGIN + 8}" fill="#4a5568" font-weight="600">{heading}</text>')
 
     out.append('<g class="edges">')
     for edge in hood.edges:

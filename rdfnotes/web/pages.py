@@ -257,7 +257,7 @@ class Pages:
         elif not query.strip():
             summary = "Type a word of a title above."
         elif total == 0:
-            summary = f"No node has {_e(query)!s} in its title."
+            summary = f"No node has “{_e(query)}” in its title."
         else:
             shown = f" (the first {len(found)} shown)" if total > len(found) else ""
             summary = f"{total} node{'s' if total != 1 else ''} match “{_e(query)}”{shown}."

@@ -23,7 +23,9 @@ from urllib.parse import quote
 _SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,150}")
 _KINDS = ("node", "page")
 RDF_SUFFIXES = {".ttl": "turtle", ".jsonld": "jsonld"}
-RESERVED = frozenset({"_", "static", "search", "node", "sparql", "index.html", "search.html", "404.html"})
+RESERVED = frozenset({"_", "static", "search", "node", "sparql"})
+# The suffixes of the files a page has: a lab or an identifier ending so would name a file of another page.
+_TAKEN = (".html", ".ttl", ".jsonld", ".svg")
 
 
 def hashed_path(iri: str) -> str:
@@ -33,15 +35,12 @@ def hashed_path(iri: str) -> str:
 def node_path(iri: str, bases: Mapping[str, str]) -> str:
     """The page path of node ``iri``; ``bases`` maps each lab's name to its base IRI."""
     for lab, base in sorted(bases.items(), key=lambda item: (-len(item[1]), item[0])):
-        if not iri.startswith(base) or lab in RESERVED or not _SEGMENT.fullmatch(lab):
+        if not iri.startswith(base) or lab in RESERVED or not _SEGMENT.fullmatch(lab) or lab.endswith(_TAKEN):
             continue
         kind, sep, segment = iri[len(base) :].partition("/")
         if sep and kind in _KINDS and _SEGMENT.fullmatch(segment) and not segment.endswith(_TAKEN):
             return f"{lab}/{kind}/{segment}"
     return hashed_path(iri)
-
-
-_TAKEN = (".html", ".ttl", ".jsonld", ".svg")
 
 
 def path_iri(path: str, bases: Mapping[str, str]) -> str | None:

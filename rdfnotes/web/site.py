@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pyoxigraph import Triple
 
-from ..export import lab_prefixes, serialize_triples
-from ..labs import VOID
+from ..errors import OutputError
+from ..export import serialize_triples
+from ..labs import lab_bases
 from ..store import Store
-from ..vocab import PREFIXES
 from . import data
 from .app import STATIC
 from .diagram import render_svg
@@ -40,11 +40,17 @@ class SiteReport:
 
 
 def write_site(store: Store, directory: str | os.PathLike[str]) -> SiteReport:
-    """Write the pages of ``store`` as a static site into ``directory`` (created if need be)."""
+    """Write the pages of ``store`` as a static site into ``directory`` (created if need be).
+
+    :raises OutputError: when the folder, or a file in it, cannot be written.
+    """
     root = Path(directory)
-    root.mkdir(parents=True, exist_ok=True)
-    bases = data.lab_bases(store)
-    prefixes = {**PREFIXES, **lab_prefixes(store), "void": VOID.iri}
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cannot_write(root, exc) from exc
+    bases = lab_bases(store)
+    prefixes = data.rdf_prefixes(store)
     written: dict[str, bytes] = {}
 
     def pages(here: str) -> Pages:
@@ -75,28 +81,40 @@ def write_site(store: Store, directory: str | os.PathLike[str]) -> SiteReport:
             written[f"{path}/diagram.svg"] = render_svg(hood, pages(here).href).encode("utf-8")
             rdf(f"{path}/diagram", data.neighbourhood_triples(hood))
 
-    removed = _remove_stale(root, set(written))
-    for name, body in sorted(written.items()):
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.is_file() or target.read_bytes() != body:
-            target.write_bytes(body)
-    (root / LISTING).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
+    try:
+        removed = _remove_stale(root, set(written))
+        for name, body in sorted(written.items()):
+            target = root / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.is_file() or target.read_bytes() != body:
+                target.write_bytes(body)
+        (root / LISTING).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
+    except OSError as exc:
+        raise _cannot_write(root, exc) from exc
     return SiteReport(root, sum(name.endswith(".html") for name in written), len(written), removed)
 
 
+def _cannot_write(root: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{exc.filename or root}: cannot write the site there ({exc.strerror or exc})")
+
+
 def _remove_stale(root: Path, keep: set[str]) -> int:
+    """Remove the files the last export listed that this one does not write; only files inside ``root`` (the
+    listing is a file in the folder, which anyone who could write there may have changed)."""
     listing = root / LISTING
     if not listing.is_file():
         return 0
+    inside = root.resolve()
     removed = 0
     for name in listing.read_text(encoding="utf-8").splitlines():
         target = root / name
-        if name and name not in keep and ".." not in Path(name).parts and target.is_file():
-            target.unlink()
-            removed += 1
-            parent = target.parent
-            while parent != root and not any(parent.iterdir()):
-                parent.rmdir()
-                parent = parent.parent
+        outside = ".." in Path(name).parts or inside not in target.resolve().parents
+        if not name or name in keep or outside or not target.is_file():
+            continue
+        target.unlink()
+        removed += 1
+        parent = target.parent
+        while parent != root and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
     return removed
