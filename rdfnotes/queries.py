@@ -134,7 +134,8 @@ def run_query(
 
 def _bind(params: Mapping[str, str], described: BundledQuery | None, text: str) -> dict[Variable, Term]:
     bound: dict[Variable, Term] = {}
-    declared = {p.name: p for p in described.parameters} if described else {}
+    # A query not bundled may declare its parameters too (``# param:`` lines): their types hold for it as well.
+    declared = {p.name: p for p in (described.parameters if described else _header(text)[1])}
     for name, value in params.items():
         name = name.lstrip("?$")
         if described is not None and name not in declared:
@@ -166,6 +167,19 @@ def _term(name: str, value: str, kind: str) -> Term:
 
 def _parse_query_file(path: Path) -> BundledQuery:
     text = path.read_text(encoding="utf-8")
+    meta, parameters = _header(text)
+    return BundledQuery(
+        name=path.stem,
+        title=meta.get("title", path.stem),
+        description=meta.get("description", ""),
+        parameters=tuple(parameters),
+        text=text,
+        path=path,
+    )
+
+
+def _header(text: str) -> tuple[dict[str, str], list[Parameter]]:
+    """The ``# key: value`` lines opening a query: its title, description and ``param`` declarations."""
     meta: dict[str, str] = {}
     parameters: list[Parameter] = []
     for line in text.splitlines():
@@ -181,14 +195,7 @@ def _parse_query_file(path: Path) -> BundledQuery:
                 parameters.append(Parameter(pmatch.group(1), pmatch.group(2), pmatch.group(3).strip()))
         else:
             meta[key] = value
-    return BundledQuery(
-        name=path.stem,
-        title=meta.get("title", path.stem),
-        description=meta.get("description", ""),
-        parameters=tuple(parameters),
-        text=text,
-        path=path,
-    )
+    return meta, parameters
 
 
 # -- result formats ----------------------------------------------------------------------------------------------

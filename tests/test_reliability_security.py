@@ -19,11 +19,12 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyoxigraph import Literal, NamedNode
 from support import LAB_A
 
 from rdfnotes import QueryError, Store, export, load, load_config, run_query
 from rdfnotes.cli import cli
-from rdfnotes.vocab import RDFS
+from rdfnotes.vocab import RDFS, XSD
 
 CONFIG = load_config()
 HOSTILE = [
@@ -82,6 +83,23 @@ def test_a_string_parameter_matches_only_itself(lab: Store) -> None:
     check()
     assert cases > 0
     assert export(lab, "nquads") == before
+
+
+def test_a_query_file_s_own_parameter_types_hold(lab: Store, tmp_path: Path) -> None:
+    """A query that is not bundled declares its parameters' types with ``# param:`` lines as the bundled ones do:
+    a string stays a string whatever it looks like; undeclared, ``<…>`` is taken for an IRI."""
+    declared = "# param: word string  A word\n# param: day date  A day\nSELECT ?word ?day WHERE {}\n"
+    path = tmp_path / "declared.rq"
+    path.write_text(declared, encoding="utf-8")
+    for result in (
+        run_query(lab, str(path), {"word": "<http://example.org/a>", "day": "2024-01-02"}),
+        run_query(lab, "ad-hoc", {"word": "<http://example.org/a>", "day": "2024-01-02"}, text=declared),
+    ):
+        [[word, day]] = result.rows
+        assert isinstance(word, Literal) and word.value == "<http://example.org/a>"
+        assert isinstance(day, Literal) and day.datatype == NamedNode(XSD.date)
+    [[word]] = run_query(lab, "ad-hoc", {"word": "<http://example.org/a>"}, text="SELECT ?word WHERE {}").rows
+    assert word == NamedNode("http://example.org/a")
 
 
 @pytest.mark.parametrize("value", HOSTILE_IRIS)

@@ -125,11 +125,7 @@ def search(store: Store, text: str) -> tuple[list[NodeRef], int]:
     words = text.lower().split()
     if not words:
         return [], 0
-    longest = max(words, key=len)
-    # A parameter written <…> is bound as an IRI: look for the word without its last character (more candidates,
-    # the same matches once every word is checked below).
-    probe = longest[:-1] if longest.startswith("<") and longest.endswith(">") else longest
-    records = rows(query(store, "search", {"word": probe}))
+    records = rows(query(store, "search", {"word": max(words, key=len)}))
     found = _refs(records)
     labels = {r["node"]: r["label"] for r in records}
     matched = [
