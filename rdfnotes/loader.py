@@ -96,6 +96,8 @@ def load(
     """
     report = LoadReport()
     roots = []
+    if isinstance(paths, (str, Path)):  # one path, not the letters of one
+        paths = [paths]
     for path in paths:
         root = Path(path)
         if not root.exists():
@@ -437,10 +439,25 @@ class _NameIndex:
 
 
 def _count(store: Store, config: Config, report: LoadReport) -> None:
+    """The summary's counts: notes, relations and triples of the whole store (its default graph, the union).
+
+    Counting the triples of a big store takes a while (~0.8 s for 2.4 million), so the counts are kept beside the
+    manifest they were made for: a load that leaves the manifest as it was (nothing changed) reuses them. Every
+    write of the store changes the manifest, but the link graph's, which drops them (rdfnotes.link)."""
+    from . import manifest as manifest_files
+
     properties = " ".join(f"<{relation.property_iri}>" for relation in config.relations)
-    report.notes = store.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?f a <{RN.NoteFile}> }}")
-    report.relations = store.count(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ VALUES ?p {{ {properties} }} }} UNION "
-        f"{{ ?p <{RDFS.subPropertyOf}> <{RN.relation}> }} ?s ?p ?o }}"
-    )
-    report.triples = store.count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    queries = {
+        "notes": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?f a <{RN.NoteFile}> }}",
+        "relations": f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ VALUES ?p {{ {properties} }} }} UNION "
+        f"{{ ?p <{RDFS.subPropertyOf}> <{RN.relation}> }} ?s ?p ?o }}",
+        "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    }
+    digest = manifest_files.digest(store.path)
+    key = hashlib.sha1(json.dumps([digest, queries], sort_keys=True).encode("utf-8")).hexdigest()
+    counts = manifest_files.cached_counts(store.path, key) if digest is not None else None
+    if counts is None or set(counts) != set(queries):
+        counts = {name: store.count(query) for name, query in queries.items()}
+        if digest is not None:
+            manifest_files.keep_counts(store.path, key, counts)
+    report.notes, report.relations, report.triples = counts["notes"], counts["relations"], counts["triples"]

@@ -92,25 +92,22 @@ class Store:
         del self._ox
 
     def _read_manifest(self) -> dict[str, Any]:
-        path = self.path / MANIFEST
-        if not path.exists():
-            return {"version": MANIFEST_VERSION, "roots": {}}
+        from . import manifest as manifest_files  # how it is kept on disk: rdfnotes/manifest.py
+
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = manifest_files.read(self.path)
+        except manifest_files.ManifestUnreadable:
             # The manifest only saves work: without it the next load re-reads every file and converges.
-            return {"version": MANIFEST_VERSION, "roots": {}}
+            data = None
         if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
             return {"version": MANIFEST_VERSION, "roots": {}}
-        manifest: dict[str, Any] = data
-        return manifest
+        return data
 
     def save_manifest(self) -> None:
-        """Write the manifest atomically (a temporary file renamed over the old one)."""
-        path = self.path / MANIFEST
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(self.manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
+        """Write the manifest atomically, the parts of it that changed (see rdfnotes/manifest.py)."""
+        from . import manifest as manifest_files
+
+        manifest_files.write(self.path, self.manifest)
 
     @property
     def interrupted(self) -> bool:

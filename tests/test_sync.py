@@ -145,3 +145,11 @@ def test_two_roots_are_synced_apart(lab_a_copy: Path, tmp_path: Path) -> None:
     store, report = load_into(tmp_path / "store", other, lab="other-lab")
     with store:
         assert store.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?f a <{RN.NoteFile}> }}") == 19
+
+
+def test_load_takes_one_path_as_one_path(tmp_path: Path) -> None:
+    from rdfnotes import Store, load, load_config
+
+    with Store(tmp_path / "store") as store:
+        report = load(str(LAB_A), store, load_config())
+    assert report.files_read == 10 and report.roots == [str(LAB_A.resolve())]

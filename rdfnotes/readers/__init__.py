@@ -13,15 +13,28 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
+from stat import S_ISREG
 
 from ..config import Config
 from ..errors import ConfigError, ReadError
 from ..model import Note, Problem
 from . import neo4j_csv, obsidian, rdf, roam_json, roam_markdown
-from .units import NoteFile, RdfDocument, ReadContext, Unit, UnitContent, read_bytes, stat_file
+from .units import (
+    NOT_REGULAR,
+    NoteFile,
+    RdfDocument,
+    ReadContext,
+    Unit,
+    UnitContent,
+    outside_root,
+    read_bytes,
+    stat_file,
+)
 
 __all__ = [
     "FORMATS",
@@ -146,13 +159,13 @@ def discover_units(root: Path, config: Config, *, format: str | None = None) -> 
     base = root.parent if root.is_file() else root
     vault = obsidian_vault(base) if format in (None, "obsidian") else None
     units: list[Unit] = []
-    by_relpath = {f.relpath: f for f in files}
+    by_relpath: dict[str, NoteFile] = {}  # made when a Neo4j export needs it
     if vault is not None or format == "obsidian":
         shared = obsidian.vault_files(vault or base, base)
         for file in files:
             if file.relpath.lower().endswith(NOTE_SUFFIXES):
                 units.append(Unit(file.relpath, "obsidian", (file, *shared)))
-        return sorted(units, key=lambda u: u.key)
+        return sorted(units, key=_unit_key)
     used: set[str] = set()
     for file in files:
         if file.relpath in used:
@@ -165,6 +178,8 @@ def discover_units(root: Path, config: Config, *, format: str | None = None) -> 
         if kind is None or (format is not None and not root.is_file() and not _fits(file, format)):
             continue
         if kind == "neo4j-csv":
+            if not by_relpath:
+                by_relpath = {f.relpath: f for f in files}
             pair = _neo4j_pair(file, by_relpath)
             if pair is None:
                 continue
@@ -172,8 +187,10 @@ def discover_units(root: Path, config: Config, *, format: str | None = None) -> 
             units.append(Unit(pair[0].relpath, kind, pair))
         else:
             units.append(Unit(file.relpath, kind, (file,)))
-    return sorted(units, key=lambda u: u.key)
+    return sorted(units, key=_unit_key)
 
+
+_unit_key = attrgetter("key")
 
 _SUFFIXES_OF_FORMAT = {
     "markdown": NOTE_SUFFIXES,
@@ -256,17 +273,67 @@ def discover(
         yield NoteFile(root, root.name, stat.st_mtime_ns, stat.st_size)
         return
     found: list[NoteFile] = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.startswith(".") or (suffixes is not None and not name.lower().endswith(suffixes)):
-                continue
-            path = Path(folder) / name
-            relpath = path.relative_to(root).as_posix()
-            if any(fnmatch.fnmatchcase(relpath, pattern) for pattern in ignore):
-                continue
-            found.append(stat_file(path, relpath, root))
-    yield from sorted(found, key=lambda f: f.relpath)
+    # The ignore globs as one expression (what fnmatchcase matches each with), tried once a file.
+    ignored = re.compile("|".join(fnmatch.translate(pattern) for pattern in ignore)).match if ignore else None
+    _walk(root, str(root), "", ignored, suffixes, found, [])
+    found.sort(key=attrgetter("relpath"))
+    yield from found
+
+
+def _walk(
+    root: Path,
+    folder: str,
+    prefix: str,
+    ignored: Callable[[str], object] | None,
+    suffixes: tuple[str, ...] | None,
+    found: list[NoteFile],
+    resolved_root: list[Path],
+) -> None:
+    """Add the files of ``folder`` (``prefix``: its path relative to ``root``, with a final ``/``) and of its
+    folders to ``found``: one ``scandir`` a folder and one ``stat`` a file (the entry's type comes with the listing).
+
+    ``resolved_root`` holds ``root.resolve()`` once a symbolic link needs it (resolved at most once a walk)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return  # a folder gone or unreadable since it was listed: as os.walk, passed over
+    folders: list[os.DirEntry[str]] = []
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()  # a link to a folder counts as one: listed, never followed
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.is_symlink():
+                folders.append(entry)
+            continue
+        if suffixes is not None and not name.lower().endswith(suffixes):
+            continue
+        relpath = prefix + name
+        if ignored is not None and ignored(relpath):
+            continue
+        # What stat_file says of it, from its directory entry (which knows whether it is a link: no lstat).
+        try:
+            stat = entry.stat()  # follows a symbolic link, as Path.stat
+        except OSError:
+            # A dangling symbolic link or a file gone since the walk: reading it will say what is wrong.
+            found.append(NoteFile(entry.path, relpath, 0, -1))
+            continue
+        refused = None
+        if not S_ISREG(stat.st_mode):
+            refused = NOT_REGULAR
+        elif entry.is_symlink():
+            if not resolved_root:
+                resolved_root.append(root.resolve())
+            target = Path(entry.path).resolve()
+            if not target.is_relative_to(resolved_root[0]):
+                refused = outside_root(target)
+        found.append(NoteFile(entry.path, relpath, stat.st_mtime_ns, stat.st_size, refused))
+    for entry in sorted(folders, key=lambda e: e.name):
+        _walk(root, entry.path, f"{prefix}{entry.name}/", ignored, suffixes, found, resolved_root)
 
 
 def read_note(data: bytes, relpath: str, *, spaced_keys: frozenset[str]) -> Note:

@@ -14,29 +14,71 @@ from ..errors import ReadError
 from ..model import Note, Problem
 
 
-@dataclass(frozen=True)
 class NoteFile:
-    """A file found under a root: its path on disk, its path relative to the root, and its stat signature."""
+    """A file found under a root: its path on disk, its path relative to the root, and its stat signature.
 
-    path: Path
+    Compared and hashed by all five; not changed once made. ``path`` may be given as a string: the
+    :class:`~pathlib.Path` is made when first asked for (a walk of 100,000 files would spend more making them
+    than listing the folders)."""
+
+    __slots__ = ("_path", "mtime_ns", "refused", "relpath", "size")
+
     relpath: str
     mtime_ns: int
     size: int
-    refused: str | None = None
+    refused: str | None
     """Why the file is not opened at all: not a regular file (a pipe would block the load), or a symbolic link
     to a file outside the folder being loaded (a load reads only what it was given)."""
 
+    def __init__(self, path: Path | str, relpath: str, mtime_ns: int, size: int, refused: str | None = None) -> None:
+        self._path = path
+        self.relpath = relpath
+        self.mtime_ns = mtime_ns
+        self.size = size
+        self.refused = refused
 
-@dataclass(frozen=True)
+    @property
+    def path(self) -> Path:
+        path = self._path
+        if isinstance(path, str):
+            path = self._path = Path(path)
+        return path
+
+    def _fields(self) -> tuple[Path, str, int, int, str | None]:
+        return (self.path, self.relpath, self.mtime_ns, self.size, self.refused)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NoteFile):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"NoteFile(path={self.path!r}, relpath={self.relpath!r}, mtime_ns={self.mtime_ns!r}, "
+            f"size={self.size!r}, refused={self.refused!r})"
+        )
+
+
 class Unit:
     """The unit of sync: files read together by one reader; re-read when any of their sizes or mtimes changes.
 
     ``key`` is the relative path of its main file (the one that holds its notes); ``files`` starts with it.
+    Compared and hashed by all three; not changed once made (a plain class: a load makes one per file).
     """
+
+    __slots__ = ("files", "format", "key")
 
     key: str
     format: str
     files: tuple[NoteFile, ...]
+
+    def __init__(self, key: str, format: str, files: tuple[NoteFile, ...]) -> None:
+        self.key = key
+        self.format = format
+        self.files = files
 
     @property
     def main(self) -> NoteFile:
@@ -44,7 +86,21 @@ class Unit:
 
     def signature(self) -> dict[str, list[int]]:
         """Each file's ``[mtime_ns, size]``, by relative path: what the manifest compares."""
+        if len(self.files) == 1:
+            main = self.files[0]
+            return {main.relpath: [main.mtime_ns, main.size]}
         return {f.relpath: [f.mtime_ns, f.size] for f in self.files}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Unit):
+            return NotImplemented
+        return (self.key, self.format, self.files) == (other.key, other.format, other.files)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.format, self.files))
+
+    def __repr__(self) -> str:
+        return f"Unit(key={self.key!r}, format={self.format!r}, files={self.files!r})"
 
 
 @dataclass
@@ -105,7 +161,15 @@ def stat_file(path: Path, relpath: str, root: Path | None = None) -> NoteFile:
         return NoteFile(path, relpath, 0, -1)
     refused = None
     if not stat_module.S_ISREG(stat.st_mode):
-        refused = "not a regular file (a pipe, socket or device): not read"
+        refused = NOT_REGULAR
     elif root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-        refused = f"a symbolic link to {path.resolve()}, outside the folder being loaded: not read"
+        refused = outside_root(path.resolve())
     return NoteFile(path, relpath, stat.st_mtime_ns, stat.st_size, refused)
+
+
+NOT_REGULAR = "not a regular file (a pipe, socket or device): not read"
+
+
+def outside_root(target: Path) -> str:
+    """Why a symbolic link to ``target``, a file outside the folder being loaded, is not read."""
+    return f"a symbolic link to {target}, outside the folder being loaded: not read"

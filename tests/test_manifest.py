@@ -1,0 +1,170 @@
+"""The manifest on disk (rdfnotes/manifest.py): shards written where they changed, read back exactly, the manifest of
+earlier versions still read; the load summary's kept counts; the walk that finds the files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from lab_pages import context_page, source_page, write_lab
+from support import LAB_A, load_into, writable_copy
+
+from rdfnotes import Store, load, load_config
+from rdfnotes import manifest as manifest_files
+from rdfnotes.link import link
+from rdfnotes.readers import discover
+from rdfnotes.store import MANIFEST
+
+TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def shard_files(folder: Path) -> set[str]:
+    return {name for name in os.listdir(folder) if name.endswith(manifest_files.SHARD_SUFFIX)}
+
+
+def big_manifest(units: int) -> dict[str, object]:
+    return {
+        "version": 1,
+        "sync": {"state": "done", "nested": [1, 2.5, None, True, "é ✓"]},
+        "roots": {
+            "/data/lab": {
+                "lab": "lab",
+                "base": "https://example.org/lab/",
+                "fingerprint": "abc",
+                "units": {
+                    f"page {n:05d}.md": {
+                        "files": {f"page {n:05d}.md": [1_700_000_000_000_000_000 + n, 100 + n]},
+                        "format": "markdown",
+                        "graphs": [f"https://example.org/lab/file/{n}"],
+                        "notes": [
+                            {"node": f"n{n}", "keys": [f"k{n}"], "uid": None, "links": [["x", None, "i", n % 2]]}
+                        ],
+                    }
+                    for n in range(units)
+                },
+            },
+            "/data/empty": {"lab": "other", "base": "https://example.org/other/", "units": {}},
+        },
+    }
+
+
+def test_a_manifest_reads_back_exactly_and_only_changed_shards_are_written(tmp_path: Path) -> None:
+    manifest = big_manifest(3000)
+    manifest_files.write(tmp_path, manifest)
+    first = shard_files(tmp_path)
+    assert len(first) > 5, "a big folder is kept in several shards"
+    read = manifest_files.read(tmp_path)
+    assert read == manifest
+    units = manifest["roots"]["/data/lab"]["units"]  # type: ignore[index]
+    assert json.dumps(read["roots"]["/data/lab"]["units"]) == json.dumps(units), "the units in their order"
+
+    units["page 01234.md"] = {**units["page 01234.md"], "format": "changed"}
+    manifest_files.write(tmp_path, manifest)
+    now = shard_files(tmp_path)
+    assert len(now - first) == 1 and len(first - now) == 1, "one unit changed: one shard written, its old one gone"
+    assert manifest_files.read(tmp_path) == manifest
+
+    del units["page 00007.md"]
+    units["page 99999.md"] = {"files": {}}
+    manifest_files.write(tmp_path, manifest)
+    assert len(shard_files(tmp_path) - now) <= 2
+    assert manifest_files.read(tmp_path) == manifest
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+
+
+def test_a_damaged_shard_makes_the_manifest_absent_not_wrong(tmp_path: Path) -> None:
+    manifest_files.write(tmp_path, big_manifest(500))
+    shard = sorted(shard_files(tmp_path))[0]
+    (tmp_path / shard).write_bytes(b"rdfnotes units 1\n\x00garbage")
+    with pytest.raises(manifest_files.ManifestUnreadable):
+        manifest_files.read(tmp_path)
+    (tmp_path / shard).unlink()
+    with pytest.raises(manifest_files.ManifestUnreadable):
+        manifest_files.read(tmp_path)
+    assert Store(tmp_path / "store").manifest == {"version": 1, "roots": {}}
+
+
+def test_a_store_of_the_manifest_as_one_json_document_loads_without_reading_again(tmp_path: Path) -> None:
+    store, _ = load_into(tmp_path / "store", LAB_A)
+    manifest = store.manifest
+    store.close()
+    del store
+    folder = tmp_path / "store"
+    for name in shard_files(folder):
+        (folder / name).unlink()
+    # As rdfnotes wrote it before shards.
+    (folder / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    store = Store(folder)
+    assert store.manifest == manifest
+    report = load([LAB_A], store, load_config())
+    assert (report.files_read, report.files_unchanged) == (0, 10)
+    assert shard_files(folder), "saved in shards from then on"
+    assert json.loads((folder / MANIFEST).read_bytes())["format"] == manifest_files.FORMAT
+
+
+def test_counts_are_kept_while_nothing_changes_and_right_after_every_change(tmp_path: Path) -> None:
+    lab = writable_copy(LAB_A, tmp_path)
+    store, first = load_into(tmp_path / "store", lab)
+    assert first.triples == store.count(TRIPLES)
+    kept = json.loads((tmp_path / "store" / manifest_files.COUNTS).read_bytes())
+    assert kept["counts"] == {"notes": first.notes, "relations": first.relations, "triples": first.triples}
+    # A load that changes nothing takes the kept counts: shown by counts kept with a mark of our own.
+    kept["counts"]["triples"] = -1
+    (tmp_path / "store" / manifest_files.COUNTS).write_text(json.dumps(kept), encoding="utf-8")
+    assert load([lab], store, load_config()).triples == -1
+    # A change: counted again.
+    page = sorted(lab.glob("*.md"))[0]
+    page.write_text(page.read_text(encoding="utf-8") + "\n- Tags:: [[A brand new page]]\n", encoding="utf-8")
+    changed = load([lab], store, load_config())
+    assert changed.files_read == 1 and changed.triples == store.count(TRIPLES) != first.triples
+
+
+def test_links_written_drop_the_kept_counts(tmp_path: Path) -> None:
+    x = write_lab(
+        tmp_path / "lab-x",
+        {
+            "@diekelmann2010": source_page("The Memory Function of Sleep", url="https://doi.org/10.1038/nrn2762"),
+            "EVD - Naps helped": context_page(("FromSource", "@diekelmann2010")),
+        },
+    )
+    store, _ = load_into(tmp_path / "store", LAB_A, lab="lab-a")
+    load([x], store, load_config(), lab="lab-x")
+    review = tmp_path / "review.sssom.tsv"
+    assert link(store, review=review).links
+    linked = load([x], store, load_config(), lab="lab-x")
+    assert linked.triples == store.count(TRIPLES)
+    # Every link rejected: the link graph changes, the manifest (the labs as loaded) does not.
+    lines = review.read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    columns = lines[header].split("\t")
+    rows = [line.split("\t") for line in lines[header + 1 :]]
+    for row in rows:
+        row[columns.index("predicate_modifier")] = "Not"
+    review.write_text("\n".join([*lines[: header + 1], *("\t".join(row) for row in rows)]) + "\n", encoding="utf-8")
+    assert not link(store, accept=review).links
+    after = load([x], store, load_config(), lab="lab-x")
+    assert after.files_read == 0
+    assert after.triples == store.count(TRIPLES) != linked.triples
+
+
+def test_the_walk_skips_hidden_ignored_and_linked_folders_and_refuses_what_it_must(tmp_path: Path) -> None:
+    root = tmp_path / "notes"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "far.md").write_text("far", encoding="utf-8")
+    for relpath in ["a.md", "b/c.md", "b/d/e.md", "b/README.md", "README.md", ".hidden/x.md", "b/.y.md", "z.txt"]:
+        (root / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (root / relpath).write_text(relpath, encoding="utf-8")
+    (root / "linked").symlink_to(outside, target_is_directory=True)
+    (root / "loop").symlink_to(root, target_is_directory=True)
+    (root / "inside.md").symlink_to(root / "a.md")
+    (root / "far.md").symlink_to(outside / "far.md")
+    os.mkfifo(root / "pipe.md")
+    found = {f.relpath: f for f in discover(root, ("README.md", "b/d/*"))}
+    assert list(found) == sorted(found) == ["a.md", "b/README.md", "b/c.md", "far.md", "inside.md", "pipe.md"]
+    assert found["inside.md"].refused is None and found["inside.md"].size == len("a.md")
+    assert found["far.md"].refused and "outside the folder" in found["far.md"].refused
+    assert found["pipe.md"].refused and "not a regular file" in found["pipe.md"].refused
+    assert found["b/c.md"].path == root / "b" / "c.md" and found["b/c.md"].size == len("b/c.md")
