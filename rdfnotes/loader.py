@@ -113,6 +113,7 @@ def load(
     # After a load of rdfnotes 0.1 that stopped half-way, the manifest does not tell what the store holds: every file
     # is read again.
     trust_manifest = not store.interrupted
+    before = _kept_counts(store, config)[1]
     # A big sync is several writes: all of them and the manifest are one (undone together if the load stops).
     with store.syncing():
         try:
@@ -143,7 +144,7 @@ def load(
             f"no note files (*.md) found in {', '.join(str(r) for r in roots)}, nor a Roam JSON, Neo4j CSV or RDF "
             "export"
         )
-    _count(store, config, report)
+    _count(store, config, report, before)
     return report
 
 
@@ -438,26 +439,48 @@ class _NameIndex:
         return Target(iris.node_iri(self.base, uid=link.uid, key=key), link.target, False)
 
 
-def _count(store: Store, config: Config, report: LoadReport) -> None:
-    """The summary's counts: notes, relations and triples of the whole store (its default graph, the union).
-
-    Counting the triples of a big store takes a while (~0.8 s for 2.4 million), so the counts are kept beside the
-    manifest they were made for: a load that leaves the manifest as it was (nothing changed) reuses them. Every
-    write of the store changes the manifest, but the link graph's, which drops them (rdfnotes.link)."""
-    from . import manifest as manifest_files
-
+def _count_queries(config: Config) -> dict[str, str]:
+    """The queries of the summary's counts: notes, relations and triples of the whole store (the union)."""
     properties = " ".join(f"<{relation.property_iri}>" for relation in config.relations)
-    queries = {
+    return {
         "notes": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?f a <{RN.NoteFile}> }}",
         "relations": f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ VALUES ?p {{ {properties} }} }} UNION "
         f"{{ ?p <{RDFS.subPropertyOf}> <{RN.relation}> }} ?s ?p ?o }}",
         "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
     }
+
+
+def _kept_counts(store: Store, config: Config) -> tuple[str | None, dict[str, int] | None]:
+    """The counts kept for the manifest on disk now (``None``: none kept), and the key they are kept under."""
+    from . import manifest as manifest_files
+
+    queries = _count_queries(config)
     digest = manifest_files.digest(store.path)
+    if digest is None:
+        return None, None
     key = hashlib.sha1(json.dumps([digest, queries], sort_keys=True).encode("utf-8")).hexdigest()
-    counts = manifest_files.cached_counts(store.path, key) if digest is not None else None
-    if counts is None or set(counts) != set(queries):
-        counts = {name: store.count(query) for name, query in queries.items()}
-        if digest is not None:
+    counts = manifest_files.cached_counts(store.path, key)
+    return key, counts if counts is not None and set(counts) == set(queries) else None
+
+
+def _count(store: Store, config: Config, report: LoadReport, before: dict[str, int] | None) -> None:
+    """The summary's counts: notes, relations and triples of the whole store (its default graph, the union).
+
+    Counting the triples of a big store takes a while (~0.8 s for 2.4 million), so the counts are kept beside the
+    manifest they were made for: a load that leaves the manifest as it was (nothing changed) reuses them, and one
+    that changed a few notes adds the change the store counted as it wrote (``Store.union_delta``) to the count
+    kept from ``before`` it. Every write of the store changes the manifest, but the link graph's, which drops the
+    kept counts (rdfnotes.link)."""
+    from . import manifest as manifest_files
+
+    queries = _count_queries(config)
+    key, counts = _kept_counts(store, config)
+    if counts is None:
+        if before is not None and store.union_delta is not None:
+            counts = {name: store.count(queries[name]) for name in ("notes", "relations")}
+            counts["triples"] = before["triples"] + store.union_delta
+        else:
+            counts = {name: store.count(query) for name, query in queries.items()}
+        if key is not None:
             manifest_files.keep_counts(store.path, key, counts)
     report.notes, report.relations, report.triples = counts["notes"], counts["relations"], counts["triples"]

@@ -44,6 +44,9 @@ SYNC_MARK = "SYNCING"
 MANIFEST_VERSION = 1
 # Triples per write: bounded so one write's text stays some tens of MB however large a load is.
 _BATCH_TRIPLES = 100_000
+# A write touching at most this many distinct triples counts its change to the union (Store.union_delta); bigger
+# ones leave the union to be counted whole.
+_COUNTED_TRIPLES = 20_000
 # A write of new graphs this big (quads, the default graph's included) into a store a sync found empty goes through
 # Oxigraph's bulk loader, which writes files of its own (not atomic: undone by emptying the store); others are
 # transactions.
@@ -67,6 +70,9 @@ class Store:
         self._closed = False
         self._journal = _Journal(self.path / JOURNAL)
         self._in_sync = False
+        self.union_delta: int | None = None
+        """By how many triples the last sync changed the default graph (the union); ``None`` when not counted (a
+        big write, whose union is cheaper counted whole afterwards)."""
         self.recovered = False
         """Whether opening the store undid a sync another process did not finish (the store is as before it)."""
         if self._journal.exists:
@@ -125,6 +131,7 @@ class Store:
         empty = next(iter(self._ox.quads_for_pattern(None, None, None, None)), None) is None
         self._journal.begin(empty=empty, manifests=_manifest_files(self.path))
         self._in_sync = True
+        self.union_delta = 0
         try:
             yield
             self._ox.flush()
@@ -132,6 +139,7 @@ class Store:
         except BaseException:
             self._journal.undo(self._ox, self.path)
             self.manifest = self._read_manifest()
+            self.union_delta = None
             raise
         finally:
             self._in_sync = False
@@ -238,21 +246,43 @@ class Store:
             return None
         if not self._journal.empty_start:
             self._journal.record(before)
+        write: Callable[[], None]
         if not operations:
             # Only new graphs: nothing to compare or delete, so no SPARQL to parse.
             data = _nquads(fresh)
             quads = sum(len(triples) for _, triples in fresh) * 2
             if quads >= _BULK_QUADS and self._journal.empty_start:
-                return functools.partial(self._ox.bulk_load, data, RdfFormat.N_QUADS, lenient=True)
-            return functools.partial(self._ox.load, data, RdfFormat.N_QUADS, lenient=True)
-        for graph, new in fresh:
-            operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{_triples_text(new)}\n}} }}")
-            added |= new
-        if added:
-            operations.append(f"INSERT DATA {{\n{_triples_text(added)}\n}}")
-        if removed:
-            operations.append(_delete_unless_in_a_graph(removed))
-        return functools.partial(self._ox.update, " ;\n".join(operations))
+                write = functools.partial(self._ox.bulk_load, data, RdfFormat.N_QUADS, lenient=True)
+            else:
+                write = functools.partial(self._ox.load, data, RdfFormat.N_QUADS, lenient=True)
+            touched = set().union(*(new for _, new in fresh))
+        else:
+            for graph, new in fresh:
+                operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{_triples_text(new)}\n}} }}")
+                added |= new
+            if added:
+                operations.append(f"INSERT DATA {{\n{_triples_text(added)}\n}}")
+            if removed:
+                operations.append(_delete_unless_in_a_graph(removed))
+            write = functools.partial(self._ox.update, " ;\n".join(operations))
+            touched = added | removed
+        if self.union_delta is None or len(touched) > _COUNTED_TRIPLES:
+            self.union_delta = None
+            return write
+        return functools.partial(self._counted_write, write, touched)
+
+    def _counted_write(self, write: Callable[[], None], touched: set[str]) -> None:
+        """Run ``write`` (on the writer thread, in write order), adding its change to the union to
+        :attr:`union_delta`: of the triples it touches, how many the default graph holds before and after."""
+        present = (
+            "SELECT (COUNT(*) AS ?n) WHERE { VALUES (?s ?p ?o) {\n"
+            + "\n".join(f"({t})" for t in touched)
+            + "\n} ?s ?p ?o }"
+        )
+        before = self.count(present)
+        write()
+        if self.union_delta is not None:
+            self.union_delta += self.count(present) - before
 
     def _statements(self, graph: str) -> set[str]:
         """The triples of one named graph as N-Triples statements."""
