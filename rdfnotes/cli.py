@@ -67,11 +67,18 @@ def _config(ctx: click.Context) -> Any:
 def _store(ctx: click.Context) -> Any:
     from .store import Store
 
-    store = Store(ctx.obj["store"])
-    # A big lab's manifest (millions of small containers) lives as long as this process: out of the cycle
-    # collector's sight, no full collection rescans it (~1 s at 100,000 notes). A library leaves this to its caller.
-    if sum(len(root.get("units", ())) for root in store.manifest["roots"].values()) > 2_000:
-        gc.freeze()
+    # A big lab's manifest (millions of small containers) lives as long as this process: read with the cycle
+    # collector off, then out of its sight, no collection rescans it (~0.5-1 s each at 100,000 notes). A library
+    # leaves this to its caller.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        store = Store(ctx.obj["store"])
+        if sum(len(root.get("units", ())) for root in store.manifest["roots"].values()) > 2_000:
+            gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
     if store.recovered:
         click.secho(
             f"Warning: the last load of {ctx.obj['store']} stopped before it finished; what it had written was "
