@@ -3,7 +3,9 @@
 Layout of a store directory (``.rdfnotes/`` by default)::
 
     oxigraph/        the RocksDB files of the Oxigraph store
-    manifest.json    what was loaded from where: per file its size, mtime, graph, node and resolved links
+    manifest.json    what was loaded from where (the head; see rdfnotes.manifest) ...
+    manifest-*.units ... and its shards: per file its size, mtime, graph, node and resolved links
+    counts.json      the load summary's counts, kept for the manifest they were counted with
     journal/         only while a sync writes: how to undo it (see _Journal)
 
 Every note file has its own named graph (its provenance). The default graph is kept equal to the union of all
