@@ -7,6 +7,7 @@ one place (:class:`_Cli`), with exit status 2; a load that finished with warning
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -236,18 +237,27 @@ def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None) -
         click.echo(f"Wrote {site.directory}: {site.pages} pages, {site.files} files ({site.removed} stale removed).")
         return
     with _store(ctx) as store:
-        data = export_store(store, fmt, lab=lab)
-    assert data is not None
-    if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
-    else:
+        if output is None:
+            sys.stdout.flush()
+            export_store(store, fmt, sys.stdout.buffer, lab=lab)
+            sys.stdout.buffer.flush()
+            return
+        # Written as it is made (a big lab's export is GBs), into a file beside the target renamed over it at the
+        # end: the target is the old export or the new one, never half of it.
         from .errors import OutputError
 
+        partial = output.with_name(f".{output.name}.partial")
         try:
-            output.write_bytes(data)
+            with open(partial, "wb") as handle:
+                export_store(store, fmt, handle, lab=lab)
+            os.replace(partial, output)
         except OSError as exc:
+            partial.unlink(missing_ok=True)
             raise OutputError(f"{output}: cannot write the export there ({exc.strerror or exc})") from exc
-        click.echo(f"Wrote {output} ({len(data)} bytes, {fmt}).", err=True)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    click.echo(f"Wrote {output} ({output.stat().st_size} bytes, {fmt}).", err=True)
 
 
 @cli.command()

@@ -150,6 +150,16 @@ def test_export_to_a_file_and_to_stdout(runner: CliRunner, tmp_path: Path) -> No
     assert code == 0 and len(out.splitlines()) == 244
 
 
+def test_an_export_that_fails_leaves_the_old_file_whole(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    invoke(runner, store, "load", str(LAB_A))
+    (tmp_path / "lab.ttl").write_text("the last export\n", encoding="utf-8")
+    code, _, err = invoke(runner, store, "export", "--lab", "no-such-lab", "-o", str(tmp_path / "lab.ttl"))
+    assert code == 2 and "no-such-lab" in err
+    assert (tmp_path / "lab.ttl").read_text(encoding="utf-8") == "the last export\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["lab.ttl", "store"], "no partial file left"
+
+
 def test_store_from_the_environment(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["load", str(LAB_A)], env={"RDFNOTES_STORE": str(tmp_path / "env-store")})
     assert result.exit_code == 0
