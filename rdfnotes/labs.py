@@ -118,31 +118,29 @@ def get_lab(store: Store, name: str) -> Lab:
 def remove_lab(store: Store, name: str) -> Lab:
     """Drop the lab ``name``: its graphs (notes and VoID) and its folders' manifest entries; links are rebuilt.
 
-    The manifest first forgets the lab's folders and notes that the lab is being removed, then one update drops
-    its graphs (atomic up to the store's batch size), then the note goes. Removing the lab again after an
-    interruption finishes the work.
+    All or nothing (one sync of the store: an interruption leaves the lab whole). A store that an older rdfnotes
+    left half-way through a removal (the manifest's ``removing`` record) is finished by removing the lab again.
 
     :raises NoSuchLab: when the store has no such lab.
     """
     from .link import refresh  # link builds on this module
 
-    pending: dict[str, str] = store.manifest.setdefault("removing", {})
-    if name in pending and name not in lab_bases(store):
-        lab = Lab(name=name, base=pending[name], roots=(), files=0, notes=0, triples=0, graphs=())
-    else:
-        lab = get_lab(store, name)
-        pending[name] = lab.base
-        for key in lab.roots:
-            del store.manifest["roots"][key]
+    with store.syncing():
+        pending: dict[str, str] = store.manifest.setdefault("removing", {})
+        if name in pending and name not in lab_bases(store):
+            lab = Lab(name=name, base=pending[name], roots=(), files=0, notes=0, triples=0, graphs=())
+        else:
+            lab = get_lab(store, name)
+            for key in lab.roots:
+                del store.manifest["roots"][key]
+        kept = set(lab_graphs(store))
+        leftovers = [g for g in store.named_graphs() if g.startswith(lab.base) and g not in kept]
+        store.replace_graphs({}, remove=sorted({*lab.graphs, *leftovers, lab.void_graph}))
+        pending.pop(name, None)
+        if not pending:
+            del store.manifest["removing"]
         store.save_manifest()
-    kept = set(lab_graphs(store))
-    leftovers = [g for g in store.named_graphs() if g.startswith(lab.base) and g not in kept]
-    store.replace_graphs({}, remove=sorted({*lab.graphs, *leftovers, lab.void_graph}))
-    del pending[name]
-    if not pending:
-        del store.manifest["removing"]
-    store.save_manifest()
-    refresh(store)
+        refresh(store)
     return lab
 
 

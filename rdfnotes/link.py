@@ -159,11 +159,12 @@ def link(store: Store, *, accept: str | Path | None = None, review: str | Path |
         replace(m, subject_label=labels.get(m.subject, ""), object_label=labels.get(m.object, ""))
         for m in report.matches
     ]
-    # The link graph changes and the manifest may not: the load summary's counts kept for it are stale.
-    forget_counts(store.path)
-    _write(store, report.matches)
-    store.manifest["links"] = {"labs": _labs_fingerprint(store)}
-    store.save_manifest()
+    with store.syncing():  # the links and their record in the manifest: both or neither
+        # The link graph changes and the manifest may not: the load summary's counts kept for it are stale.
+        forget_counts(store.path)
+        _write(store, report.matches)
+        store.manifest["links"] = {"labs": _labs_fingerprint(store)}
+        store.save_manifest()
     if review is not None:
         write_sssom(review, report.matches, store)
     return report

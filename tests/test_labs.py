@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,8 +159,22 @@ def get_triples(path: str, name: str) -> int:
         return get_lab(store, name).triples
 
 
+def test_a_removal_that_fails_half_way_leaves_the_lab_whole(two_labs: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    link(two_labs)
+    before = export(two_labs, "trig"), export(two_labs, "ntriples"), copy.deepcopy(two_labs.manifest)
+
+    def fail(store: Store) -> None:
+        raise OSError("disk full")  # the links being rebuilt, after the lab's graphs were dropped
+
+    monkeypatch.setattr(sys.modules["rdfnotes.link"], "refresh", fail)  # (rdfnotes.link is also a function)
+    with pytest.raises(OSError, match="disk full"):
+        remove_lab(two_labs, "lab-x")
+    assert (export(two_labs, "trig"), export(two_labs, "ntriples"), two_labs.manifest) == before
+    assert [lab.name for lab in labs(two_labs)] == ["lab-a", "lab-x"]
+
+
 def test_a_removal_cut_short_is_finished_by_removing_again(two_labs: Store) -> None:
-    # The state a crash between forgetting the folders and dropping the graphs leaves.
+    # The state a crash between forgetting the folders and dropping the graphs left (rdfnotes before the journal).
     lab = get_lab(two_labs, "lab-x")
     two_labs.manifest["removing"] = {"lab-x": lab.base}
     for key in lab.roots:
