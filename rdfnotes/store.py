@@ -368,7 +368,7 @@ class _Writer:
 
 class _Journal:
     """The undo journal of one sync: what the store and its manifest were before it, so that a sync that does not
-    finish (an error, Ctrl-C, a kill, a power cut) is undone, by the sync itself or by the next process to open the
+    finish (an error, Ctrl-C, the process killed) is undone, by the sync itself or by the next process to open the
     store.
 
     Layout (``journal/`` in the store directory; it exists only while a sync runs or after one was cut short)::
