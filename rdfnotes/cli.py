@@ -6,6 +6,7 @@ one place (:class:`_Cli`), with exit status 2; a load that finished with warning
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -447,4 +448,17 @@ def serve(
 
 
 def main() -> None:
-    cli(prog_name="rdfnotes")
+    """The ``rdfnotes`` command. When it is done, the process ends at once: a big lab's manifest and notes are
+    millions of objects the interpreter would otherwise free one by one on the way out (~4.5 s after a load of
+    100,000 notes, ~0.5 s after a reload); every store and file was closed by the command itself."""
+    try:
+        cli(prog_name="rdfnotes")
+    except SystemExit as done:
+        status = done.code
+        if isinstance(status, str):  # sys.exit("message")
+            print(status, file=sys.stderr)
+            status = 1
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe (rdfnotes export | head): nothing to say
+                stream.flush()
+        os._exit(status or 0)

@@ -107,21 +107,34 @@ def load(
     if not roots:
         raise NothingToLoad("; ".join(f"{p.path}: {p.message}" for p in report.problems) or "no paths given")
     # A load makes millions of short-lived objects beside the notes it keeps: the cycle collector would scan
-    # those again and again (10-15 % of a big load) for cycles the load does not make.
+    # those again and again (10-15 % of a big load, and a full pass over the new manifest once it is made) for
+    # cycles the load does not make. It is back on when the load returns.
     collecting = gc.isenabled()
     gc.disable()
+    try:
+        return _load(roots, store, config, report, lab, format, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(
+    roots: list[Path],
+    store: Store,
+    config: Config,
+    report: LoadReport,
+    lab: str | None,
+    format: str | None,
+    progress: ProgressCallback | None,
+) -> LoadReport:
     # After a load of rdfnotes 0.1 that stopped half-way, the manifest does not tell what the store holds: every file
     # is read again.
     trust_manifest = not store.interrupted
     before = _kept_counts(store, config)[1]
     # A big sync is several writes: all of them and the manifest are one (undone together if the load stops).
     with store.syncing():
-        try:
-            for root in roots:
-                _sync_root(root, store, config, lab, report, progress, format, trust_manifest)
-        finally:
-            if collecting:
-                gc.enable()
+        for root in roots:
+            _sync_root(root, store, config, lab, report, progress, format, trust_manifest)
         nothing = report.files_seen == 0 and not any(
             store.manifest["roots"].get(str(r), {}).get("units") for r in roots
         )
