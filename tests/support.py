@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -33,6 +34,15 @@ def union_graph(store: Store) -> rdflib.Graph:
     graph = rdflib.Graph()
     graph.parse(data=data.decode("utf-8"), format="nt")
     return graph
+
+
+def report_figure(line: str) -> None:
+    """Append a figure line to ``RDFNOTES_RELIABILITY_REPORT`` when set (the README's reliability figures come
+    from it)."""
+    report = os.environ.get("RDFNOTES_RELIABILITY_REPORT")
+    if report:
+        with open(report, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
 
 
 def writable_copy(source: Path, folder: Path) -> Path:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import LAB_A, SOCIAL_MEDIA
+from support import LAB_A, SOCIAL_MEDIA, report_figure
 
 from rdfnotes import Store, export, load, load_config, run_query
 
@@ -109,6 +109,15 @@ def states(tmp_path_factory: pytest.TempPathFactory) -> Iterator[States]:
     yield States(folder, template, old, new, old_answer, new_answer, load_seconds)
 
 
+def load_again(store_dir: Path, states: States, trial: int, failures: list[str]) -> None:
+    """The load after a killed one must give the fresh-load graph; the trial's store goes afterwards."""
+    with Store(store_dir) as store:
+        load([states.folder], store, CONFIG, lab=LAB)
+        if contents(store) != states.new:
+            failures.append(f"trial {trial}: the next load did not give the fresh-load graph")
+    shutil.rmtree(store_dir)
+
+
 MANY_UPDATES = pytest.param(
     500,
     id="many-updates",
@@ -144,21 +153,14 @@ def test_a_load_killed_at_any_moment_leaves_the_old_or_the_new_state(
             outcomes["new"] += 1
         else:
             failures.append(f"trial {trial} (killed after {delay:.2f} s): a state neither old nor new")
-        with Store(store_dir) as store:
-            load([states.folder], store, CONFIG, lab=LAB)
-            if contents(store) != states.new:
-                failures.append(f"trial {trial}: the next load did not give the fresh-load graph")
-        shutil.rmtree(store_dir)
-    report = os.environ.get("RDFNOTES_RELIABILITY_REPORT")
-    if report:
-        with open(report, "a", encoding="utf-8") as handle:
-            handle.write(
-                f"SIGKILL during load ({f'updates of {batch} triples' if batch else 'one update'}): {TRIALS} "
-                f"trials, {len(failures)} failures; after the kill the store "
-                f"held the old state {outcomes['old']} times (a load undone on opening {outcomes['undone on opening']} "
-                f"times, {outcomes['writes journaled']} of them after it had begun writing), the new "
-                f"{outcomes['new']} times ({outcomes['finished before the kill']} loads finished before the kill)\n"
-            )
+        load_again(store_dir, states, trial, failures)
+    report_figure(
+        f"SIGKILL during load ({f'updates of {batch} triples' if batch else 'one update'}): {TRIALS} "
+        f"trials, {len(failures)} failures; after the kill the store "
+        f"held the old state {outcomes['old']} times (a load undone on opening {outcomes['undone on opening']} "
+        f"times, {outcomes['writes journaled']} of them after it had begun writing), the new "
+        f"{outcomes['new']} times ({outcomes['finished before the kill']} loads finished before the kill)"
+    )
     assert failures == []
     if TRIALS >= 20:  # the kills must land before and while the store is written, or the test proves little
         assert outcomes["old"] > outcomes["writes journaled"] > 0
@@ -191,16 +193,9 @@ def test_a_first_load_through_the_bulk_loader_killed_leaves_nothing_or_everythin
                 seen["whole"] += 1
             else:
                 failures.append(f"trial {trial}: a state neither empty nor whole")
-        with Store(store_dir) as store:
-            load([states.folder], store, CONFIG, lab=LAB)
-            if contents(store) != states.new:
-                failures.append(f"trial {trial}: the next load did not give the fresh-load graph")
-        shutil.rmtree(store_dir)
-    report = os.environ.get("RDFNOTES_RELIABILITY_REPORT")
-    if report:
-        with open(report, "a", encoding="utf-8") as handle:
-            handle.write(
-                f"SIGKILL during a first load (bulk loader): {TRIALS} trials, {len(failures)} failures; the store "
-                f"was empty {seen['empty']} times, whole {seen['whole']} times\n"
-            )
+        load_again(store_dir, states, trial, failures)
+    report_figure(
+        f"SIGKILL during a first load (bulk loader): {TRIALS} trials, {len(failures)} failures; the store "
+        f"was empty {seen['empty']} times, whole {seen['whole']} times"
+    )
     assert failures == []

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyoxigraph import RdfFormat, parse
+from support import report_figure
 
 from rdfnotes import NothingToLoad, ReadError, Store, export, load, load_config
 from rdfnotes.readers import FORMATS, ReadContext, discover_units, read_path, read_unit, roam_markdown
@@ -35,11 +36,7 @@ CONFIG = load_config()
 
 
 def record(name: str, cases: int, crashes: int = 0) -> None:
-    """Append a figure line to ``RDFNOTES_RELIABILITY_REPORT`` when set (the README's figures come from it)."""
-    report = os.environ.get("RDFNOTES_RELIABILITY_REPORT")
-    if report:
-        with open(report, "a", encoding="utf-8") as handle:
-            handle.write(f"{name}: {cases} cases, {crashes} crashes\n")
+    report_figure(f"{name}: {cases} cases, {crashes} crashes")
 
 
 def fuzz(examples: int = EXAMPLES) -> Callable[[Callable[..., None]], Callable[..., None]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule
+from support import report_figure
 
 from rdfnotes import Store, export, load, load_config
 
@@ -159,10 +160,6 @@ SyncEqualsLoad.TestCase.settings = settings(
 class TestSyncEqualsLoad(SyncEqualsLoad.TestCase):  # type: ignore[misc,valid-type]
     @classmethod
     def tearDownClass(cls) -> None:
-        report = os.environ.get("RDFNOTES_RELIABILITY_REPORT")
-        if report:
-            with open(report, "a", encoding="utf-8") as handle:
-                handle.write(
-                    f"sync equals load: {FIGURES['runs']} runs, {FIGURES['steps']} synced steps, "
-                    f"{FIGURES['failures']} failures\n"
-                )
+        report_figure(
+            f"sync equals load: {FIGURES['runs']} runs, {FIGURES['steps']} synced steps, {FIGURES['failures']} failures"
+        )
