@@ -15,8 +15,8 @@ holding it, oxigraph issue #1919.)
 
 A sync (:meth:`Store.syncing`: a load, a lab removed, links rebuilt) is all or nothing, however many writes it
 takes: before each write, the journal keeps what it replaces; a sync that does not finish is undone at once, or,
-when the process died, by the next one to open the store. Each write is atomic on its own, so readers of the
-store between two processes only ever see the state before a sync or after it.
+when the process died, by the next one to open the store. Other processes cannot open the store while a sync
+writes (one process at a time), so they only ever see the state before a sync or after it.
 """
 
 from __future__ import annotations
@@ -276,11 +276,7 @@ class Store:
     def _counted_write(self, write: Callable[[], None], touched: set[str]) -> None:
         """Run ``write`` (on the writer thread, in write order), adding its change to the union to
         :attr:`union_delta`: of the triples it touches, how many the default graph holds before and after."""
-        present = (
-            "SELECT (COUNT(*) AS ?n) WHERE { VALUES (?s ?p ?o) {\n"
-            + "\n".join(f"({t})" for t in touched)
-            + "\n} ?s ?p ?o }"
-        )
+        present = f"SELECT (COUNT(*) AS ?n) WHERE {{ {_values(touched)} ?s ?p ?o }}"
         before = self.count(present)
         write()
         if self.union_delta is not None:
@@ -298,13 +294,15 @@ def _triples_text(statements: Iterable[str]) -> str:
     return "\n".join(f"{t} ." for t in statements)
 
 
+def _values(statements: Iterable[str]) -> str:
+    """The triples as a ``VALUES (?s ?p ?o)`` block of a query."""
+    rows = "\n".join(f"({t})" for t in statements)
+    return f"VALUES (?s ?p ?o) {{\n{rows}\n}}"
+
+
 def _delete_unless_in_a_graph(statements: Iterable[str]) -> str:
     """The SPARQL update taking these triples out of the default graph, each unless a named graph still holds it."""
-    rows = "\n".join(f"({t})" for t in statements)
-    return (
-        f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{\n{rows}\n}} "
-        "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
-    )
+    return f"DELETE {{ ?s ?p ?o }} WHERE {{ {_values(statements)} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
 
 
 def _nquads(graphs: Iterable[tuple[str, Iterable[str]]], *, union: bool = True) -> bytes:
