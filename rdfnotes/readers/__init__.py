@@ -156,7 +156,8 @@ def discover_units(root: Path, config: Config, *, format: str | None = None) -> 
     if format is not None and format not in FORMATS:
         raise ConfigError(f"unknown format {format!r} (known: {', '.join(FORMATS)})")
     files = list(discover(root, config.ignore, suffixes=None))
-    base = root.parent if root.is_file() else root
+    one_file = root.is_file()
+    base = root.parent if one_file else root
     vault = obsidian_vault(base) if format in (None, "obsidian") else None
     units: list[Unit] = []
     by_relpath: dict[str, NoteFile] = {}  # made when a Neo4j export needs it
@@ -171,11 +172,11 @@ def discover_units(root: Path, config: Config, *, format: str | None = None) -> 
         if file.relpath in used:
             continue
         kind = _sniff(file) if format is None else format
-        if kind is None and root.is_file() and not file.relpath.lower().endswith((".json", ".csv")):
+        if kind is None and one_file and not file.relpath.lower().endswith((".json", ".csv")):
             # A file named on its own is read, as a note, whatever its name; but a .json or .csv that is no export
             # this tool knows is not taken for a note: the load says it found nothing it can read there.
             kind = "markdown"
-        if kind is None or (format is not None and not root.is_file() and not _fits(file, format)):
+        if kind is None or (format is not None and not one_file and not _fits(file, format)):
             continue
         if kind == "neo4j-csv":
             if not by_relpath:
