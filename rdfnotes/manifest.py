@@ -36,6 +36,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .durable import write_atomically
+
 HEAD = "manifest.json"
 FORMAT = "rdfnotes-manifest-shards"
 FORMAT_VERSION = 1
@@ -121,7 +123,7 @@ def write(directory: Path, manifest: dict[str, Any]) -> None:
                     data = _shard_bytes(dict(run))
                     name = f"{SHARD_PREFIX}{hashlib.sha1(data).hexdigest()}{SHARD_SUFFIX}"
                     if name not in present:
-                        _write_atomically(directory / name, data, sync_dir=False)
+                        write_atomically(directory / name, data, sync_dir=False)
                         present.add(name)
                 names.append(name)
                 written[name] = run
@@ -133,7 +135,7 @@ def write(directory: Path, manifest: dict[str, Any]) -> None:
     except OSError:
         unchanged = False
     if not unchanged:
-        _write_atomically(directory / HEAD, head, sync_dir=True)
+        write_atomically(directory / HEAD, head, sync_dir=True)
     _remember(directory, written)
     used = {name for names in shards.values() for name in names}
     for name in present - used:
@@ -208,21 +210,6 @@ def _read_shard(directory: Path, name: str) -> dict[str, Any]:
     return run
 
 
-def _write_atomically(path: Path, data: bytes, *, sync_dir: bool) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    if sync_dir:
-        descriptor = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     enabled = gc.isenabled()
@@ -256,7 +243,7 @@ def keep_counts(directory: Path, key: str, counts: dict[str, int]) -> None:
     """Keep ``counts`` for ``key``, atomically (a file of its own: the manifest is saved before they are made)."""
     data = json.dumps({"key": key, "counts": counts}, sort_keys=True).encode("utf-8")
     with contextlib.suppress(OSError):  # only saves time
-        _write_atomically(directory / COUNTS, data, sync_dir=False)
+        write_atomically(directory / COUNTS, data, sync_dir=False)
 
 
 def forget_counts(directory: Path) -> None:

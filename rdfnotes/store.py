@@ -36,6 +36,7 @@ from typing import Any
 from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, RdfFormat, Triple, parse
 from pyoxigraph import Store as OxStore
 
+from .durable import fsync_dir, write_synced
 from .errors import StoreError, StoreLocked
 
 DATA_DIR = "oxigraph"
@@ -417,9 +418,9 @@ class _Journal:
         (staging / "manifest").mkdir(parents=True)
         for manifest in manifests:
             os.link(manifest, staging / "manifest" / manifest.name)
-        _write_synced(staging / "sync.json", json.dumps({"empty": empty, "pid": os.getpid()}).encode("utf-8"))
+        write_synced(staging / "sync.json", json.dumps({"empty": empty, "pid": os.getpid()}).encode("utf-8"))
         os.replace(staging, self.path)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self._records = 0
         self._empty_start = empty
 
@@ -427,12 +428,12 @@ class _Journal:
         """Keep the old triples of the graphs a batch is about to write (``None``: the graph did not exist)."""
         self._records += 1
         name = f"{self._records:06d}"
-        _write_synced(self.path / f"{name}.nq", _nquads(((g, t) for g, t in graphs.items() if t), union=False))
+        write_synced(self.path / f"{name}.nq", _nquads(((g, t) for g, t in graphs.items() if t), union=False))
         listing = json.dumps([[graph, triples is not None] for graph, triples in graphs.items()])
-        _write_synced(self.path / f"{name}.json", listing.encode("utf-8"))
+        write_synced(self.path / f"{name}.json", listing.encode("utf-8"))
 
     def commit(self) -> None:
-        _write_synced(self.path / "COMMITTED", b"")
+        write_synced(self.path / "COMMITTED", b"")
 
     def undo(self, ox: OxStore, store_dir: Path) -> None:
         """Bring the store and its manifest back to where they were before the sync."""
@@ -479,7 +480,7 @@ class _Journal:
         shutil.rmtree(doomed, ignore_errors=True)
         if self.path.exists():
             os.replace(self.path, doomed)  # one rename: a journal is whole or gone
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
         shutil.rmtree(doomed, ignore_errors=True)
 
 
@@ -491,18 +492,3 @@ def _manifest_files(store_dir: Path) -> list[Path]:
         for path in store_dir.iterdir()
         if path.is_file() and not path.name.startswith(JOURNAL) and path.name != SYNC_MARK
     )
-
-
-def _write_synced(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
