@@ -60,3 +60,7 @@ class ServeError(RdfnotesError):
 
 class OutputError(RdfnotesError):
     """An export (a file, or the static site's folder) could not be written where it was asked for."""
+
+
+class NanopubError(RdfnotesError):
+    """Nanopublications could not be made, signed, kept or published (keys, profile, output folder, server)."""
