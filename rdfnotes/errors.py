@@ -64,3 +64,7 @@ class OutputError(RdfnotesError):
 
 class NanopubError(RdfnotesError):
     """Nanopublications could not be made, signed, kept or published (keys, profile, output folder, server)."""
+
+
+class DiffError(RdfnotesError):
+    """A diff could not be made: a side is unreadable, an earlier state is not in the history, a patch is bad."""
