@@ -413,7 +413,7 @@ def list_labs(ctx: click.Context, all_loads: bool) -> None:
 @click.pass_context
 def remove(ctx: click.Context, name: str) -> None:
     """Remove a lab from the store: its graphs, its VoID description and its folders' records; links are rebuilt."""
-    from .labs import remove_lab
+    from .loader import remove_lab
 
     with _store(ctx) as store:
         lab = remove_lab(store, name)
