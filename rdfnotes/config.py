@@ -33,6 +33,7 @@ TOP_LEVEL_KEYS = frozenset(
         "item_types",
         "licence",
         "authors",
+        "history",
     }
 )
 _ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
@@ -100,6 +101,8 @@ class Config:
     licence: str | None = None
     """The licence of what the lab publishes (nanopublications, RO-Crates), as an IRI."""
     authors: tuple[Author, ...] = ()
+    history_keep: int = 100
+    """How many loads the store's history keeps (``history: {keep: N}``; 0: none, and nothing is recorded)."""
 
     def node_type(self, marker: str) -> NodeType | None:
         for node_type in self.node_types:
@@ -265,6 +268,7 @@ def _build(data: dict[str, Any], where: str) -> Config:
         ignore=tuple(str(pattern) for pattern in data.get("ignore") or ()),
         licence=_licence(data.get("licence"), where),
         authors=_authors(data.get("authors"), where),
+        history_keep=_history_keep(data.get("history"), where),
     )
 
 
@@ -298,3 +302,23 @@ def _authors(value: Any, where: str) -> tuple[Author, ...]:
             orcid = f"https://orcid.org/{match.group(1)}"
         authors.append(Author(name=str(entry["name"]).strip(), orcid=orcid))
     return tuple(authors)
+
+
+HISTORY_KEYS = frozenset({"keep"})
+
+
+def _history_keep(value: Any, where: str) -> int:
+    """``history: {keep: N}``: how many loads the store's history keeps."""
+    if value is None:
+        return 100
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'history' is a mapping of settings (keep: N), not {value!r}")
+    for key in value:
+        if key not in HISTORY_KEYS:
+            close = difflib.get_close_matches(str(key), sorted(HISTORY_KEYS), n=1)
+            hint = f" - did you mean {close[0]!r}?" if close else " (known: keep)"
+            raise ConfigError(f"{where}: unknown setting 'history.{key}'{hint}")
+    keep = value.get("keep", 100)
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise ConfigError(f"{where}: 'history.keep' is how many loads to keep, a whole number >= 0, not {keep!r}")
+    return keep
