@@ -213,11 +213,11 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "trig", "ntriples", "nquads", "jsonld", "html"]),
+    type=click.Choice(["turtle", "trig", "ntriples", "nquads", "jsonld", "html", "rocrate"]),
     default="turtle",
     show_default=True,
     help="turtle, ntriples, jsonld: the graph; trig, nquads: one named graph per note file; html: the pages as a "
-    "static site (a folder).",
+    "static site (a folder); rocrate: an RO-Crate (a folder, or -o FILE.zip).",
 )
 @click.option(
     "-o",
@@ -226,11 +226,28 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
     help="File to write [default: stdout]; for html, the folder of the site.",
 )
 @click.option("--lab", help="Export this lab alone, with its VoID description [default: the whole store].")
+@click.option("--with-notes", is_flag=True, help="rocrate: put the note files themselves in the crate too.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None) -> None:
-    """Write the store as RDF, or as a static web site: the same notes always give the same bytes."""
+def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None, with_notes: bool) -> None:
+    """Write the store as RDF, as a static web site, or as an RO-Crate: the same notes always give the same bytes."""
     from .export import export as export_store
 
+    if fmt == "rocrate":
+        from .rocrate import write_crate
+
+        if output is None:
+            raise click.UsageError("--format rocrate writes a folder or a .zip: give it with -o DIR or -o FILE.zip")
+        config = _config(ctx)
+        with _store(ctx) as store:
+            crate = write_crate(store, config, output, lab=lab, with_notes=with_notes)
+        click.echo(
+            f"Wrote the RO-Crate {crate.path} of {', '.join(crate.labs)}: {_count(crate.files, 'file')}, "
+            f"{crate.bytes} bytes ({_count(crate.queries, 'query', 'queries')} with their answers, "
+            f"{_count(crate.notes, 'note file')})."
+        )
+        return
+    if with_notes:
+        raise click.UsageError("--with-notes is for --format rocrate")
     if fmt == "html":
         from .web import write_site
 
