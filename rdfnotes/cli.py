@@ -586,6 +586,8 @@ def nanopub(
         report = make_nanopubs(store, config, folder, signer, lab=lab, licence=licence)
     for reason in report.skipped:
         click.secho(f"warning: {reason}: left out", fg="yellow", err=True)
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     written = len(report.written)
     click.echo(
         f"Wrote {_count(written, 'nanopublication')} of lab {report.lab} to {folder} "
@@ -598,7 +600,7 @@ def nanopub(
     if publish_url:
         sent = publish(folder, publish_url, protocol=protocol)
         click.echo(f"Published {_count(sent.sent, 'nanopublication')} to {sent.url} ({sent.already} sent before).")
-    if report.skipped:
+    if report.skipped or report.warnings:
         ctx.exit(1)
 
 

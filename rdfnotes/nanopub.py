@@ -37,7 +37,7 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -66,7 +66,7 @@ MAX_ASSERTION_TRIPLES = 1000
 """A note with more relations than this is left out with a message (servers refuse nanopublications of over
 ~1,200 triples)."""
 MAX_LITERAL = 100_000
-"""Characters of a title kept in a nanopublication; a longer one is cut (and said)."""
+"""Characters of a title kept in a nanopublication; a longer one is cut (and the run says so)."""
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])\b")
 # Triples of a node that are not the claim itself: where to see it, who wrote it (that is provenance).
 _NOT_RELATIONS = frozenset({RDFS.seeAlso, PROV.wasAttributedTo, FOAF.primaryTopic})
@@ -92,6 +92,8 @@ class NanopubReport:
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
     """Notes left out, each with the reason."""
+    warnings: list[str] = field(default_factory=list)
+    """What was changed to fit a nanopublication (a title cut short), note by note."""
     index: str | None = None
     current: int = 0
     """Nanopublications the index lists (one per note)."""
@@ -317,9 +319,12 @@ def _notes(store: Store, lab: Lab, config: Config) -> tuple[dict[str, _Note], Pe
         elif p not in _NOT_RELATIONS and o.value in targets and type(o).__name__ == "NamedNode":
             note.relations.add((p, o.value))
     people: dict[str, tuple[str | None, str]] = {}
+    # Each author, and their ORCID iD where the notes give one: on the person, or on the person's own page (a Roam
+    # page "Jane Roe" with "ORCID:: …"), as rdfnotes link finds it.
     for row in _rows(
         store,
-        f"SELECT ?person ?p ?v WHERE {{ ?node <{PROV.wasAttributedTo}> ?person . ?person ?p ?v }}",
+        f"SELECT ?person ?p ?v WHERE {{ ?node <{PROV.wasAttributedTo}> ?person . {{ ?person ?p ?v }} UNION "
+        f"{{ ?person <{FOAF.name}> ?name . ?page a <{RN.Page}> ; <{RDFS.label}> ?name ; ?p ?v }} }}",
     ):
         person = row["person"].value
         orcid, name = people.get(person, (None, ""))
@@ -667,6 +672,7 @@ def make_nanopubs(
         raise NanopubError(f"{folder}: cannot make the folder ({exc.strerror})") from None
     state["lab"] = lab
     report = NanopubReport(lab=lab, folder=folder)
+    history: list[str] = state.setdefault("written", [])
     notes, people, dois = _notes(store, found, config)
     now = _now()
     current: dict[str, Any] = state["nodes"]
@@ -675,6 +681,8 @@ def make_nanopubs(
         if len(note.relations) > MAX_ASSERTION_TRIPLES:
             report.skipped.append(f"{note.path}: {len(note.relations)} relations, more than a nanopublication holds")
             continue
+        if any(len(title.value) > MAX_LITERAL for title in note.title):
+            report.warnings.append(f"{note.path}: title of over {MAX_LITERAL:,} characters cut to that length")
         parts = _note_parts(note, people, dois, signer=signer, licence=licence, dataset=found.dataset, lab=lab)
         fingerprint = parts.fingerprint()
         old = current.get(node)
@@ -685,6 +693,7 @@ def make_nanopubs(
         uri, data = _sign(parts, signer, now, supersedes)
         name = _file_name(uri)
         _write(folder, name, data)
+        history.append(name)
         current[node] = {"uri": uri, "file": name, "fingerprint": fingerprint, "created": now, "path": note.path}
         state["retracted"].pop(node, None)
         report.written.append(Written("supersedes" if supersedes else "new", node, uri, name, supersedes))
@@ -694,6 +703,7 @@ def make_nanopubs(
         uri, data = _sign(parts, signer, now)
         name = _file_name(uri)
         _write(folder, name, data)
+        history.append(name)
         state["retracted"][node] = {"uri": uri, "file": name, "retracts": old["uri"], "created": now}
         report.written.append(Written("retracts", node, uri, name, old["uri"]))
     elements = sorted(entry["uri"] for entry in current.values())
@@ -705,6 +715,7 @@ def make_nanopubs(
         made = _index(elements, signer, created, lab, found.dataset, index["uri"] if index else None, licence)
         for uri, data in made:
             _write(folder, _file_name(uri), data)
+            history.append(_file_name(uri))
             report.written.append(Written("index", "", uri, _file_name(uri)))
         top = made[-1][0]
         state["index"] = {"uri": top, "file": _file_name(top), "elements": key, "parts": [u for u, _ in made]}
@@ -730,13 +741,11 @@ def _tsv(text: str) -> str:
 
 
 def written_files(folder: Path) -> list[Path]:
-    """Every nanopublication file of the folder's record: current, superseded ones still there, retractions, index."""
+    """Every nanopublication the folder's runs wrote, in the order they were written (superseded ones too: a new
+    version names the old, which a server should have), those still there."""
     state = read_state(folder)
-    names: set[str] = {entry["file"] for entry in state["nodes"].values()}
-    names |= {entry["file"] for entry in state["retracted"].values()}
-    if state.get("index"):
-        names |= {_file_name(uri) for uri in state["index"].get("parts", [state["index"]["uri"]])}
-    return sorted(folder / name for name in names if (folder / name).exists())
+    names = list(dict.fromkeys(state.get("written", [])))
+    return [folder / name for name in names if (folder / name).exists()]
 
 
 # -- publishing -------------------------------------------------------------------------------------------------
@@ -787,8 +796,3 @@ def publish(folder: Path, url: str, *, protocol: str = "graph-store", timeout: f
         state["published"][key] = sorted(done)
         _write(folder, STATE_FILE, (json.dumps(state, indent=1, sort_keys=True) + "\n").encode())
     return report
-
-
-def iter_kinds(report: NanopubReport) -> Iterable[tuple[str, int]]:
-    for kind in ("new", "supersedes", "retracts", "index"):
-        yield kind, report.count(kind)

@@ -134,7 +134,8 @@ def _payload(
     store: Store, config: Config, folder: Path, chosen: list[Lab], lab: str | None, with_notes: bool
 ) -> tuple[list[_Entry], int, int]:
     entries: list[_Entry] = []
-    which = f"the lab {lab}" if lab else f"the labs {', '.join(found.name for found in chosen)}"
+    names = [found.name for found in chosen]
+    which = f"the lab {names[0]}" if len(names) == 1 else f"the labs {', '.join(names)}"
 
     def add(path: str, data: bytes, name: str, description: str, encoding: str) -> None:
         target = folder / path
@@ -142,27 +143,19 @@ def _payload(
         target.write_bytes(data)
         entries.append(_Entry(path, name, description, encoding))
 
-    with open(folder / "graph.ttl", "wb") as handle:
-        export(store, "turtle", handle, lab=lab)
-    entries.append(
-        _Entry(
-            "graph.ttl",
-            "Discourse graph (Turtle)",
-            f"The discourse graph of {which}: questions, "
-            "claims, evidence, sources and their relations, each triple once.",
-            "text/turtle",
-        )
+    graphs = (
+        ("turtle", "graph.ttl", "Turtle", "text/turtle"),
+        ("jsonld", "graph.jsonld", "JSON-LD", "application/ld+json"),
     )
-    with open(folder / "graph.jsonld", "wb") as handle:
-        export(store, "jsonld", handle, lab=lab)
-    entries.append(
-        _Entry(
-            "graph.jsonld",
-            "Discourse graph (JSON-LD)",
-            f"The discourse graph of {which}, as JSON-LD.",
-            "application/ld+json",
+    for fmt, path, syntax, media_type in graphs:
+        # Written as export writes it (streamed: a big lab's graph is GBs).
+        with open(folder / path, "wb") as handle:
+            export(store, fmt, handle, lab=lab)
+        description = (
+            f"The discourse graph of {which} ({syntax}): questions, claims, evidence, sources and their relations, "
+            "each triple once."
         )
-    )
+        entries.append(_Entry(path, f"Discourse graph ({syntax})", description, media_type))
     void = sorted({t for found in chosen for t in void_triples(store, found)}, key=str)
     prefixes = {**PREFIXES, "void": "http://rdfs.org/ns/void#"}
     add(

@@ -206,6 +206,12 @@ def test_an_edited_note_supersedes_and_a_removed_one_retracts(signer: Signer, tm
     untouched = set(first["nodes"]) - {claim, question}
     assert all(second["nodes"][n]["uri"] == first["nodes"][n]["uri"] for n in untouched)
     assert (out / first["nodes"][claim]["file"]).exists()
+    # Every file written is kept on record, so a publication sends the superseded version too; each verifies.
+    files = written_files(out)
+    assert out / first["nodes"][claim]["file"] in files and out / new["file"] in files
+    assert len(files) == 7 + 1 + 3  # seven notes and an index, then a new version, a retraction and an index
+    for path in files:
+        verify(path)
     store.close()
 
 
@@ -278,3 +284,34 @@ def test_publish_to_a_sparql_store_sends_each_once(
     assert (again.sent, again.already) == (0, len(files))
     assert NamedNode(entry["uri"])  # a valid IRI
     shutil.rmtree(out)
+
+
+def test_the_authors_orcid_from_their_page_and_a_title_too_long_is_cut_and_said(tmp_path: Path, keys: Path) -> None:
+    lab = tmp_path / "lab"
+    lab.mkdir()
+    (lab / "CLM - Naps help.md").write_text('---\ntitle: "[[CLM]] - Naps help"\nauthor: Jane Roe\n---\n\n- a claim\n')
+    (lab / "Jane Roe.md").write_text("---\ntitle: Jane Roe\n---\n\n- ORCID:: https://orcid.org/0000-0002-1825-0097\n")
+    long_title = "Sleep " * 20_000  # 120,000 characters
+    (lab / "CLM - long.md").write_text(f'---\ntitle: "[[CLM]] - {long_title}"\n---\n\n- a long claim\n')
+    store_dir = tmp_path / "store"
+    load_into(store_dir, lab, lab="t")[0].close()
+    result = CliRunner().invoke(
+        cli, ["--store", str(store_dir), "nanopub", "-o", str(tmp_path / "np"), "--keys", str(keys)]
+    )
+    assert result.exit_code == 1
+    assert "warning: CLM - long.md: title of over 100,000 characters cut to that length\n" in result.output
+    state = read_state(tmp_path / "np")
+    naps = next(e for e in state["nodes"].values() if e["path"] == "CLM - Naps help.md")
+    graphs = verify(tmp_path / "np" / naps["file"])
+    provenance = graph(graphs, naps["uri"], "provenance")
+    assertion = rdflib.URIRef(naps["uri"] + "#assertion")
+    orcid = rdflib.URIRef("https://orcid.org/0000-0002-1825-0097")
+    assert (assertion, rdflib.URIRef(PROV.wasAttributedTo), orcid) in provenance
+    assert (orcid, rdflib.URIRef(FOAF.name), rdflib.Literal("Jane Roe")) in provenance
+    long = next(e for e in state["nodes"].values() if e["path"] == "CLM - long.md")
+    titles = list(
+        graph(verify(tmp_path / "np" / long["file"]), long["uri"], "assertion").objects(
+            None, rdflib.URIRef(DCTERMS.title)
+        )
+    )
+    assert [len(str(t)) for t in titles] == [100_000]
