@@ -32,6 +32,7 @@ TOP_LEVEL_KEYS = frozenset(
         "attributes",
         "other_attributes",
         "item_types",
+        "history",
     }
 )
 GRAMMAR_KEYS = ("source", "relation", "target")
@@ -105,6 +106,8 @@ class Config:
     """The allowed (source type, relation, target type): the lab's, or the bundled defaults'."""
     grammar_declared_in: str | None = None
     """The settings file that declared ``grammar`` (``None``: the bundled defaults, which no lab declared)."""
+    history_keep: int = 100
+    """How many loads the store's history keeps (``history: {keep: N}``; 0: none, and nothing is recorded)."""
 
     def node_type(self, marker: str) -> NodeType | None:
         for node_type in self.node_types:
@@ -282,6 +285,7 @@ def _build(data: dict[str, Any], where: str, *, grammar_declared: bool = False) 
         keep_other_attributes=other == "keep",
         item_types={str(k): _iri(v, f"{where}: item type {k}") for k, v in (data.get("item_types") or {}).items()},
         ignore=tuple(str(pattern) for pattern in data.get("ignore") or ()),
+        history_keep=_history_keep(data.get("history"), where),
     )
     grammar = _grammar(data.get("grammar"), config, where)
     return replace(config, grammar=grammar, grammar_declared_in=where if grammar_declared else None)
@@ -321,3 +325,23 @@ def _grammar(entries: Any, config: Config, where: str) -> tuple[Rule, ...]:
             )
         rules.append(rule)
     return tuple(rules)
+
+
+HISTORY_KEYS = frozenset({"keep"})
+
+
+def _history_keep(value: Any, where: str) -> int:
+    """``history: {keep: N}``: how many loads the store's history keeps."""
+    if value is None:
+        return 100
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'history' is a mapping of settings (keep: N), not {value!r}")
+    for key in value:
+        if key not in HISTORY_KEYS:
+            close = difflib.get_close_matches(str(key), sorted(HISTORY_KEYS), n=1)
+            hint = f" - did you mean {close[0]!r}?" if close else " (known: keep)"
+            raise ConfigError(f"{where}: unknown setting 'history.{key}'{hint}")
+    keep = value.get("keep", 100)
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise ConfigError(f"{where}: 'history.keep' is how many loads to keep, a whole number >= 0, not {keep!r}")
+    return keep
