@@ -175,6 +175,10 @@ class Store:
             if not isinstance(quad.graph_name, DefaultGraph):
                 yield quad
 
+    def quads(self) -> Iterator[Quad]:
+        """The whole dataset: the default graph's quads (the union) and the named graphs'."""
+        yield from self._ox.quads_for_pattern(None, None, None, None)
+
     def query(self, sparql: str, *, substitutions: Mapping[Any, Any] | None = None) -> Any:
         """Run a SPARQL query over the default graph (the union of every note's graph)."""
         return self._ox.query(sparql, substitutions=dict(substitutions or {}))
