@@ -54,8 +54,8 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float) -
 
 
 @contextlib.contextmanager
-def _running(command: list[str], folder: Path, probe: str, seconds: float, name: str) -> Iterator[int]:
-    """Start ``command`` (its ``{port}`` and ``{port2}`` filled with free ports) until ``probe`` answers; its port."""
+def _running(command: list[str], folder: Path, probe: str, seconds: float, name: str) -> Iterator[tuple[int, int]]:
+    """Start ``command`` (its ``{port}`` and ``{port2}`` filled with free ports) until ``probe`` answers; the ports."""
     for attempt in range(3):
         port, port2 = free_port(), free_port()
         run = folder / f"{name}-{attempt}"
@@ -65,7 +65,7 @@ def _running(command: list[str], folder: Path, probe: str, seconds: float, name:
         process = subprocess.Popen(argv, cwd=run, stdout=log, stderr=subprocess.STDOUT)
         try:
             if _wait_until_up(probe.format(port=port), process, seconds):
-                yield port
+                yield port, port2
                 return
         finally:
             process.terminate()
@@ -86,7 +86,7 @@ def oxigraph_server(folder: Path, *, union_default_graph: bool = False) -> Itera
     command = [OXIGRAPH, "serve", "--location", "{run}/data", "--bind", "127.0.0.1:{port}"]
     if union_default_graph:
         command.append("--union-default-graph")
-    with _running(command, folder, "http://127.0.0.1:{port}/query?query=ASK%7B%7D", 20, "oxigraph") as port:
+    with _running(command, folder, "http://127.0.0.1:{port}/query?query=ASK%7B%7D", 20, "oxigraph") as (port, _):
         yield f"http://127.0.0.1:{port}"
 
 
@@ -124,7 +124,14 @@ def virtuoso_server(folder: Path) -> Iterator[str]:
     # The ini is written per attempt, with that attempt's ports: virtuoso-t reads it from the folder it runs in.
     script = f"cat > virtuoso.ini <<'EOF'\n{VIRTUOSO_INI}EOF\nexec {VIRTUOSO} -f -c virtuoso.ini"
     probe = "http://127.0.0.1:{port}/sparql?query=ASK%7B%7D"
-    with _running(["sh", "-c", script], folder, probe, 90, "virtuoso") as port:
+    with _running(["sh", "-c", script], folder, probe, 90, "virtuoso") as (port, sql):
+        # SPARQL users may ask other endpoints (SERVICE), as a lab's server that federates is set up
+        grants = (
+            'GRANT SELECT ON DB.DBA.SPARQL_SINV_2 TO "SPARQL"; GRANT EXECUTE ON DB.DBA.SPARQL_SINV_IMP TO "SPARQL";'
+        )
+        isql = [shutil.which("isql-vt") or "isql-vt", f"127.0.0.1:{sql}", "dba", "dba", f"exec={grants}"]
+        done = subprocess.run(isql, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and "Error" not in done.stdout + done.stderr, done.stdout + done.stderr
         yield f"http://127.0.0.1:{port}"
 
 

@@ -14,8 +14,12 @@ real 2024 social-media export, four labs in one store, linked. The engines:
 Each query runs as ``rdfnotes query --format sparql`` prints it: unbound, and with each parameter bound to a value
 from its unbound answer. Rows are compared in order (every bundled query has an ORDER BY that decides it). Terms
 are compared as RDF terms, with one normalisation: Virtuoso gives counts as ``xsd:int`` where the others give
-``xsd:integer`` (the same number). ``cross-partner-works`` asks a partner's endpoint by SERVICE: it is run with an
-endpoint that does not answer (no rows anywhere); tests/test_serve.py runs it against a real partner.
+``xsd:integer`` (the same number). ``cross-partner-works`` asks a partner's endpoint by SERVICE: a third Oxigraph
+server holding lab-a (Virtuoso lets its SPARQL users call SERVICE once granted, as its server is set up here).
+
+``dangling-links`` is not asked of the Oxigraph server with ``--union-default-graph``: there Oxigraph 0.5 takes more
+than the two minutes allowed on these 300 notes (its union reads a triple once per graph; the query scans every
+link both ways). Every other query answers the same there.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from rdfnotes.push import push
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # Where an engine gives the same number with another integer type (Virtuoso's COUNT is an xsd:int).
 INTEGER_TYPES = {f"{XSD}int", f"{XSD}long"}
-DEAD_ENDPOINT = "<http://127.0.0.1:9/sparql>"
+# The queries an engine is not asked, and why (see the module's docstring).
+NOT_ASKED = {"oxigraph-union": ("dangling-links",)}
 
 Cell = tuple[str, str, str]
 """A term: (kind, value, datatype or @language); kind is uri, literal or bnode."""
@@ -47,11 +52,11 @@ Row = tuple[Cell | None, ...]
 # -- the queries ----------------------------------------------------------------------------------------------------
 
 
-def variants(store: Store) -> dict[str, str]:
+def variants(store: Store, partner: str) -> dict[str, str]:
     """Every bundled query unbound, and bound to a value of each of its parameters, as text any engine runs."""
     texts = {}
     for query in bundled_queries():
-        unbound = {"endpoint": DEAD_ENDPOINT} if query.name == "cross-partner-works" else {}
+        unbound = {"endpoint": f"<{partner}>"} if query.name == "cross-partner-works" else {}
         texts[query.name] = bound_query(query.name, unbound)
         result = run_query(store, query.name, unbound)
         for parameter in query.parameters:
@@ -113,7 +118,7 @@ def difference(ours: list[Row], theirs: list[Row] | str) -> str:
         return theirs[:300]
     if len(ours) != len(theirs):
         missing, extra = set(ours) - set(theirs), set(theirs) - set(ours)
-        return f"{len(ours)} rows here, {len(theirs)} there; only here: {sorted(missing)[:2]}; only there: {sorted(extra)[:2]}"
+        return f"{len(ours)} rows here, {len(theirs)} there: {sorted(missing)[:2]} here only, {sorted(extra)[:2]} there"
     index = next(i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b)
     kind = "in another order" if sorted(ours) == sorted(theirs) else "different"
     return f"rows {kind}, from row {index}: {ours[index]} here, {theirs[index]} there"
@@ -134,10 +139,20 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store,
 
 
 @pytest.fixture(scope="module")
-def local(published: tuple[Store, Path]) -> dict[str, Any]:
+def partner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A partner lab's SPARQL endpoint: lab-a pushed to an Oxigraph server of its own."""
+    folder = tmp_path_factory.mktemp("partner")
+    with Store(folder / "store") as store, oxigraph_server(folder) as url:
+        load([LAB_A], store, load_config(), lab="partner")
+        push(store, f"{url}/store")
+        yield f"{url}/query"
+
+
+@pytest.fixture(scope="module")
+def local(published: tuple[Store, Path], partner: str) -> dict[str, Any]:
     """The queries' texts, the local answers and their columns."""
     store, _ = published
-    texts = variants(store)
+    texts = variants(store, partner)
     results = {name: run_query(store, name, text=text) for name, text in texts.items()}
     return {
         "texts": texts,
@@ -150,9 +165,11 @@ TIMINGS: dict[str, tuple[float, int, int]] = {}
 """Seconds, graphs and triples of each push (and of each ARQ run: seconds and queries), reported at the end."""
 
 
-def over_http(endpoint: str, local: dict[str, Any]) -> dict[str, Any]:
+def over_http(endpoint: str, local: dict[str, Any], engine: str) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name, text in local["texts"].items():
+        if name.split("?")[0] in NOT_ASKED.get(engine, ()):
+            continue
         try:
             found[name] = json_rows(select(endpoint, text), local["variables"][name])
         except Exception as error:  # an engine's refusal is an answer to compare, with its message
@@ -168,7 +185,7 @@ def engine_answers(engine: str, store: Store, folder: Path, local: dict[str, Any
             report = push(store, f"{url}/store")
             TIMINGS[engine] = (time.monotonic() - started, report.graphs, report.triples)
             assert report.default_graph is True
-            return over_http(f"{url}/query", local)
+            return over_http(f"{url}/query", local, engine)
     if engine == "virtuoso":
         with virtuoso_server(folder / "virtuoso") as url, pytest.MonkeyPatch.context() as env:
             env.setenv("RDFNOTES_PUSH_USER", "dba")
@@ -177,7 +194,7 @@ def engine_answers(engine: str, store: Store, folder: Path, local: dict[str, Any
             report = push(store, f"{url}/sparql-graph-crud-auth")
             TIMINGS[engine] = (time.monotonic() - started, report.graphs, report.triples)
             assert report.default_graph is False  # Virtuoso refuses one: its queries read every graph
-            return over_http(f"{url}/sparql", local)
+            return over_http(f"{url}/sparql", local, engine)
     fmt = engine.removeprefix("arq-")
     data = folder / f"published.{'trig' if fmt == 'trig' else 'nq'}"
     data.write_bytes(export(store, fmt) or b"")
@@ -204,7 +221,8 @@ def test_every_bundled_query_gives_the_same_rows_on_every_engine(
     store, folder = published
     answers = engine_answers(engine, store, folder, local)
     expected = local["rows"]
-    differ = {name: difference(rows, answers[name]) for name, rows in expected.items() if answers[name] != rows}
+    asked = {name: rows for name, rows in expected.items() if name.split("?")[0] not in NOT_ASKED.get(engine, ())}
+    differ = {name: difference(rows, answers[name]) for name, rows in asked.items() if answers[name] != rows}
     for name, how in differ.items():
         print(f"{engine}: {name}: {how}")  # shown whole when the test fails
     assert differ == {}
@@ -212,10 +230,10 @@ def test_every_bundled_query_gives_the_same_rows_on_every_engine(
     assert sum(1 for rows in expected.values() if rows) >= len(expected) - 3
 
 
-def test_the_strict_parsers_take_every_query(published: tuple[Store, Path]) -> None:
+def test_the_strict_parsers_take_every_query(published: tuple[Store, Path], local: dict[str, Any]) -> None:
     """Jena's parser in strict SPARQL 1.1 mode (no ARQ extensions) takes every bundled query, bound and unbound."""
-    store, folder = published
+    _, folder = published
     texts = {q.name: q.text for q in bundled_queries()}
-    texts |= {name.replace("?", "--") + "-bound": text for name, text in variants(store).items()}
+    texts |= {name.replace("?", "--") + "-bound": text for name, text in local["texts"].items()}
     found = run_arq(jena_classpath(folder), None, texts, folder / "parse")
     assert {name: answer for name, answer in found.items() if answer != "ok"} == {}
