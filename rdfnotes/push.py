@@ -223,7 +223,7 @@ def _push_update(client: _Client, store: Store, lab: Lab, void: list[Triple], re
         f"DROP SILENT GRAPH <{lab.void_graph}>",
     ]
     drops = [f"DROP SILENT GRAPH <{graph}>" for graph in lab.graphs]
-    graphs: dict[str | None, set[Triple]] = {lab.void_graph: set(void)}
+    graphs: dict[str, set[Triple]] = {lab.void_graph: set(void)}
     graphs.update((graph, store.graph_triples(graph)) for graph in lab.graphs)
     batches = list(_insert_data(graphs))
     if len(drops) <= _DROPS:
@@ -239,7 +239,7 @@ def _push_update(client: _Client, store: Store, lab: Lab, void: list[Triple], re
     report.triples += sum(len(triples) for triples in graphs.values())
 
 
-def _insert_data(graphs: Mapping[str | None, Iterable[Triple]]) -> Iterator[str]:
+def _insert_data(graphs: Mapping[str, Iterable[Triple]] | Mapping[None, Iterable[Triple]]) -> Iterator[str]:
     """``INSERT DATA`` operations of at most about :data:`_UPDATE_BATCH` triples each (``None``: the default graph)."""
     parts: list[str] = []
     size = 0
