@@ -293,7 +293,7 @@ class _Client:
         elif user is not None:
             # Basic on every request, set here rather than through urllib's prior-auth manager, which stops sending
             # it to a URL after any answer that is not 2xx (a 404 for a graph not there yet, say); a server that
-            # challenges for Digest (Virtuoso) gets it from the handler, whose header then replaces this one.
+            # answers it with a bare 401 (Virtuoso, which wants Digest) gets Digest from then on (see request).
             self.headers["Authorization"] = f"Basic {basic}"
             self._passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             self._passwords.add_password(None, self.url, user, password or "")
