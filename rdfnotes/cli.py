@@ -423,10 +423,23 @@ def push(
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-request", type=int, default=1_000_000, show_default=True, help="Largest request, in bytes.")
 @click.option("--cors", "cors_origin", help="Let web pages from this origin (or *) query, e.g. a YASGUI page.")
+@click.option(
+    "--allow-service",
+    multiple=True,
+    metavar="URL",
+    help="Let queries call this SPARQL endpoint with SERVICE (repeatable) [default: SERVICE is refused].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not log each request.")
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, timeout: float, max_request: int, cors_origin: str | None, quiet: bool
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout: float,
+    max_request: int,
+    cors_origin: str | None,
+    allow_service: tuple[str, ...],
+    quiet: bool,
 ) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint at /sparql, until Ctrl-C."""
     import signal
@@ -444,7 +457,16 @@ def serve(
 
     limits = Limits(max_request_bytes=max_request, query_timeout=timeout)
     with _store(ctx) as store:
-        serve_store(store, host, port, limits=limits, cors_origin=cors_origin, quiet=quiet, ready=ready)
+        serve_store(
+            store,
+            host,
+            port,
+            limits=limits,
+            cors_origin=cors_origin,
+            allow_service=allow_service,
+            quiet=quiet,
+            ready=ready,
+        )
 
 
 def main() -> None:
