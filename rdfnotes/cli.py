@@ -467,6 +467,13 @@ def push(
 @click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on (0: any free one).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-request", type=int, default=1_000_000, show_default=True, help="Largest request, in bytes.")
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    help="MiB of memory a query may take (its worker process's cap; 0: no cap).",
+)
 @click.option("--cors", "cors_origin", help="Let web pages from this origin (or *) query, e.g. a YASGUI page.")
 @click.option(
     "--allow-service",
@@ -482,6 +489,7 @@ def serve(
     port: int,
     timeout: float,
     max_request: int,
+    max_memory: int,
     cors_origin: str | None,
     allow_service: tuple[str, ...],
     quiet: bool,
@@ -500,7 +508,7 @@ def serve(
 
     signal.signal(signal.SIGTERM, stop)
 
-    limits = Limits(max_request_bytes=max_request, query_timeout=timeout)
+    limits = Limits(max_request_bytes=max_request, query_timeout=timeout, max_memory=max_memory << 20)
     with _store(ctx) as store:
         serve_store(
             store,

@@ -4,8 +4,8 @@ Oxigraph offers no way to cancel a query, and a thread cannot be killed: ``serve
 timeout while the query went on in the background, holding a slot and memory for minutes. A worker process can be
 killed. :class:`QueryPool` keeps ``size`` workers; a query goes to an idle one; at its timeout the worker is killed
 (SIGKILL) and a new one started in the background, so the next query is answered at once by another. Each worker
-caps its own memory (``RLIMIT_AS``): a query that needs more fails there (the worker dies and is replaced; the
-client gets 503), not in the server.
+caps its own memory (``RLIMIT_DATA``: its heap and private mappings): a query that needs more fails there (the
+worker dies and is replaced; the client gets 503), not in the server.
 
 Workers are started, not forked (a fresh ``python`` running :func:`main`): RocksDB's background threads do not survive
 a fork, and a fork of a process holding them can deadlock. Each opens the store read-only
@@ -146,7 +146,7 @@ class _Worker:
 
 class QueryPool:
     """``size`` worker processes answering queries over the store at ``oxigraph_dir``, each capped at ``memory``
-    bytes of address space (0: no cap)."""
+    bytes of data memory (0: no cap)."""
 
     def __init__(self, oxigraph_dir: Path, *, size: int = 4, memory: int = 0, start_timeout: float = 60.0) -> None:
         self.oxigraph_dir = oxigraph_dir
@@ -334,7 +334,7 @@ def main(argv: list[str]) -> int:
     sys.stdout = sys.stderr  # nothing printed may break the frames
     oxigraph_dir, memory = argv[0], int(argv[1])
     if memory > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     try:
         ox = OxStore.read_only(oxigraph_dir)
     except (OSError, ValueError) as exc:

@@ -55,7 +55,7 @@ class Limits:
     max_running: int = 4
     """Queries running at a time: the number of worker processes. More wait, up to ``query_timeout``."""
     max_memory: int = 2 << 30
-    """Bytes of address space each worker may take (its query fails beyond; 0: no cap)."""
+    """Bytes of memory (heap and private mappings) each worker may take (its query fails beyond; 0: no cap)."""
     guard: GuardLimits = field(default_factory=GuardLimits)
     """What a query may be before it reaches the engine: size, nesting depth, chains of operators."""
 
