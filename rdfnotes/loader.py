@@ -161,6 +161,11 @@ def _load(
     return report
 
 
+# Oxigraph's parsers hold one statement (one N-Quads line, one SPARQL token) in a buffer of at most 16 MiB.
+MAX_STATEMENT_BYTES = 16 * 2**20 - 2**16
+MAX_STATEMENT_CHARS = MAX_STATEMENT_BYTES // 4  # no statement this short in characters can be that long in bytes
+
+
 def _sync_root(
     root: Path,
     store: Store,
@@ -195,7 +200,17 @@ def _sync_root(
         if progress is not None:
             progress(unit.key)
         try:
+            if not _utf8(unit.key):
+                shown = unit.key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise ReadError(shown, "the file name is not valid UTF-8: not read (rename the file)")
             contents[unit.key] = read_unit(unit, context)
+        except (RecursionError, MemoryError) as exc:  # a file too deep or too big for one of the parsers
+            what = "nested too deep" if isinstance(exc, RecursionError) else "too big for the memory there is"
+            report.problems.append(Problem(unit.key, f"cannot read the file: {what}", severity="error"))
+            if last_good is not None:
+                kept[unit.key] = last_good
+            else:
+                report.files_skipped += 1
         except ReadError as exc:
             if last_good is not None:
                 report.problems.append(Problem(exc.path, f"{exc.message}; {consequence}", exc.line))
@@ -282,10 +297,25 @@ def _sync_root(
                 index.begin_note()
                 graphs.setdefault(graph, []).extend(map_note(note, known["node"], graph, ctx))
                 mapped["notes"].append({**known, "graph": graph, "title": note.title, "links": index.used_links()})
-                report.problems.extend(note.problems)
             for document in content.documents:
                 graph = iris.file_graph_iri(base, document.path)
                 graphs[graph] = _skolemize(document.triples, base, graph)
+            longest = max((len(t) for triples in graphs.values() for t in triples), default=0)
+            if longest > MAX_STATEMENT_CHARS and _longest_bytes(graphs) > MAX_STATEMENT_BYTES:
+                # The store's parser takes no statement over 16 MiB: the unit is left out, not the whole load.
+                size = _longest_bytes(graphs) / 2**20
+                last_good = prior_units.get(unit_key)
+                consequence = "its last good version stays in the store" if last_good else "not loaded"
+                message = f"a value of {size:,.1f} MiB is more than the store takes (16 MiB); {consequence}"
+                report.problems.append(Problem(unit_key, message, severity="warning" if last_good else "error"))
+                report.files_read -= 1
+                if last_good is not None:
+                    kept[unit_key] = last_good
+                else:
+                    report.files_skipped += 1
+                continue
+            for note in content.notes:
+                report.problems.extend(note.problems)
             mapped["graphs"] = sorted(graphs)
             report.problems.extend(content.problems)
             new_entries[unit_key] = mapped
@@ -307,6 +337,23 @@ def _sync_root(
         "fingerprint": fingerprint,
         "units": dict(sorted(units_entry.items())),
     }
+
+
+def _utf8(name: str) -> bool:
+    """Whether a file name read from the disk is UTF-8 (else it holds the surrogates that stand for its bytes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _longest_bytes(graphs: dict[str, list[str]]) -> int:
+    """The longest statement of ``graphs`` in UTF-8 bytes, its graph's name included (one N-Quads line)."""
+    return max(
+        (len(t.encode("utf-8", "surrogatepass")) + len(g) + 4 for g, triples in graphs.items() for t in triples),
+        default=0,
+    )
 
 
 def _index_entry(known: dict[str, Any]) -> dict[str, Any]:

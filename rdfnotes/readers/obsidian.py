@@ -30,6 +30,7 @@ import yaml
 
 from ..errors import ReadError
 from ..model import Link, Note, Problem, Relation
+from .bounded import TooLarge, load_json, load_yaml
 from .markup import wikilinks, yaml_strings, yaml_value_text
 from .roam_markdown import decode, fields_as_relations
 from .roam_markdown import read as read_markdown
@@ -37,7 +38,6 @@ from .units import NoteFile, ReadContext, Unit, UnitContent, read_bytes, stat_fi
 
 RELATIONS_FILE = "relations.json"
 _RELATION_KEY = re.compile(r"^relation_(?P<id>.+)$")
-_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 @dataclass(frozen=True)
@@ -145,9 +145,11 @@ def parse_relations(file: NoteFile) -> list[dict[str, str]]:
 def _json(file: NoteFile) -> dict[str, Any]:
     text = decode(read_bytes(file), file.relpath)
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except json.JSONDecodeError as exc:
         raise ReadError(file.relpath, f"not valid JSON ({exc.msg})", exc.lineno) from exc
+    except TooLarge as exc:
+        raise ReadError(file.relpath, f"not read: {exc}") from None
     if not isinstance(data, dict):
         raise ReadError(file.relpath, "expected a JSON object")
     return data
@@ -245,7 +247,7 @@ def _cleaned(note: Note) -> None:
 
 def _yaml(lines: list[str], path: str) -> dict[str, Any]:
     try:
-        data = yaml.load("\n".join(lines), Loader=_LOADER)  # the base loader builds only str/list/dict
+        data = load_yaml("\n".join(lines))  # only str/list/dict, aliases bounded
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -30,6 +30,7 @@ import yaml
 from ..config import Config
 from ..errors import ReadError
 from ..model import Attribute, Link, Note, Relation
+from .bounded import TooLarge, load_yaml
 from .markup import ROAM_PAGE_URL, find_links, unquote_yaml_scalar, wikilinks, yaml_strings, yaml_value_text
 
 # The key ends in a non-space, so the key and the blanks before the colon can be split one way only: linear time.
@@ -44,7 +45,6 @@ _ATTRIBUTE = re.compile(  # keys may hold a typographic apostrophe (U+2019)
 _SPACED_ATTRIBUTE = re.compile(r"^\s*[-*]\s+(?P<key>[A-Za-z][\w ]{0,30}?) : (?P<value>.*)$")
 _TITLE_HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*$")
 _PAGE_TITLE_PROPERTY = re.compile(r"^title::\s*(?P<title>\S.*?)\s*$", re.IGNORECASE)
-_YAML_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 SPACED_KEYS = frozenset({"url", "pdflinks"})
 
@@ -68,7 +68,7 @@ def read(data: bytes, path: str, *, spaced_keys: frozenset[str] = SPACED_KEYS) -
         if end is None:
             raise ReadError(path, "the front matter opened here is never closed by a '---' line", 1)
         block = lines[1:end]
-        structured = _yaml_front_matter(block) if any(_is_yaml_continuation(line) for line in block) else None
+        structured = _yaml_front_matter(block, path) if any(_is_yaml_continuation(line) for line in block) else None
         if structured is None:
             _read_front_matter(note, block, first_line=2)
         else:
@@ -159,10 +159,15 @@ def _is_yaml_continuation(line: str) -> bool:
     return bool(line.strip()) and (line[0] in " \t" or line.startswith("- "))
 
 
-def _yaml_front_matter(lines: list[str]) -> dict[str, Any] | None:
-    """The front matter as YAML (values kept as written: strings, lists, mappings), or ``None`` if it is not."""
+def _yaml_front_matter(lines: list[str], path: str) -> dict[str, Any] | None:
+    """The front matter as YAML (values kept as written: strings, lists, mappings), or ``None`` if it is not.
+
+    :raises ReadError: when its YAML nests too deep or its aliases expand too far (an alias bomb).
+    """
     try:
-        data = yaml.load("\n".join(lines), Loader=_YAML_LOADER)  # the base loader makes only str/list/dict
+        data = load_yaml("\n".join(lines))  # only str/list/dict, aliases bounded
+    except TooLarge as exc:
+        raise ReadError(path, f"the front matter is not read: {exc}", 2) from None
     except yaml.YAMLError:
         return None
     return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None
