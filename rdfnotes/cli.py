@@ -27,6 +27,12 @@ class _Cli(click.Group):
         except RdfnotesError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
             ctx.exit(2)
+        except BrokenPipeError:
+            raise  # a reader that stopped reading (rdfnotes export | head): nothing to say
+        except OSError as exc:  # one the library did not foresee (a full disk …): a line, not a traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.secho(f"Error: {where}{' '.join(str(exc.strerror or exc).split())}", fg="red", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -247,20 +253,11 @@ def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None) -
             sys.stdout.buffer.flush()
             return
         # Written as it is made (a big lab's export is GBs), into a file beside the target renamed over it at the
-        # end: the target is the old export or the new one, never half of it.
-        from .errors import OutputError
+        # end: the target is the old export or the new one, never half of it; only a file or a new path.
+        from .durable import replacing
 
-        partial = output.with_name(f".{output.name}.partial")
-        try:
-            with open(partial, "wb") as handle:
-                export_store(store, fmt, handle, lab=lab)
-            os.replace(partial, output)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise OutputError(f"{output}: cannot write the export there ({exc.strerror or exc})") from exc
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        with replacing(output) as handle:
+            export_store(store, fmt, handle, lab=lab)
     click.echo(f"Wrote {output} ({output.stat().st_size} bytes, {fmt}).", err=True)
 
 

@@ -213,18 +213,19 @@ class QueryPool:
         threading.Thread(target=start, name="query-worker-start", daemon=True).start()
 
     def run(self, request: Request, timeout: float) -> Answer:
-        """The answer of one query, within ``timeout`` seconds (waiting for a free worker included).
+        """The answer of one query, run for at most ``timeout`` seconds once a worker takes it (a query waits up to
+        ``timeout`` seconds more for a free worker: the time a killed one's replacement takes to start).
 
         :raises PoolError: 503 when every worker stays busy or the query runs past ``timeout`` (its worker is then
             killed), 503 when the worker dies on it (a crash, or more memory than the cap).
         """
-        deadline = time.monotonic() + timeout
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise PoolError(
                 "503 Service Unavailable", "too many queries running: try again later", [("Retry-After", "5")]
             ) from None
+        deadline = time.monotonic() + timeout
         try:
             answer = worker.ask(request, deadline)
         except TimeoutError:

@@ -50,8 +50,8 @@ class Limits:
     max_request_bytes: int = 1_000_000
     """The largest request body (or query string) taken; larger gets 413."""
     query_timeout: float = 30.0
-    """Seconds a query may run (waiting for a free worker included); then its worker is killed, the client gets
-    503."""
+    """Seconds a query may run; then its worker is killed and the client gets 503. A query waits as long again,
+    at most, for a free worker."""
     max_running: int = 4
     """Queries running at a time: the number of worker processes. More wait, up to ``query_timeout``."""
     max_memory: int = 2 << 30

