@@ -334,6 +334,19 @@ class _Echo(http.server.BaseHTTPRequestHandler):
         return
 
 
+def with_credentials(how: str, port: int, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The URL of a push to ``port``, with lab-bot's credentials given ``how``: a token, a user and password in the
+    environment, or in the URL."""
+    if how == "token":
+        monkeypatch.setenv("RDFNOTES_PUSH_TOKEN", "s3cret-value")
+    elif how == "environment":
+        monkeypatch.setenv("RDFNOTES_PUSH_USER", "lab-bot")
+        monkeypatch.setenv("RDFNOTES_PUSH_PASSWORD", "s3cret-value")
+    else:
+        return f"http://lab-bot:s3cret-value@127.0.0.1:{port}/store"
+    return f"http://127.0.0.1:{port}/store"
+
+
 @pytest.mark.parametrize("how", ["token", "password in the URL", "environment"])
 def test_push_never_shows_credentials_even_when_the_server_echoes_them(
     lab: Store, how: str, monkeypatch: pytest.MonkeyPatch
@@ -343,14 +356,7 @@ def test_push_never_shows_credentials_even_when_the_server_echoes_them(
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/store"
-    if how == "token":
-        monkeypatch.setenv("RDFNOTES_PUSH_TOKEN", "s3cret-value")
-    elif how == "environment":
-        monkeypatch.setenv("RDFNOTES_PUSH_USER", "lab-bot")
-        monkeypatch.setenv("RDFNOTES_PUSH_PASSWORD", "s3cret-value")
-    else:
-        url = f"http://lab-bot:s3cret-value@127.0.0.1:{server.server_port}/store"
+    url = with_credentials(how, server.server_port, monkeypatch)
     try:
         with pytest.raises(PushError) as caught:
             push(lab, url)
@@ -422,14 +428,7 @@ def test_push_sends_no_credentials_to_another_origin_after_a_redirect(
     collector, redirector = _serve(_Collector), _serve(_Redirect)
     _Collector.seen = []
     _Redirect.target, _Redirect.code = f"http://127.0.0.1:{collector.server_port}", code
-    url = f"http://127.0.0.1:{redirector.server_port}/store"
-    if how == "token":
-        monkeypatch.setenv("RDFNOTES_PUSH_TOKEN", "s3cret-value")
-    elif how == "environment":
-        monkeypatch.setenv("RDFNOTES_PUSH_USER", "lab-bot")
-        monkeypatch.setenv("RDFNOTES_PUSH_PASSWORD", "s3cret-value")
-    else:
-        url = f"http://lab-bot:s3cret-value@127.0.0.1:{redirector.server_port}/store"
+    url = with_credentials(how, redirector.server_port, monkeypatch)
     try:
         with contextlib.suppress(PushError):  # a PUT is not redirected by urllib: the push fails, saying so
             push(lab, url)
