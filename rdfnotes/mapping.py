@@ -16,12 +16,12 @@ from typing import Protocol
 
 from pyoxigraph import NamedNode
 
-from . import iris
+from . import biblio, iris
 from .config import AttributeType, Config, RelationType
 from .dates import is_daily_page, parse_date
-from .identifiers import arxiv_iri, doi_iri, find_arxiv, find_doi
+from .identifiers import arxiv_iri, arxiv_without_version, doi_iri, find_arxiv, find_doi
 from .model import Attribute, Link, Note, Problem
-from .readers.markup import plain_text, split_names, web_links, wikilinks
+from .readers.markup import find_links, plain_text, split_names, web_links, wikilinks
 from .vocab import BIBO, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, RN, SKOS, XSD
 
 _MARKED_TITLE = re.compile(
@@ -202,7 +202,14 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     parts = parse_title(note.title, config)
     if parts.class_iri is None and note.node_type:
         parts = _declared_type(parts, note.node_type, config)
+    attributes = list(note.attributes) + [
+        Attribute(key, value, 0, tuple(wikilinks(value))) for key, value in note.front_matter.items()
+    ]
+    if parts.class_iri is None and biblio.looks_bibliographic(attribute.key for attribute in attributes):
+        # a literature note (Zotero / Better BibTeX front matter) is a source, whatever its name
+        parts = TitleParts(None, config.source_class, parts.content, parts.citekey, parts.cites)
     is_source = parts.class_iri == config.source_class
+    record = biblio.read_record(note, attributes, config) if is_source else None
 
     out.iri(graph, RDF.type, RN.NoteFile)
     out.text(graph, RN.path, note.path)
@@ -212,9 +219,10 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     out.text(node, RDFS.label, note.title)
     if parts.marker:
         out.text(node, RN.nodeType, parts.marker)
-    if parts.citekey is None:  # an "@citekey" source takes its title from its Title:: attribute
+    if parts.citekey is None and not (record and record.title):
+        # an "@citekey" source takes its title from its record (Title::, title:), as does a literature note
         out.text(node, DCTERMS.title, plain_text(parts.content))
-    if parts.citekey and not _states_citekey(note, ctx):
+    if parts.citekey and not (record and record.citekey):
         out.text(node, RN.citekey, parts.citekey)
     if parts.cites:
         source = ctx.resolver.resolve(Link(parts.cites, 0))
@@ -238,15 +246,30 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     if note.body:
         out.text(node, RN.body, note.body)
 
-    attributes = list(note.attributes) + [
-        Attribute(key, value, 0, tuple(wikilinks(value))) for key, value in note.front_matter.items()
-    ]
-    has_item_type = any((a := ctx.attribute(attr.key)) is not None and a.kind == "type" for attr in attributes)
     identifiers: set[tuple[str, str]] = set()
+    if record is not None:
+        if record.citekey:
+            out.text(node, RN.citekey, record.citekey)
+        item_class = biblio.emit(record, out, node, ctx.base, config)
+        if record.item_type and item_class is None:
+            note.warn(f"item type {record.item_type!r} is not a known item type: typed bibo:Document")
+            item_class = BIBO.Document
+        if item_class:
+            out.iri(node, RDF.type, item_class)
+        identifiers.update(("doi", doi) for doi in record.dois)
+        identifiers.update(("arxiv", arxiv) for arxiv in record.arxiv)
+        attributes = [attribute for i, attribute in enumerate(attributes) if i not in record.used]
+    has_item_type = any((a := ctx.attribute(attr.key)) is not None and a.kind == "type" for attr in attributes)
     for attribute in attributes:
         _map_attribute(out, note, node, attribute, ctx, identifiers, is_source)
     if is_source or has_item_type:
+        # an arXiv id written with and without its version is one identifier (the one without)
+        versionless = {
+            value for kind, value in identifiers if kind == "arxiv" and arxiv_without_version(value) == value
+        }
         for kind, value in sorted(identifiers):
+            if kind == "arxiv" and value not in versionless and arxiv_without_version(value) in versionless:
+                continue
             if kind == "doi":
                 out.text(node, BIBO.doi, value)
                 out.iri(node, OWL.sameAs, doi_iri(value))
@@ -279,15 +302,6 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
         _describe_target(out, target, ctx)
         out.iri(node, DCTERMS.references, target.iri)
     return list(out.statements)
-
-
-def _states_citekey(note: Note, ctx: MappingContext) -> bool:
-    """Whether the note gives its citekey as a field (an Obsidian ``citekey:``): then ``@{content}`` is a name."""
-    found = ctx.attribute("Citekey")
-    if found is None or not found.property_iri:
-        return False
-    keys = [*note.front_matter, *(a.key for a in note.attributes)]
-    return any((a := ctx.attribute(key)) is not None and a.property_iri == found.property_iri for key in keys)
 
 
 def _map_relation(
@@ -408,7 +422,8 @@ def _map_attribute(
         if people and prop == DCTERMS.creator:
             _author_list(out, ctx.base, node, people)
     elif kind == "concepts":
-        labels = [plain_text(x) for x in wikilinks(value)] or [x.strip() for x in value.split(",")]
+        # [[a]], [[b]] / #tag #[[multi word]] / a, b
+        labels = [plain_text(x.target) for x in find_links(value)] or [x.strip() for x in value.split(",")]
         for label in filter(None, labels):
             concept = iris.concept_iri(ctx.base, label)
             out.iri(concept, RDF.type, SKOS.Concept)

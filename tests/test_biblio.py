@@ -1,0 +1,216 @@
+"""Bibliographic sources in every dialect: golden graphs of hand-made notes, and the pieces (names, DOIs, dates,
+pages, ISBN/ISSN) one at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from support import FIXTURES, load_into, union_graph
+from test_export import describe_difference
+
+from rdfnotes.biblio import Person, parse_bib_date, parse_name, parse_names
+from rdfnotes.identifiers import find_arxiv, find_doi, find_isbns, find_issns
+
+BIBLIO = FIXTURES / "biblio"
+GOLDEN = Path(__file__).parent / "golden"
+BIBO = rdflib.Namespace("http://purl.org/ontology/bibo/")
+DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
+FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
+PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
+XSD = rdflib.Namespace("http://www.w3.org/2001/XMLSchema#")
+
+
+@pytest.mark.parametrize("folder", ["roam-zotero", "roam-zotero-roam", "obsidian-zotero", "dataview-notes"])
+def test_golden_graph(folder: str, tmp_path: Path) -> None:
+    store, _ = load_into(tmp_path / "store", BIBLIO / folder)
+    with store:
+        actual = union_graph(store)
+    expected = rdflib.Graph().parse(GOLDEN / f"biblio-{folder}.ttl", format="turtle")
+    assert isomorphic(expected, actual), describe_difference(expected, actual)
+
+
+def _works(graph: rdflib.Graph) -> dict[str, rdflib.term.Node]:
+    """Each source node by its citekey."""
+    return {
+        str(citekey): node
+        for node, citekey in graph.subject_objects(rdflib.URIRef("https://w3id.org/rdfnotes/ns#citekey"))
+    }
+
+
+def _authors(graph: rdflib.Graph, work: rdflib.term.Node, prop: rdflib.URIRef = BIBO.authorList) -> list[str]:
+    head = graph.value(work, prop)
+    assert head is not None
+    return [str(graph.value(person, FOAF.name)) for person in rdflib.collection.Collection(graph, head)]
+
+
+def test_zotero_block_dialect(tmp_path: Path) -> None:
+    """`- Title: …`, `- Authored by::  A ,  B`, `- Year: [[2008]]`, `- URL: https://doi.org/…` under #references."""
+    store, report = load_into(tmp_path / "store", BIBLIO / "roam-zotero")
+    with store:
+        graph = union_graph(store)
+    works = _works(graph)
+    anderson = works["andersonSharedCareTeams2008"]
+    assert str(graph.value(anderson, DCTERMS.title)) == "Shared Care Teams: Coordinating Work Across Wards"
+    assert _authors(graph, anderson) == ["Stuart Anderson", "Gillian Hardstone"]
+    assert graph.value(anderson, DCTERMS.issued) == rdflib.Literal("2008", datatype=XSD.gYear)
+    assert str(graph.value(anderson, BIBO.doi)) == "10.1007/978-1-84800-123-4_7"
+    assert (anderson, rdflib.RDF.type, BIBO.BookSection) in graph  # Tags: #ref/BookChapter
+    book = graph.value(anderson, DCTERMS.isPartOf)
+    assert (book, rdflib.RDF.type, BIBO.Book) in graph
+    assert str(graph.value(book, DCTERMS.title)) == "Handbook of Clinical Coordination"
+    assert str(graph.value(anderson, DCTERMS.abstract)).startswith("Hospitals coordinate care")
+    # the page's creator stays the page's, not the work's
+    assert str(graph.value(graph.value(anderson, PROV.wasAttributedTo), FOAF.name)) == "Priya Natarajan"
+    tenopir = works["tenopirDataSharingPractices2011"]
+    assert _authors(graph, tenopir) == ["Carol Tenopir", "Suzie Allard", "Arsev Umur Aydinoglu"]
+    assert str(graph.value(tenopir, BIBO.doi)) == "10.1371/journal.pone.0021101"  # in a link's query
+    lin = works["linDeepCheapLearning2017"]
+    assert _authors(graph, lin) == ["Henry W. Lin", "Max Tegmark"]  # "[[[Henry W. Lin]], [[Max Tegmark]], et al."
+    assert str(graph.value(lin, BIBO.identifier)) == "arXiv:1608.08225"
+    assert graph.value(lin, DCTERMS.isPartOf) is None  # Publication: no_info
+    assert report.errors == []
+
+
+def test_biblatex_front_matter(tmp_path: Path) -> None:
+    """Better BibTeX field names in an Obsidian vault, one note's front matter not valid YAML (Zotero's `file:`)."""
+    store, report = load_into(tmp_path / "store", BIBLIO / "obsidian-zotero")
+    with store:
+        graph = union_graph(store)
+    works = _works(graph)
+    abbas = works["abbasDeepLearningCrop2025"]
+    assert _authors(graph, abbas) == ["Aumber Abbas", "Mujahid Mustaqeem", "Juan de la Cruz Jr."]
+    first = rdflib.collection.Collection(graph, graph.value(abbas, BIBO.authorList))[0]
+    assert (str(graph.value(first, FOAF.givenName)), str(graph.value(first, FOAF.familyName))) == ("Aumber", "Abbas")
+    assert graph.value(abbas, PROV.wasAttributedTo) is None  # `author` is the work's
+    assert graph.value(abbas, DCTERMS.issued) == rdflib.Literal("2025-11", datatype=XSD.gYearMonth)
+    journal = graph.value(abbas, DCTERMS.isPartOf)
+    assert (journal, rdflib.RDF.type, BIBO.Journal) in graph
+    assert str(graph.value(journal, BIBO.issn)) == "0168-1699"
+    assert [str(graph.value(abbas, p)) for p in (BIBO.volume, BIBO.issue, BIBO.pageStart, BIBO.pageEnd)] == [
+        "238",
+        "4",
+        "285",
+        "296",
+    ]
+    assert str(graph.value(abbas, DCTERMS.language)) == "en"
+    chapter = works["mustaqeemSoilMoistureRadar2024"]
+    assert _authors(graph, chapter, BIBO.editorList) == ["World Meteorological Organization", "Ludwig van Beethoven"]
+    assert graph.value(chapter, DCTERMS.issued) == rdflib.Literal("2024", datatype=XSD.gYear)
+    assert str(graph.value(chapter, BIBO.isbn13)) == "9783161484100"
+    file_field = rdflib.URIRef("https://w3id.org/rdfnotes/id/obsidian-zotero/attribute/file")
+    assert str(graph.value(chapter, file_field)).startswith("C\\:\\\\Users")  # kept, as written
+    assert [str(p) for p in report.problems] == [
+        "Literature/Mustaqeem and Abbas - 2024 - Soil moisture from radar.md:14: warning: front-matter field "
+        "'file' is not valid YAML: kept as its text"
+    ]
+    trial = works["ngOnlineTrial2023"]
+    assert graph.value(trial, DCTERMS.issued) == rdflib.Literal("2023-03-07", datatype=XSD.date)
+    assert str(graph.value(trial, BIBO.identifier)) == "arXiv:2303.04567"  # eprint + eprinttype
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Abbas, Aumber and Mustaqeem, Mujahid and others", ["Aumber Abbas", "Mujahid Mustaqeem"]),
+        ("Ludwig van Beethoven and {Barnes and Noble}", ["Ludwig van Beethoven", "Barnes and Noble"]),
+        ("  Stuart Anderson ,  Gillian Hardstone", ["Stuart Anderson", "Gillian Hardstone"]),
+        ("[[Frank Shipman]] ,  [[Catherine C. Marshall]]", ["Frank Shipman", "Catherine C. Marshall"]),
+        (
+            "[[Tudor Groza]] ,  Knud Möller ,  Siegfried Handschuh",
+            ["Tudor Groza", "Knud Möller", "Siegfried Handschuh"],
+        ),
+        ("[[Carol Tenopir]] [[Suzie Allard]]", ["Carol Tenopir", "Suzie Allard"]),
+        ("Hunt Allcott, Luca Braghieri, Sarah Eichmeyer", ["Hunt Allcott", "Luca Braghieri", "Sarah Eichmeyer"]),
+        ("[[Diekelmann, Susanne]], [[Born, Jan]]", ["Susanne Diekelmann", "Jan Born"]),
+        ("Okafor, Maya; Raman, Ravi", ["Maya Okafor", "Ravi Raman"]),
+        ("Diekelmann, Susanne", ["Susanne Diekelmann"]),
+        ("[[[Tom B. Brown]], et al.", ["Tom B. Brown"]),
+    ],
+)
+def test_names_in_order(text: str, names: list[str]) -> None:
+    assert [person.name for person in parse_names(text)[0]] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Family, Given", Person("Given Family", "Given", "Family")),
+        ("von Last, Jr, First", Person("First von Last Jr", "First", "von Last")),
+        ("Jean de La Fontaine", Person("Jean de La Fontaine", "Jean", "de La Fontaine")),
+        ("{World Health Organization}", Person("World Health Organization")),
+        ("Plato", Person("Plato", None, "Plato")),
+    ],
+)
+def test_bibtex_name_rules(text: str, person: Person) -> None:
+    assert parse_name(text) == person
+
+
+@pytest.mark.parametrize(
+    ("text", "doi"),
+    [
+        ("10.1038/NRN2762", "10.1038/nrn2762"),
+        ("doi:10.1038/nrn2762", "10.1038/nrn2762"),
+        ("https://doi.org/10.1038/nrn2762", "10.1038/nrn2762"),
+        ("http://dx.doi.org/10.1038/nrn2762", "10.1038/nrn2762"),
+        ("https://www.pnas.org/doi/full/10.1073/pnas.2024292118", "10.1073/pnas.2024292118"),
+        ("https://onlinelibrary.wiley.com/doi/abs/10.1111/jcc4.12059?af=R", "10.1111/jcc4.12059"),
+        (
+            "[Paper](https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0021101)",
+            "10.1371/journal.pone.0021101",
+        ),
+        ("http://dl.acm.org/citation.cfm?doid=3173574.3174156", "10.1145/3173574.3174156"),
+        ("https://www.nature.com/articles/s41597-020-0524-5", "10.1038/s41597-020-0524-5"),
+        ("https://www.sciencedirect.com/science/article/pii/S0747563221000819", None),
+    ],
+)
+def test_doi_in_every_spelling(text: str, doi: str | None) -> None:
+    assert find_doi(text) == doi
+
+
+def test_arxiv_isbn_issn() -> None:
+    assert find_arxiv("https://arxiv.org/pdf/2005.14165v4.pdf") == "2005.14165v4"
+    assert find_isbns("978-3-16-148410-0") == ["9783161484100"]
+    assert find_isbns("978-3-16-148410-1") == []  # wrong check digit: not an ISBN
+    assert find_issns("ISSN 0168-1699; eISSN 1872-7107") == ["0168-1699", "1872-7107"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "datatype"),
+    [
+        ("2025", "2025", "gYear"),
+        ('"2025-11"', "2025-11", "gYearMonth"),
+        ("2025-11-03", "2025-11-03", "date"),
+        ("[[2008]]", "2008", "gYear"),
+        ("2021-03-04T10:00:00Z", "2021-03-04", "date"),
+        ("2020/05/01", "2020-05-01", "date"),
+        ("May 2020", "2020-05", "gYearMonth"),
+        ("3 March 2021", "2021-03-03", "date"),
+        ("[[March 3rd, 2021]]", "2021-03-03", "date"),
+        ("2025-13", None, None),
+    ],
+)
+def test_dates_keep_their_precision(text: str, value: str | None, datatype: str | None) -> None:
+    found = parse_bib_date(text)
+    if value is None:
+        assert found is None
+    else:
+        assert found == (value, str(XSD[datatype]))
+
+
+@pytest.mark.parametrize(
+    ("pages", "start", "end"),
+    [("285--296", "285", "296"), ("285-96", "285", "296"), ("101–109", "101", "109"), ("e1234", "e1234", None)],  # noqa: RUF001
+)
+def test_page_ranges(pages: str, start: str, end: str | None, tmp_path: Path) -> None:
+    note = tmp_path / "notes" / "@x.md"
+    note.parent.mkdir()
+    note.write_text(f"- Title:: X\n- Pages:: {pages}\n", encoding="utf-8")
+    store, _ = load_into(tmp_path / "store", note.parent)
+    with store:
+        graph = union_graph(store)
+    work = next(graph.subjects(DCTERMS.title, rdflib.Literal("X")))
+    assert graph.value(work, BIBO.pageStart) == rdflib.Literal(start)
+    assert graph.value(work, BIBO.pageEnd) == (rdflib.Literal(end) if end else None)
