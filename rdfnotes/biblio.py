@@ -38,7 +38,17 @@ from .model import Attribute, Note
 from .readers.markup import find_links, looks_bibliographic, plain_text, web_links, wikilinks
 from .vocab import BIBO, DCTERMS, FOAF, RDF, XSD
 
-__all__ = ["FIELDS", "Person", "Record", "emit", "looks_bibliographic", "parse_bib_date", "parse_names", "read_record"]
+__all__ = [
+    "FIELDS",
+    "Person",
+    "Record",
+    "declared_citekey",
+    "emit",
+    "looks_bibliographic",
+    "parse_bib_date",
+    "parse_names",
+    "read_record",
+]
 
 # What each field name means, by its normalised name (config.name_key: lower case, letters and digits only).
 FIELDS: dict[str, str] = {
@@ -51,8 +61,10 @@ FIELDS: dict[str, str] = {
     **dict.fromkeys(("proceedingstitle", "eventtitle", "conferencename"), "proceedings"),
     **dict.fromkeys(("publication", "venue"), "venue"),
     **dict.fromkeys(("shortjournal", "journalabbreviation", "containertitleshort", "journalabbr"), "short_container"),
+    **dict.fromkeys(("month",), "month"),
     **dict.fromkeys(("volume",), "volume"),
-    **dict.fromkeys(("number", "issue"), "issue"),
+    **dict.fromkeys(("issue",), "issue"),
+    **dict.fromkeys(("number",), "number"),
     **dict.fromkeys(("pages", "page", "pagerange"), "pages"),
     **dict.fromkeys(("doi",), "doi"),
     **dict.fromkeys(("url", "link"), "url"),
@@ -64,7 +76,7 @@ FIELDS: dict[str, str] = {
     **dict.fromkeys(("abstract", "abstractnote"), "abstract"),
     **dict.fromkeys(("type", "itemtype", "entrytype", "bibtype", "zoterotype", "reftype"), "type"),
     **dict.fromkeys(("citekey", "citationkey", "bibtexkey"), "citekey"),
-    **dict.fromkeys(("publisher",), "publisher"),
+    **dict.fromkeys(("publisher", "institution", "school", "organization"), "publisher"),
     **dict.fromkeys(("meta",), "heading"),
 }
 """Field name (normalised) -> its role in a :class:`Record`. ``heading``: a ``- Meta:`` line that only opens the
@@ -167,6 +179,21 @@ _PROCEEDINGS_PARTS = frozenset(
 )
 _MAGAZINE_PARTS = frozenset(name_key(t) for t in ("article-magazine", "magazine article"))
 _NEWSPAPER_PARTS = frozenset(name_key(t) for t in ("article-newspaper", "newspaper article"))
+_ISSUED_TYPES = frozenset(
+    name_key(t)
+    for t in (
+        "article",
+        "journal article",
+        "article-journal",
+        "magazine article",
+        "article-magazine",
+        "newspaper article",
+        "article-newspaper",
+        "periodical",
+        "paper",
+        "review",
+    )
+)
 _NO_CONTAINER = frozenset(name_key(t) for t in ("book", "mvbook", "thesis", "phdthesis", "mastersthesis", "patent"))
 
 
@@ -192,12 +219,16 @@ class Record:
     editors: list[Person] = field(default_factory=list)
     date: tuple[str, str] | None = None
     """Lexical form and XSD datatype: ``("2025-11", xsd:gYearMonth)``."""
+    month: int | None = None
+    """BibTeX's ``month`` (``sep``, ``9``), which makes a ``year`` a year and month."""
     container: str | None = None
     container_kind: str | None = None
     """``journal``, ``book``, ``proceedings`` or ``venue`` (a Zotero-Roam ``Publication``: decided by the type)."""
     container_short: str | None = None
     volume: str | None = None
     issue: str | None = None
+    number: str | None = None
+    """A report's, a standard's or a series' number (BibTeX's ``number`` of an article is its issue)."""
     page_start: str | None = None
     page_end: str | None = None
     pages: str | None = None
@@ -228,19 +259,28 @@ class Output(Protocol):
     def typed(self, subject: str, predicate: str, value: str, datatype: str) -> None: ...
 
 
+def declared_citekey(note: Note) -> str | None:
+    """The citekey a note states as a field (``citekey:``, ``Citekey: …``), by which a library entry joins it."""
+    for key, value in [*((a.key, a.value) for a in note.attributes), *note.front_matter.items()]:
+        if FIELDS.get(name_key(key)) == "citekey" and (citekey := plain_text(value).strip().lstrip("@")):
+            return citekey
+    return None
+
+
 def read_record(note: Note, attributes: list[Attribute], config: Config) -> Record:
     """The record the attributes of a source note state; ``record.used`` names the attributes it took."""
     record = Record()
     eprint: tuple[int, str] | None = None
     eprint_type = ""
+    ref_type: str | None = None  # Zotero-Roam's `Tags: #ref/Paper`, when no field names the type
     dated: list[tuple[int, str, int]] = []  # (index, value, line): the most precise date wins
     for index, attribute in enumerate(attributes):
         role = FIELDS.get(name_key(attribute.key))
         value = attribute.value.strip()
         line = attribute.line or None
         if role is None:
-            if name_key(attribute.key) in ("tags", "keywords") and record.item_type is None:
-                record.item_type = _ref_tag_type(value)
+            if name_key(attribute.key) in ("tags", "keywords") and ref_type is None:
+                ref_type = _ref_tag_type(value)
             continue
         if role == "heading":
             if not value:
@@ -263,6 +303,14 @@ def read_record(note: Note, attributes: list[Attribute], config: Config) -> Reco
                 note.warn(f"{attribute.key}: {rest!r} is not a name this tool reads; left out", line)
         elif role == "date":
             dated.append((index, value, attribute.line))
+        elif role == "month":
+            month = _MONTHS.get(plain_text(value).strip().strip(".").casefold()[:3]) or (
+                int(value) if value.strip().isdigit() and 1 <= int(value) <= 12 else None
+            )
+            if month is None:
+                record.used.discard(index)
+            else:
+                record.month = month
         elif role in ("journal", "book", "proceedings", "venue"):
             text = _clean(value)
             if role == "venue" and (find_arxiv(text) or find_doi(text)) and len(text) < 60:
@@ -277,6 +325,8 @@ def read_record(note: Note, attributes: list[Attribute], config: Config) -> Reco
             record.volume = _clean(value)
         elif role == "issue":
             record.issue = _clean(value)
+        elif role == "number":
+            record.number = _clean(value)
         elif role == "pages":
             _pages(record, _clean(value))
         elif role == "doi":
@@ -286,7 +336,8 @@ def read_record(note: Note, attributes: list[Attribute], config: Config) -> Reco
                 note.warn(f"{attribute.key}: {value!r} holds no DOI", line)
         elif role == "url":
             _identifiers(record, value)
-            for url in web_links(value) or ([value] if "://" in value else []):
+            bare = re.fullmatch(r"<?(https?://\S+?)>?", value.strip())
+            for url in [bare.group(1)] if bare else web_links(value):
                 if url.lower().startswith(("http://", "https://")):
                     _add(record.urls, url)
         elif role == "isbn":
@@ -304,11 +355,14 @@ def read_record(note: Note, attributes: list[Attribute], config: Config) -> Reco
         elif role == "abstract":
             record.abstract = record.abstract or _clean(value, braces=False)
         elif role == "type":
-            record.item_type = plain_text(value).strip().lstrip("#")
+            if record.item_type is None:
+                record.item_type = plain_text(value).strip().lstrip("#")
+            else:
+                record.used.discard(index)  # BibLaTeX's `type` field after the entry type: a subtype, kept as is
         elif role == "citekey":
             record.citekey = record.citekey or plain_text(value).lstrip("@")
         elif role == "publisher":
-            record.publisher = _clean(value)
+            record.publisher = record.publisher or _clean(value)
     if eprint is not None:
         index, value = eprint
         if "arxiv" in eprint_type or re.fullmatch(r"\d{4}\.\d{4,5}(v\d+)?|[a-z-]+(\.[A-Z]{2})?/\d{7}(v\d+)?", value):
@@ -323,6 +377,13 @@ def read_record(note: Note, attributes: list[Attribute], config: Config) -> Reco
         if name_key(attribute.key) in ("extra", "note", "notes", "howpublished", "publication"):
             _identifiers(record, attribute.value)
     _date(record, note, dated)
+    record.item_type = record.item_type or ref_type
+    if (
+        record.number
+        and not record.issue
+        and (name_key(record.item_type or "") in _ISSUED_TYPES or record.container_kind == "journal")
+    ):
+        record.issue, record.number = record.number, None  # BibTeX's `number` of an article is its issue
     return record
 
 
@@ -502,6 +563,8 @@ def _date(record: Record, note: Note, dated: list[tuple[int, str, int]]) -> None
             found = (year["year"], XSD.gYear)
         if best is None or _PRECISION[found[1]] > _PRECISION[best[1]]:
             best = found
+    if best is not None and best[1] == XSD.gYear and record.month:
+        best = (f"{best[0]}-{record.month:02d}", XSD.gYearMonth)
     record.date = best
 
 
@@ -577,6 +640,7 @@ def emit(record: Record, out: Output, node: str, base: str, config: Config) -> s
     for prop, value in (
         (BIBO.volume, record.volume),
         (BIBO.issue, record.issue),
+        (BIBO.number, record.number),
         (BIBO.pageStart, record.page_start),
         (BIBO.pageEnd, record.page_end),
         (BIBO.pages, record.pages),

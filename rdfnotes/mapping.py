@@ -199,13 +199,23 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     ``str(pyoxigraph.Triple)`` writes them); ``node`` is the note's own IRI, ``graph`` its file's graph IRI."""
     out = _Emitter()
     config = ctx.config
+    if note.describes is not None:
+        target = ctx.resolver.resolve(Link(note.describes, 0))
+        if target.iri != node:  # a library entry joining the note of its work: the record goes on that note's node
+            out.iri(graph, RDF.type, RN.NoteFile)
+            out.text(graph, RN.path, note.path)
+            out.iri(graph, FOAF.primaryTopic, target.iri)
+            entry = biblio.read_record(note, note.attributes, config)
+            _map_fields(out, note, target.iri, list(note.attributes), entry, ctx, is_source=True)
+            return list(out.statements)
     parts = parse_title(note.title, config)
     if parts.class_iri is None and note.node_type:
         parts = _declared_type(parts, note.node_type, config)
     attributes = list(note.attributes) + [
         Attribute(key, value, 0, tuple(wikilinks(value))) for key, value in note.front_matter.items()
     ]
-    if parts.class_iri is None and biblio.looks_bibliographic(attribute.key for attribute in attributes):
+    literature_note = parts.class_iri is None and biblio.looks_bibliographic(a.key for a in attributes)
+    if literature_note:
         # a literature note (Zotero / Better BibTeX front matter) is a source, whatever its name
         parts = TitleParts(None, config.source_class, parts.content, parts.citekey, parts.cites)
     is_source = parts.class_iri == config.source_class
@@ -219,8 +229,9 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     out.text(node, RDFS.label, note.title)
     if parts.marker:
         out.text(node, RN.nodeType, parts.marker)
-    if parts.citekey is None and not (record and record.title):
-        # an "@citekey" source takes its title from its record (Title::, title:), as does a literature note
+    if parts.citekey is None and not literature_note and not (record and record.title):
+        # an "@citekey" source takes its title from its record (Title::, title:), as does a literature note (whose
+        # name, "Walker and Stickgold 2004 - Sleep", is no title)
         out.text(node, DCTERMS.title, plain_text(parts.content))
     if parts.citekey and not (record and record.citekey):
         out.text(node, RN.citekey, parts.citekey)
@@ -246,36 +257,7 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     if note.body:
         out.text(node, RN.body, note.body)
 
-    identifiers: set[tuple[str, str]] = set()
-    if record is not None:
-        if record.citekey:
-            out.text(node, RN.citekey, record.citekey)
-        item_class = biblio.emit(record, out, node, ctx.base, config)
-        if record.item_type and item_class is None:
-            note.warn(f"item type {record.item_type!r} is not a known item type: typed bibo:Document")
-            item_class = BIBO.Document
-        if item_class:
-            out.iri(node, RDF.type, item_class)
-        identifiers.update(("doi", doi) for doi in record.dois)
-        identifiers.update(("arxiv", arxiv) for arxiv in record.arxiv)
-        attributes = [attribute for i, attribute in enumerate(attributes) if i not in record.used]
-    has_item_type = any((a := ctx.attribute(attr.key)) is not None and a.kind == "type" for attr in attributes)
-    for attribute in attributes:
-        _map_attribute(out, note, node, attribute, ctx, identifiers, is_source)
-    if is_source or has_item_type:
-        # an arXiv id written with and without its version is one identifier (the one without)
-        versionless = {
-            value for kind, value in identifiers if kind == "arxiv" and arxiv_without_version(value) == value
-        }
-        for kind, value in sorted(identifiers):
-            if kind == "arxiv" and value not in versionless and arxiv_without_version(value) in versionless:
-                continue
-            if kind == "doi":
-                out.text(node, BIBO.doi, value)
-                out.iri(node, OWL.sameAs, doi_iri(value))
-            else:
-                out.text(node, BIBO.identifier, f"arXiv:{value}")
-                out.iri(node, OWL.sameAs, arxiv_iri(value))
+    _map_fields(out, note, node, attributes, record, ctx, is_source=is_source)
 
     for relation in note.relations:
         target = ctx.resolver.resolve(relation.target)
@@ -302,6 +284,54 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
         _describe_target(out, target, ctx)
         out.iri(node, DCTERMS.references, target.iri)
     return list(out.statements)
+
+
+def _map_fields(
+    out: _Emitter,
+    note: Note,
+    node: str,
+    attributes: list[Attribute],
+    record: biblio.Record | None,
+    ctx: MappingContext,
+    *,
+    is_source: bool,
+) -> None:
+    """A note's fields: its bibliographic record (a source's), then the attributes the record did not take, then
+    the DOIs and arXiv ids found in either."""
+    config = ctx.config
+    identifiers: set[tuple[str, str]] = set()
+    if record is not None:
+        if record.citekey:
+            out.text(node, RN.citekey, record.citekey)
+        item_class = biblio.emit(record, out, node, ctx.base, config)
+        if record.item_type and item_class is None:
+            note.warn(f"item type {record.item_type!r} is not a known item type: typed bibo:Document")
+            item_class = BIBO.Document
+        if item_class:
+            out.iri(node, RDF.type, item_class)
+        identifiers.update(("doi", doi) for doi in record.dois)
+        identifiers.update(("arxiv", arxiv) for arxiv in record.arxiv)
+        attributes = [attribute for i, attribute in enumerate(attributes) if i not in record.used]
+    has_item_type = any((a := ctx.attribute(attr.key)) is not None and a.kind == "type" for attr in attributes)
+    for attribute in attributes:
+        if record is not None and (spec := ctx.attribute(attribute.key)) is not None and spec.kind == "type":
+            _keep_attribute(out, node, attribute, ctx)  # a second type (BibLaTeX's subtype): kept as written
+        else:
+            _map_attribute(out, note, node, attribute, ctx, identifiers, is_source)
+    if is_source or has_item_type:
+        # an arXiv id written with and without its version is one identifier (the one without)
+        versionless = {
+            value for kind, value in identifiers if kind == "arxiv" and arxiv_without_version(value) == value
+        }
+        for kind, value in sorted(identifiers):
+            if kind == "arxiv" and value not in versionless and arxiv_without_version(value) in versionless:
+                continue
+            if kind == "doi":
+                out.text(node, BIBO.doi, value)
+                out.iri(node, OWL.sameAs, doi_iri(value))
+            else:
+                out.text(node, BIBO.identifier, f"arXiv:{value}")
+                out.iri(node, OWL.sameAs, arxiv_iri(value))
 
 
 def _map_relation(
@@ -396,12 +426,7 @@ def _map_attribute(
     value = attribute.value.strip()
     line = attribute.line or None
     if spec is None:
-        if config.keep_other_attributes and plain_text(value):
-            prop = iris.attribute_iri(ctx.base, attribute.key)
-            out.iri(prop, RDF.type, OWL.DatatypeProperty)
-            out.text(prop, RDFS.label, attribute.key)
-            out.iri(prop, RDFS.subPropertyOf, RN.attribute)
-            out.text(node, prop, plain_text(value))
+        _keep_attribute(out, node, attribute, ctx)
         return
     if spec.identifiers or spec.kind in ("url", "links", "doi", "arxiv"):
         if doi := find_doi(value):
@@ -471,6 +496,17 @@ def _map_attribute(
         bare = re.search(r"\b\d{4}\.\d{4,5}(?:v\d+)?\b", value)
         if bare and not find_arxiv(value):
             identifiers.add(("arxiv", bare.group(0)))
+
+
+def _keep_attribute(out: _Emitter, node: str, attribute: Attribute, ctx: MappingContext) -> None:
+    """An attribute no setting maps: kept (unless ``other_attributes: ignore``) under a property of the lab's."""
+    value = plain_text(attribute.value.strip())
+    if ctx.config.keep_other_attributes and value:
+        prop = iris.attribute_iri(ctx.base, attribute.key)
+        out.iri(prop, RDF.type, OWL.DatatypeProperty)
+        out.text(prop, RDFS.label, attribute.key)
+        out.iri(prop, RDFS.subPropertyOf, RN.attribute)
+        out.text(node, prop, value)
 
 
 def _add_web_iri(out: _Emitter, note: Note, node: str, prop: str, iri: str, line: int | None) -> None:

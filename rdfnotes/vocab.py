@@ -64,7 +64,7 @@ BIBO = Namespace(
     "Manuscript Webpage Patent Letter Proceedings Standard Slideshow AudioVisualDocument Film Map Image "
     "Periodical Journal Magazine Newspaper Interview PersonalCommunication Note Quote LegalDocument "
     "Legislation LegalCaseDocument Code Specification Collection editor editorList volume issue pageStart pageEnd "
-    "pages isbn10 isbn13 issn shortTitle Website Manual",
+    "pages number isbn10 isbn13 issn shortTitle Website Manual",
 )
 DG = Namespace(
     "https://discoursegraphs.com/schema/dg_core#",

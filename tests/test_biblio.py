@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
-from support import FIXTURES, load_into, union_graph
+from support import FIXTURES, load_into, union_graph, writable_copy
 from test_export import describe_difference
 
+from rdfnotes import Store, load, load_config
 from rdfnotes.biblio import Person, parse_bib_date, parse_name, parse_names
 from rdfnotes.identifiers import find_arxiv, find_doi, find_isbns, find_issns
 
@@ -23,7 +24,7 @@ PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 XSD = rdflib.Namespace("http://www.w3.org/2001/XMLSchema#")
 
 
-@pytest.mark.parametrize("folder", ["roam-zotero", "roam-zotero-roam", "obsidian-zotero", "dataview-notes"])
+@pytest.mark.parametrize("folder", ["roam-zotero", "roam-zotero-roam", "obsidian-zotero", "dataview-notes", "library"])
 def test_golden_graph(folder: str, tmp_path: Path) -> None:
     store, _ = load_into(tmp_path / "store", BIBLIO / folder)
     with store:
@@ -214,3 +215,70 @@ def test_page_ranges(pages: str, start: str, end: str | None, tmp_path: Path) ->
     work = next(graph.subjects(DCTERMS.title, rdflib.Literal("X")))
     assert graph.value(work, BIBO.pageStart) == rdflib.Literal(start)
     assert graph.value(work, BIBO.pageEnd) == (rdflib.Literal(end) if end else None)
+
+
+def test_library_entries_join_their_notes(tmp_path: Path) -> None:
+    """A .bib entry joins the note named by its citekey, or the note that declares it; one with no note is a source
+    of its own, which links reach; a CSL-JSON file is read the same way; what cannot be read is named by line."""
+    store, report = load_into(tmp_path / "store", BIBLIO / "library")
+    with store:
+        graph = union_graph(store)
+    works = _works(graph)
+    titles = {key: [str(t) for t in graph.objects(node, DCTERMS.title)] for key, node in works.items()}
+    assert titles == {
+        "diekelmannMemoryFunction2010": ["The Memory Function of Sleep"],
+        "walkerSleepDependentLearning2004": ["Sleep-Dependent Learning and Memory Consolidation"],
+        "nguyenNoOvernightGain2021": ["No Overnight Gain for Finger Tapping Once Time of Day Is Controlled"],
+        "vaswaniAttentionAllYou2017": ["Attention Is All You Need"],
+        "meyerVanDerBergSpindles2019": ["Spindles and Slow Oscillations"],
+    }
+    base = "https://w3id.org/rdfnotes/id/library/"
+    # joined by name: the note's own node; by a declared `citekey:`: the note named otherwise
+    assert str(works["diekelmannMemoryFunction2010"]) == base + "page/diekelmannmemoryfunction2010-34a308e6"
+    walker = works["walkerSleepDependentLearning2004"]
+    assert str(graph.value(walker, rdflib.RDFS.label)) == "Walker and Stickgold 2004 - Sleep-dependent learning"
+    assert graph.value(walker, DCTERMS.issued) == rdflib.Literal("2004-09", datatype=XSD.gYearMonth)  # month = sep
+    # no note: a source of its own, which the evidence's link reaches
+    nguyen = works["nguyenNoOvernightGain2021"]
+    evidence = next(
+        graph.subjects(rdflib.RDFS.label, rdflib.Literal("EVD - No overnight gain once time of day was controlled"))
+    )
+    assert (evidence, DCTERMS.references, nguyen) in graph
+    assert _authors(graph, nguyen) == ["Thì Nguyễn", "Hans Müller", "Sleep Replication Consortium"]
+    assert _authors(graph, nguyen, BIBO.editorList) == ["Jean de la Fontaine"]
+    assert (graph.value(nguyen, DCTERMS.isPartOf), rdflib.RDF.type, BIBO.Proceedings) in graph
+    spindles = works["meyerVanDerBergSpindles2019"]
+    assert _authors(graph, spindles) == ["Anna van der Berg", "Sleep Research Society"]
+    assert graph.value(spindles, DCTERMS.issued) == rdflib.Literal("2019-10", datatype=XSD.gYearMonth)
+    assert str(graph.value(works["vaswaniAttentionAllYou2017"], BIBO.identifier)) == "arXiv:1706.03762"
+    assert [str(p) for p in report.problems] == [
+        "library.bib:44: warning: this entry is not valid BibTeX and was left out ('@book{broken2020,')",
+        "library.bib:48: warning: a second entry with the key 'diekelmannMemoryFunction2010': left out (the first "
+        "one is read)",
+    ]
+
+
+def test_a_note_appearing_takes_over_its_library_entry(tmp_path: Path) -> None:
+    """Sync: the entry joins a note added later, and leaves it again when the note goes; each time the store
+    equals a fresh load."""
+    folder = writable_copy(BIBLIO / "library", tmp_path)
+    note = folder / "@nguyenNoOvernightGain2021.md"
+
+    def synced_equals_fresh(name: str) -> rdflib.Graph:
+        with Store(tmp_path / "synced") as store:
+            load([folder], store, load_config())
+            synced = union_graph(store)
+        with Store(tmp_path / name) as store:
+            load([folder], store, load_config())
+            fresh = union_graph(store)
+        assert isomorphic(synced, fresh), describe_difference(fresh, synced)
+        return synced
+
+    synced_equals_fresh("fresh-1")
+    note.write_text("---\nurl: https://roamresearch.com/#/app/library/page/nGuY3n2021\n---\n\n- Our notes\n")
+    graph = synced_equals_fresh("fresh-2")
+    node = rdflib.URIRef("https://w3id.org/rdfnotes/id/library/node/nGuY3n2021")
+    assert str(graph.value(node, DCTERMS.title)).startswith("No Overnight Gain")
+    note.unlink()
+    graph = synced_equals_fresh("fresh-3")
+    assert (node, None, None) not in graph

@@ -214,9 +214,13 @@ def _read_front_matter(note: Note, lines: list[str], *, first_line: int, bibliog
             note.front_matter[key] = value
 
 
+_FLOW_LIST = re.compile(r"^[A-Za-z_][\w .-]*:\s*\[(?!\[)")
+
+
 def _is_yaml_continuation(line: str) -> bool:
-    """A front-matter line that only YAML reads: a list item or an indented value (Obsidian, Dataview, Logseq)."""
-    return bool(line.strip()) and (line[0] in " \t" or line.startswith("- "))
+    """A front-matter line that only YAML reads: a list item, an indented value, or a flow list
+    (``tags: [a, b]``, not a Roam title ``title: [[EVD]] - …``) (Obsidian, Dataview, Logseq)."""
+    return bool(line.strip()) and (line[0] in " \t" or line.startswith("- ") or bool(_FLOW_LIST.match(line)))
 
 
 def _yaml_front_matter(lines: list[str]) -> dict[str, Any] | None:
