@@ -63,7 +63,7 @@ def _metadata(text: str) -> str:
 
 
 def measure(root: Path) -> list[str]:
-    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "store") as store:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder, Store(Path(folder) / "store") as store:
         load([root], store, load_config())
         rows = store.query(QUERY)
         found: dict[str, dict[str, set[str]]] = {}
@@ -127,8 +127,7 @@ def measure(root: Path) -> list[str]:
         f"  DOI {counts['DOI']} of {counts['with a DOI']} that hold one",
         f"  authors {counts['authors']} of {counts['with authors']} that name them; first author first "
         f"{counts['first author first']} of {counts['authors']}",
-        "  dates: "
-        + (", ".join(f"{k[5:]} {v}" for k, v in sorted(counts.items()) if k.startswith("date ")) or "none"),
+        "  dates: " + (", ".join(f"{k[5:]} {v}" for k, v in sorted(counts.items()) if k.startswith("date ")) or "none"),
     ]
     return lines + [f"  miss: {m}" for m in misses]
 
@@ -142,7 +141,7 @@ def _library_entry(text: str, key: str) -> str:
     chunk = text[start : end if end > 0 else len(text)]
     lines = []
     for match in re.finditer(r'(?m)^\s*"?(?P<k>[\w-]+)"?\s*[=:]\s*(?P<v>.+?),?\s*$', chunk):
-        value = match["v"].strip().strip("{}\"").strip()
+        value = match["v"].strip().strip('{}"').strip()
         lines.append(f"{match['k']}: {value}")
     return "\n".join(lines)
 

@@ -47,6 +47,7 @@ __all__ = [
     "looks_bibliographic",
     "parse_bib_date",
     "parse_names",
+    "rdf_list",
     "read_record",
 ]
 
@@ -85,13 +86,14 @@ block of metadata (kept when it holds a value)."""
 # Values that say "nothing here" (Zotero-Roam writes `no_info`).
 _EMPTY = re.compile(r"^(?:no_?info|n/?a|none|null|unknown|-+)?$", re.IGNORECASE)
 _ET_AL = re.compile(r"^(?:others|et\.?\s*al\.?|and others|u\.\s*a\.)$", re.IGNORECASE)
+_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.?[\s-]*){1,4}$")
 _REF_TAG = re.compile(r"^ref/(?P<type>.+)$", re.IGNORECASE)
 # "285--296", "285-96", "e1234", "S12-S20" (hyphens and dashes of every kind between)
 _PAGES = re.compile(
     r"^\s*(?P<start>[A-Za-z]*\d+[A-Za-z]*)\s*(?:(?:-{1,3}|[\u2010-\u2015]|to)\s*(?P<end>[A-Za-z]*\d+[A-Za-z]*))?\s*$"
 )
 _YEAR = re.compile(r"(?<!\d)(?P<year>1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
-_YEAR_MONTH = re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$")
+_YEAR_MONTH = re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$|^(?P<m2>\d{1,2})[-/.](?P<y2>\d{4})$")
 _MONTH_YEAR = re.compile(r"^(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})$")
 _DAY_FIRST = re.compile(r"^(?P<d>\d{1,2})\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})$")
 _MONTH_DAY = re.compile(r"^(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})$")
@@ -333,19 +335,23 @@ def read_record(note: Note, attributes: list[Attribute], config: Config) -> Reco
             if doi := find_doi(value):
                 _add(record.dois, doi)
             else:
-                note.warn(f"{attribute.key}: {value!r} holds no DOI", line)
+                note.warn(f"{attribute.key}: {value!r} holds no DOI; kept as written", line)
+                record.used.discard(index)
         elif role == "url":
             _identifiers(record, value)
             bare = re.fullmatch(r"<?(https?://\S+?)>?", value.strip())
-            for url in [bare.group(1)] if bare else web_links(value):
-                if url.lower().startswith(("http://", "https://")):
-                    _add(record.urls, url)
-        elif role == "isbn":
-            for isbn in find_isbns(value):
-                _add(record.isbns, isbn)
-        elif role == "issn":
-            for issn in find_issns(value):
-                _add(record.issns, issn)
+            urls = [u for u in ([bare.group(1)] if bare else web_links(value)) if u.lower().startswith("http")]
+            for url in urls:
+                _add(record.urls, url)
+            if not urls:
+                record.used.discard(index)  # no web link (a zotero:// one, text): kept as written
+        elif role in ("isbn", "issn"):
+            numbers = find_isbns(value) if role == "isbn" else find_issns(value)
+            for number in numbers:
+                _add(record.isbns if role == "isbn" else record.issns, number)
+            if not numbers:
+                note.warn(f"{attribute.key}: {value!r} holds no valid {role.upper()}; kept as written", line)
+                record.used.discard(index)
         elif role == "eprint":
             eprint = (index, plain_text(value))
         elif role == "eprint_type":
@@ -453,6 +459,10 @@ def parse_names(value: str) -> tuple[list[Person], str]:
         items = _plain_names(text)
         if len(items) == 2 and all(" " not in item.strip() for item in items):
             items, bibtex_items = [text], True  # "Diekelmann, Susanne": one person, family name first
+        elif len(items) % 2 == 0 and all(_INITIALS.match(item.strip()) for item in items[1::2]):
+            # "Abbas, A., Mustaqeem, M. J.": family names, each followed by its initials
+            items = [f"{items[i]}, {items[i + 1]}" for i in range(0, len(items), 2)]
+            bibtex_items = True
     people: list[Person] = []
     leftover: list[str] = []
     for item in items:
@@ -526,9 +536,8 @@ def parse_bib_date(text: str) -> tuple[str, str] | None:
     if re.fullmatch(r"\d{4}", text):
         return text, XSD.gYear
     if match := _YEAR_MONTH.match(text):
-        if 1 <= int(match["m"]) <= 12:
-            return f"{match['y']}-{int(match['m']):02d}", XSD.gYearMonth
-        return None
+        year, number = match["y"] or match["y2"], int(match["m"] or match["m2"])
+        return (f"{year}-{number:02d}", XSD.gYearMonth) if 1 <= number <= 12 else None
     if (match := _ISO_PREFIX.match(text)) and (parsed := parse_date(match["d"])):
         return parsed[0], XSD.date
     if match := _SLASHED.match(text):
@@ -618,11 +627,7 @@ def emit(record: Record, out: Output, node: str, base: str, config: Config) -> s
         iris_of_people = [_person(out, base, person) for person in people]
         for person_iri in iris_of_people:
             out.iri(node, prop, person_iri)
-        cells = [iris.genid(base, node, list_name, str(i)) for i in range(len(iris_of_people))]
-        out.iri(node, list_prop, cells[0])
-        for i, (cell, person_iri) in enumerate(zip(cells, iris_of_people, strict=True)):
-            out.iri(cell, RDF.first, person_iri)
-            out.iri(cell, RDF.rest, cells[i + 1] if i + 1 < len(cells) else RDF.nil)
+        out.iri(node, list_prop, rdf_list(out, base, node, list_name, iris_of_people))
     if record.date:
         out.typed(node, DCTERMS.issued, record.date[0], record.date[1])
     if record.container and name_key(record.item_type or "") not in _NO_CONTAINER:
@@ -657,6 +662,19 @@ def emit(record: Record, out: Output, node: str, base: str, config: Config) -> s
             with contextlib.suppress(ValueError):  # not an IRI even once escaped: it stays in the note's text
                 out.iri(node, FOAF.page, iri)
     return cls
+
+
+def rdf_list(out: Output, base: str, node: str, name: str, items: list[str]) -> str:
+    """An ``rdf:List`` of IRIs; returns its head. Each cell is named by the node, the list's name and the items
+    from it to the end: a note and a library entry stating one list state the same cells, and two different lists
+    of one node (the note's authors and a ``.bib`` entry's) never share a cell, so neither is broken."""
+    rest = RDF.nil
+    for i in range(len(items) - 1, -1, -1):
+        cell = iris.genid(base, node, name, *items[i:])
+        out.iri(cell, RDF.first, items[i])
+        out.iri(cell, RDF.rest, rest)
+        rest = cell
+    return rest
 
 
 def _person(out: Output, base: str, person: Person) -> str:

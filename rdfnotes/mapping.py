@@ -445,7 +445,7 @@ def _map_attribute(
         for person in people:
             out.iri(node, prop, person)
         if people and prop == DCTERMS.creator:
-            _author_list(out, ctx.base, node, people)
+            out.iri(node, BIBO.authorList, biblio.rdf_list(out, ctx.base, node, "authorList", people))
     elif kind == "concepts":
         # [[a]], [[b]] / #tag #[[multi word]] / a, b
         labels = [plain_text(x.target) for x in find_links(value)] or [x.strip() for x in value.split(",")]
@@ -514,14 +514,6 @@ def _add_web_iri(out: _Emitter, note: Note, node: str, prop: str, iri: str, line
         out.iri(node, prop, iri)
     except ValueError:
         note.warn(f"{iri!r} is not a valid IRI; left out", line)
-
-
-def _author_list(out: _Emitter, base: str, node: str, people: list[str]) -> None:
-    cells = [iris.genid(base, node, "authorList", str(i)) for i in range(len(people))]
-    out.iri(node, BIBO.authorList, cells[0])
-    for i, (cell, person) in enumerate(zip(cells, people, strict=True)):
-        out.iri(cell, RDF.first, person)
-        out.iri(cell, RDF.rest, cells[i + 1] if i + 1 < len(cells) else RDF.nil)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -3,6 +3,7 @@ pages, ISBN/ISSN) one at a time."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from test_export import describe_difference
 from rdfnotes import Store, load, load_config
 from rdfnotes.biblio import Person, parse_bib_date, parse_name, parse_names
 from rdfnotes.identifiers import find_arxiv, find_doi, find_isbns, find_issns
+from rdfnotes.validate import validate
 
 BIBLIO = FIXTURES / "biblio"
 GOLDEN = Path(__file__).parent / "golden"
@@ -128,6 +130,7 @@ def test_biblatex_front_matter(tmp_path: Path) -> None:
         ("[[Diekelmann, Susanne]], [[Born, Jan]]", ["Susanne Diekelmann", "Jan Born"]),
         ("Okafor, Maya; Raman, Ravi", ["Maya Okafor", "Ravi Raman"]),
         ("Diekelmann, Susanne", ["Susanne Diekelmann"]),
+        ("Abbas, A., Mustaqeem, M. J.", ["A. Abbas", "M. J. Mustaqeem"]),
         ("[[[Tom B. Brown]], et al.", ["Tom B. Brown"]),
     ],
 )
@@ -188,6 +191,7 @@ def test_arxiv_isbn_issn() -> None:
         ("2021-03-04T10:00:00Z", "2021-03-04", "date"),
         ("2020/05/01", "2020-05-01", "date"),
         ("May 2020", "2020-05", "gYearMonth"),
+        ("05/2020", "2020-05", "gYearMonth"),
         ("3 March 2021", "2021-03-03", "date"),
         ("[[March 3rd, 2021]]", "2021-03-03", "date"),
         ("2025-13", None, None),
@@ -282,3 +286,60 @@ def test_a_note_appearing_takes_over_its_library_entry(tmp_path: Path) -> None:
     note.unlink()
     graph = synced_equals_fresh("fresh-3")
     assert (node, None, None) not in graph
+
+
+def test_two_author_lists_of_one_work_stay_lists(tmp_path: Path) -> None:
+    """A note and its library entry naming different authors give two whole lists, not one broken one."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "@okafor2020.md").write_text("- Title:: Spindles\n- Author(s):: Maya Okafor, Ravi Raman\n")
+    (folder / "library.bib").write_text(
+        "@article{okafor2020, title = {Spindles}, author = {Okafor, Maya and Lee, Jo}}\n"
+    )
+    store, _ = load_into(tmp_path / "store", folder)
+    with store:
+        graph = union_graph(store)
+    work = next(iter(_works(graph).values()))
+    lists = sorted(
+        [str(graph.value(p, FOAF.name)) for p in rdflib.collection.Collection(graph, head)]
+        for head in graph.objects(work, BIBO.authorList)
+    )
+    assert lists == [["Maya Okafor", "Jo Lee"], ["Maya Okafor", "Ravi Raman"]]
+    assert all(len(list(graph.objects(cell, rdflib.RDF.first))) == 1 for cell in graph.subjects(rdflib.RDF.rest))
+
+
+def test_zotero_blocks_in_a_roam_json_export(tmp_path: Path) -> None:
+    page = {
+        "title": "@shipmanFormality1999",
+        "uid": "sh1pm4n99",
+        "children": [
+            {
+                "string": "#references",
+                "uid": "b1",
+                "children": [
+                    {"string": "Title: Formality Considered Harmful", "uid": "b2"},
+                    {"string": "Authored by::  [[Frank Shipman]] ,  Catherine C. Marshall", "uid": "b3"},
+                    {"string": "Year: [[1999]]", "uid": "b4"},
+                    {"string": "URL: https://doi.org/10.1023/A:1008716330212", "uid": "b5"},
+                ],
+            }
+        ],
+    }
+    export = tmp_path / "graph.json"
+    export.write_text(json.dumps([page]), encoding="utf-8")
+    store, _ = load_into(tmp_path / "store", export)
+    with store:
+        graph = union_graph(store)
+    work = rdflib.URIRef("https://w3id.org/rdfnotes/id/graph/node/sh1pm4n99")
+    assert str(graph.value(work, DCTERMS.title)) == "Formality Considered Harmful"
+    assert _authors(graph, work) == ["Frank Shipman", "Catherine C. Marshall"]
+    assert graph.value(work, DCTERMS.issued) == rdflib.Literal("1999", datatype=XSD.gYear)
+    assert str(graph.value(work, BIBO.doi)) == "10.1023/a:1008716330212"
+
+
+def test_validate_accepts_library_entries_and_dates_by_precision() -> None:
+    """A .bib entry joining its note is no second claim on its title; a year-and-month date is a typed date."""
+    report = validate([str(BIBLIO / "library"), str(BIBLIO / "obsidian-zotero")], load_config())
+    rules = sorted({(finding.rule, finding.severity) for finding in report.findings})
+    assert ("duplicate-title", "error") not in rules
+    assert not [f for f in report.findings if "publication date" in f.message]

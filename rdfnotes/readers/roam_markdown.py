@@ -290,7 +290,8 @@ def read_block(note: Note, text: str, number: int, spaced_keys: frozenset[str] =
     :returns: whether the block was an attribute (and so is not body text).
     """
     line = text if text.lstrip().startswith(("- ", "* ")) else f"- {text}"
-    if _read_attribute(note, line, number, spaced_keys):
+    # a source page's (`@citekey`) Zotero lines `Title: …` are attributes, as in the Markdown export
+    if _read_attribute(note, line, number, spaced_keys, zotero=note.title.lstrip().startswith("@")):
         return True
     note.links.extend(Link(found.target, number, found.uid) for found in find_links(text))
     return False
