@@ -32,7 +32,7 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 
 from . import iris
 from .config import Config, name_key
-from .dates import parse_date
+from .dates import MONTHS, parse_date
 from .identifiers import find_arxiv, find_doi, find_isbns, find_issns
 from .model import Attribute, Note
 from .readers.markup import find_links, looks_bibliographic, plain_text, web_links, wikilinks
@@ -97,29 +97,11 @@ _YEAR_MONTH = re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})$|^(?P<m2>\d{1,2})[-/
 _MONTH_YEAR = re.compile(r"^(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})$")
 _DAY_FIRST = re.compile(r"^(?P<d>\d{1,2})\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})$")
 _MONTH_DAY = re.compile(r"^(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})$")
+_CSL_DATE = re.compile(
+    r"^(?:year: (?P<y>\d{4})(?:, month: \d{1,2}(?:, day: \d{1,2})?)?|date-parts: (?:\d{4})(?:, \d{1,2}){0,2})$"
+)
 _SLASHED = re.compile(r"^(?P<y>\d{4})[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})$")
 _ISO_PREFIX = re.compile(r"^(?P<d>\d{4}-\d{2}-\d{2})(?:[T ]\S*)?$")
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for m in names
-}
 _LANGUAGES = {
     "english": "en",
     "american": "en-US",
@@ -306,7 +288,7 @@ def read_record(note: Note, attributes: list[Attribute], config: Config) -> Reco
         elif role == "date":
             dated.append((index, value, attribute.line))
         elif role == "month":
-            month = _MONTHS.get(plain_text(value).strip().strip(".").casefold()[:3]) or (
+            month = MONTHS.get(plain_text(value).strip().strip(".").casefold()[:3]) or (
                 int(value) if value.strip().isdigit() and 1 <= int(value) <= 12 else None
             )
             if month is None:
@@ -469,12 +451,30 @@ def parse_names(value: str) -> tuple[list[Person], str]:
         item = item.strip().strip("[]").strip()
         if not item or _ET_AL.match(item):
             continue
+        if csl := _CSL_NAME.match(item):  # CSL YAML front matter: `- family: Abbas` / `given: Aumber`
+            people.append(_csl_person(csl))
+            continue
         person = parse_name(item if bibtex_items else item.replace(",", " "))
         if person is None:
             leftover.append(item)
         else:
             people.append(person)
     return people, ", ".join(leftover)
+
+
+_CSL_NAME = re.compile(
+    r"^(?:(?:family: (?P<family>[^,]+)|given: (?P<given>[^,]+)|literal: (?P<literal>.+)|"
+    r"(?:non-)?dropping-particle: (?P<particle>[^,]+)|suffix: (?P<suffix>[^,]+)|[\w-]+: [^,]*)(?:, |$))+$"
+)
+
+
+def _csl_person(match: re.Match[str]) -> Person:
+    if match["literal"]:
+        return Person(match["literal"].strip())
+    family = " ".join(x.strip() for x in (match["particle"], match["family"]) if x) or None
+    given = match["given"].strip() if match["given"] else None
+    name = " ".join(x for x in (given, family, match["suffix"] and match["suffix"].strip()) if x)
+    return Person(name, given, family)
 
 
 def _plain_names(text: str) -> list[str]:
@@ -533,6 +533,9 @@ def parse_bib_date(text: str) -> tuple[str, str] | None:
     text = plain_text(text).strip().strip('"').strip()
     if not text:
         return None
+    if parts := _CSL_DATE.match(text):  # CSL YAML: `issued: [{year: 2025, month: 11}]` or `date-parts: [[2025, 11]]`
+        numbers = [int(n) for n in re.findall(r"\d+", parts.group(0))][:3]
+        text = "-".join([f"{numbers[0]:04d}", *(f"{n:02d}" for n in numbers[1:])])
     if re.fullmatch(r"\d{4}", text):
         return text, XSD.gYear
     if match := _YEAR_MONTH.match(text):
@@ -544,10 +547,10 @@ def parse_bib_date(text: str) -> tuple[str, str] | None:
         parsed = parse_date(f"{match['y']}-{int(match['m']):02d}-{int(match['d']):02d}")
         return (parsed[0], XSD.date) if parsed else None
     if match := _MONTH_YEAR.match(text):
-        month = _MONTHS.get(match["mon"].lower())
+        month = MONTHS.get(match["mon"].lower())
         if month:
             return f"{match['y']}-{month:02d}", XSD.gYearMonth
-    if (match := _DAY_FIRST.match(text) or _MONTH_DAY.match(text)) and (month := _MONTHS.get(match["mon"].lower())):
+    if (match := _DAY_FIRST.match(text) or _MONTH_DAY.match(text)) and (month := MONTHS.get(match["mon"].lower())):
         parsed = parse_date(f"{match['y']}-{month:02d}-{int(match['d']):02d}")
         return (parsed[0], XSD.date) if parsed else None
     parsed = parse_date(text)

@@ -214,7 +214,10 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     attributes = list(note.attributes) + [
         Attribute(key, value, 0, tuple(wikilinks(value))) for key, value in note.front_matter.items()
     ]
-    literature_note = parts.class_iri is None and biblio.looks_bibliographic(a.key for a in attributes)
+    # (a `Journal::` field alone is a diary's as often as a paper's: it makes no literature note of a page)
+    literature_note = parts.class_iri is None and biblio.looks_bibliographic(
+        [*note.front_matter, *(a.key for a in note.attributes if a.key.casefold() != "journal")]
+    )
     if literature_note:
         # a literature note (Zotero / Better BibTeX front matter) is a source, whatever its name
         parts = TitleParts(None, config.source_class, parts.content, parts.citekey, parts.cites)

@@ -131,6 +131,10 @@ def test_biblatex_front_matter(tmp_path: Path) -> None:
         ("Okafor, Maya; Raman, Ravi", ["Maya Okafor", "Ravi Raman"]),
         ("Diekelmann, Susanne", ["Susanne Diekelmann"]),
         ("Abbas, A., Mustaqeem, M. J.", ["A. Abbas", "M. J. Mustaqeem"]),
+        (
+            "[[family: Berg, given: Anna, non-dropping-particle: van der]], [[literal: WHO]]",
+            ["Anna van der Berg", "WHO"],
+        ),
         ("[[[Tom B. Brown]], et al.", ["Tom B. Brown"]),
     ],
 )
@@ -192,6 +196,8 @@ def test_arxiv_isbn_issn() -> None:
         ("2020/05/01", "2020-05-01", "date"),
         ("May 2020", "2020-05", "gYearMonth"),
         ("05/2020", "2020-05", "gYearMonth"),
+        ("[[year: 2025, month: 11]]", "2025-11", "gYearMonth"),
+        ("date-parts: [[2025]], [[11]], [[3]]", "2025-11-03", "date"),
         ("3 March 2021", "2021-03-03", "date"),
         ("[[March 3rd, 2021]]", "2021-03-03", "date"),
         ("2025-13", None, None),
@@ -343,3 +349,16 @@ def test_validate_accepts_library_entries_and_dates_by_precision() -> None:
     rules = sorted({(finding.rule, finding.severity) for finding in report.findings})
     assert ("duplicate-title", "error") not in rules
     assert not [f for f in report.findings if "publication date" in f.message]
+
+
+def test_two_literature_notes_of_one_title_stay_two_pages(tmp_path: Path) -> None:
+    """A literature note's `title:` is its work's: the page keeps its file's name, so two copies stay two nodes."""
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    for name in ("Abbas 2025.md", "Abbas 2025 (reread).md"):
+        (folder / name).write_text('---\ncitekey: "abbas2025"\ntitle: "Deep Learning for Yield"\n---\n')
+    store, _ = load_into(tmp_path / "store", folder)
+    with store:
+        graph = union_graph(store)
+    nodes = set(graph.subjects(DCTERMS.title, rdflib.Literal("Deep Learning for Yield")))
+    assert sorted(str(graph.value(n, rdflib.RDFS.label)) for n in nodes) == ["Abbas 2025", "Abbas 2025 (reread)"]

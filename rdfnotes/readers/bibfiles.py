@@ -30,6 +30,7 @@ from .roam_markdown import decode
 from .units import ReadContext, Unit, UnitContent, read_bytes
 
 _NAME_FIELDS = frozenset({"author", "editor", "translator", "bookauthor", "editora", "editorb", "holder"})
+_MAX_LATEX = 20_000
 _LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
 # bibtexparser logs every entry it cannot parse; this reader reports them itself (file and line).
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -44,7 +45,10 @@ def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
 
 def read_bibtex(text: str, path: str) -> UnitContent:
     """The entries of a ``.bib`` file, each a note that describes ``@{key}``; entries it cannot read are named."""
-    library = parse_string(text)
+    try:
+        library = parse_string(text)
+    except Exception as exc:  # bibtexparser's own errors on input it cannot split into blocks at all
+        raise ReadError(path, f"not a BibTeX file this tool reads ({type(exc).__name__})") from exc
     content = UnitContent()
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
@@ -84,7 +88,11 @@ def _first_line(raw: str) -> str:
 
 def _text(raw: str, name: str) -> str:
     """A field's value as text: LaTeX decoded (not in URLs, DOIs and file paths, which are verbatim)."""
-    if name in ("url", "doi", "file", "eprint", "urldate") or ("\\" not in raw and "{" not in raw and "~" not in raw):
+    if (
+        name in ("url", "doi", "file", "eprint", "urldate")
+        or len(raw) > _MAX_LATEX  # a huge value is kept as written: decoding it would take long, for little
+        or ("\\" not in raw and "{" not in raw and "~" not in raw)
+    ):
         return raw.strip()
     try:
         return " ".join(_LATEX.latex_to_text(raw).split())

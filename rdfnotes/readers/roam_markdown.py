@@ -179,8 +179,8 @@ def _end_abstract(note: Note, abstract: tuple[int, int, list[str]]) -> None:
 
 
 def _read_front_matter(note: Note, lines: list[str], *, first_line: int, bibliographic: bool = False) -> None:
-    """``key: value`` lines. In a bibliographic record's front matter (:func:`looks_bibliographic`) ``author``,
-    ``date`` and ``url`` are the work's, not the note's: they stay fields; ``title`` is both."""
+    """``key: value`` lines. In a bibliographic record's front matter (:func:`looks_bibliographic`) ``title``,
+    ``author``, ``date`` and ``url`` are the work's, not the note's: they stay fields."""
     for number, line in enumerate(lines, start=first_line):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -192,9 +192,7 @@ def _read_front_matter(note: Note, lines: list[str], *, first_line: int, bibliog
         value = unquote_yaml_scalar(match["value"] or "")
         lowered = key.lower()
         if bibliographic and lowered in ("author", "date", "url", "title"):
-            note.front_matter[key] = value
-            if lowered == "title" and value:
-                note.title = value
+            note.front_matter[key] = value  # the work's title: the page's name stays its file's, as links have it
             continue
         if lowered == "title":
             if value:
