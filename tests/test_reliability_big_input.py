@@ -161,7 +161,10 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path: Path, where: str) -> Non
         folder = tmp_path / "vault"
         shutil.copytree(LAB_B, folder)
         (folder / "Discourse" / "bomb.md").write_text(f"---\n{BOMB}\n---\ntext\n", encoding="utf-8")
-        expected = "Discourse/bomb.md:2: error: the front matter is not read: the YAML's aliases expand to more than 100,000 values"
+        expected = (
+            "Discourse/bomb.md:2: error: the front matter is not read: the YAML's aliases expand to more than "
+            "100,000 values"
+        )
     started = time.monotonic()
     with Store(tmp_path / "store") as store:
         report = load([folder], store, load_config())
