@@ -25,6 +25,7 @@ unbound in some rows, say by an ``OPTIONAL``, would keep those rows: VALUES join
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -36,6 +37,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutio
 
 from .errors import NoSuchQuery, QueryError
 from .resources import queries_dir
+from .sparql_guard import check, run_on_big_stack
 from .store import Store
 from .vocab import PREFIXES, XSD
 
@@ -119,15 +121,22 @@ def run_query(
     """Run a bundled query (by name), a ``.rq`` file, or ``text`` when given, binding ``params`` to its variables.
 
     :raises NoSuchQuery: when ``query`` names nothing.
-    :raises QueryError: when the query is not valid SPARQL or a parameter does not fit it.
+    :raises QueryError: when the query is not valid SPARQL, a parameter does not fit it, or it fails as it runs.
+    :raises QueryRefused: (a :class:`QueryError`) when it is too big, nested or chained too deep for the engine.
     """
     bound = bound_query(query, params, text=text)
+    check(bound)  # before the engine: a query nested or chained too deep would overflow its stack
     try:
-        results = store.query(bound)
+        return run_on_big_stack(functools.partial(_evaluate, store, bound))
     except SyntaxError as exc:
-        raise QueryError(f"{query}: not valid SPARQL: {exc}") from exc
-    except RuntimeError as exc:
-        raise QueryError(f"{query}: {exc}") from exc
+        raise QueryError(f"{query}: not valid SPARQL: {_line(exc)}") from None
+    except (RuntimeError, OSError, ValueError) as exc:  # a runtime error: a SERVICE that failed, a bad regex …
+        raise QueryError(f"{query}: the query failed: {_line(exc)}") from None
+
+
+def _evaluate(store: Store, text: str) -> QueryResult:
+    """The query's answer, read whole on the thread that ran it (pyoxigraph's results stay on their thread)."""
+    results = store.query(text)
     if isinstance(results, QueryBoolean):
         return QueryResult(boolean=bool(results))
     if isinstance(results, QueryTriples):
@@ -136,6 +145,11 @@ def run_query(
     variables = [v.value for v in results.variables]
     rows = [list(solution) for solution in results]  # in the order of ``variables``; a third faster than by name
     return QueryResult(variables=variables, rows=rows)
+
+
+def _line(exc: BaseException) -> str:
+    """An engine's message on one line."""
+    return " ".join(str(exc).split())
 
 
 def bound_query(query: str, params: Mapping[str, str] | None = None, *, text: str | None = None) -> str:

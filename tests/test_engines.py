@@ -32,11 +32,11 @@ from typing import Any
 
 import pytest
 from servers import jena_classpath, oxigraph_server, run_arq, select, virtuoso_server
-from support import LAB_A, LAB_B, LAB_C, SOCIAL_MEDIA
+from support import LAB_A, LAB_B, LAB_C, SOCIAL_MEDIA, report_figure
 
 from rdfnotes import QueryResult, Store, bound_query, bundled_queries, export, load, load_config, run_query
 from rdfnotes.link import link
-from rdfnotes.push import push
+from rdfnotes.push import PushReport, push
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # Where an engine gives the same number with another integer type (Virtuoso's COUNT is an xsd:int).
@@ -161,10 +161,6 @@ def local(published: tuple[Store, Path], partner: str) -> dict[str, Any]:
     }
 
 
-TIMINGS: dict[str, tuple[float, int, int]] = {}
-"""Seconds, graphs and triples of each push (and of each ARQ run: seconds and queries), reported at the end."""
-
-
 def over_http(endpoint: str, local: dict[str, Any], engine: str) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name, text in local["texts"].items():
@@ -177,22 +173,26 @@ def over_http(endpoint: str, local: dict[str, Any], engine: str) -> dict[str, An
     return found
 
 
+def timed_push(engine: str, store: Store, url: str) -> PushReport:
+    started = time.monotonic()
+    report = push(store, url)
+    seconds = time.monotonic() - started
+    report_figure(f"{engine}: push of {report.graphs} graphs, {report.triples} triples: {seconds:.1f} s")
+    return report
+
+
 def engine_answers(engine: str, store: Store, folder: Path, local: dict[str, Any]) -> dict[str, Any]:
     """Each query variant's rows (or the engine's error) from ``engine``."""
     if engine.startswith("oxigraph"):
         with oxigraph_server(folder / engine, union_default_graph=engine == "oxigraph-union") as url:
-            started = time.monotonic()
-            report = push(store, f"{url}/store")
-            TIMINGS[engine] = (time.monotonic() - started, report.graphs, report.triples)
+            report = timed_push(engine, store, f"{url}/store")
             assert report.default_graph is True
             return over_http(f"{url}/query", local, engine)
     if engine == "virtuoso":
         with virtuoso_server(folder / "virtuoso") as url, pytest.MonkeyPatch.context() as env:
             env.setenv("RDFNOTES_PUSH_USER", "dba")
             env.setenv("RDFNOTES_PUSH_PASSWORD", "dba")
-            started = time.monotonic()
-            report = push(store, f"{url}/sparql-graph-crud-auth")
-            TIMINGS[engine] = (time.monotonic() - started, report.graphs, report.triples)
+            report = timed_push(engine, store, f"{url}/sparql-graph-crud-auth")
             assert report.default_graph is False  # Virtuoso refuses one: its queries read every graph
             return over_http(f"{url}/sparql", local, engine)
     fmt = engine.removeprefix("arq-")
@@ -201,7 +201,7 @@ def engine_answers(engine: str, store: Store, folder: Path, local: dict[str, Any
     files = {name.replace("?", "--"): text for name, text in local["texts"].items()}
     started = time.monotonic()
     found = run_arq(jena_classpath(folder), data, files, folder / engine)
-    TIMINGS[engine] = (time.monotonic() - started, len(files), 0)
+    report_figure(f"{engine}: {len(files)} queries over {data.name}: {time.monotonic() - started:.1f} s")
     answers: dict[str, Any] = {}
     for name in local["texts"]:
         answer = found[name.replace("?", "--")]
@@ -226,6 +226,8 @@ def test_every_bundled_query_gives_the_same_rows_on_every_engine(
     for name, how in differ.items():
         print(f"{engine}: {name}: {how}")  # shown whole when the test fails
     assert differ == {}
+    rows = sum(len(answers[name]) for name in asked)
+    report_figure(f"{engine}: {len(asked)} query variants, {rows} rows, the same as the local store's")
     # the comparison is not empty: most queries answer rows here
     assert sum(1 for rows in expected.values() if rows) >= len(expected) - 3
 
