@@ -66,8 +66,13 @@ def _config(ctx: click.Context) -> Any:
     return load_config(ctx.obj["config"], search_dir=Path.cwd())
 
 
-def _store(ctx: click.Context) -> Any:
+def _store(ctx: click.Context, *, write: bool = False, create: bool = False) -> Any:
+    """The store the command works on: read-only (the default: it runs beside any writer and waits only for a sync
+    that is writing to commit), or for writing (``create``: made when there is none)."""
     from .store import Store
+
+    def waiting(pid: int) -> None:
+        click.echo(f"Waiting for the load writing {ctx.obj['store']} (process {pid}) to finish…", err=True)
 
     # A big lab's manifest (millions of small containers) lives as long as this process: read with the cycle
     # collector off, then out of its sight, no collection rescans it (~0.5-1 s each at 100,000 notes). A library
@@ -75,7 +80,10 @@ def _store(ctx: click.Context) -> Any:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        store = Store(ctx.obj["store"])
+        if write:
+            store = Store(ctx.obj["store"], create=create)
+        else:
+            store = Store(ctx.obj["store"], read_only=True, on_wait=waiting)
         if sum(len(root.get("units", ())) for root in store.manifest["roots"].values()) > 2_000:
             gc.freeze()
     finally:
@@ -115,16 +123,21 @@ def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str 
     Changed files are read again, removed ones leave the store, unchanged ones are not re-read: the store always
     equals a fresh load. Exit status 0: all loaded cleanly; 1: loaded, with warnings or skipped files.
     """
+    from .errors import NothingToLoad
     from .loader import load as load_notes
 
     config = _config(ctx)
     show_bar = sys.stderr.isatty() and not quiet
-    with _store(ctx) as store:
-        if show_bar:
-            with click.progressbar(length=0, label="Reading", file=sys.stderr, show_pos=True) as bar:
-                report = load_notes(paths, store, config, lab=lab, format=fmt, progress=lambda _: bar.update(1))
-        else:
-            report = load_notes(paths, store, config, lab=lab, format=fmt)
+    with _store(ctx, write=True, create=True) as store:
+        try:
+            if show_bar:
+                with click.progressbar(length=0, label="Reading", file=sys.stderr, show_pos=True) as bar:
+                    report = load_notes(paths, store, config, lab=lab, format=fmt, progress=lambda _: bar.update(1))
+            else:
+                report = load_notes(paths, store, config, lab=lab, format=fmt)
+        except NothingToLoad:
+            store.discard()  # a load of a wrong path makes no store
+            raise
     for problem in report.problems:
         click.echo(str(problem), err=True)
     if not quiet:
@@ -335,7 +348,7 @@ def remove(ctx: click.Context, name: str) -> None:
     """Remove a lab from the store: its graphs, its VoID description and its folders' records; links are rebuilt."""
     from .labs import remove_lab
 
-    with _store(ctx) as store:
+    with _store(ctx, write=True) as store:
         lab = remove_lab(store, name)
     click.echo(f"Removed lab {lab.name}: {_count(lab.files, 'file')}, {_count(lab.triples, 'triple')}.")
 
@@ -361,7 +374,7 @@ def link(ctx: click.Context, review: Path | None, accept: Path | None) -> None:
     """
     from .link import link as link_labs
 
-    with _store(ctx) as store:
+    with _store(ctx, write=True) as store:
         report = link_labs(store, accept=accept, review=review)
     for problem in report.problems:
         click.echo(str(problem), err=True)
@@ -435,16 +448,27 @@ def serve(
     from .serve import serve as serve_store
 
     def ready(url: str) -> None:
-        click.echo(f"Serving {ctx.obj['store']} at {url} (read-only; Ctrl-C to stop).", err=True)
+        pages = url.removesuffix("sparql")
+        click.echo(
+            f"Serving {ctx.obj['store']}: the pages at {pages}, SPARQL at {url} (read-only: loads show at the next "
+            "request; Ctrl-C to stop).",
+            err=True,
+        )
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # a service manager's TERM stops the server as Ctrl-C does
 
     signal.signal(signal.SIGTERM, stop)
 
+    from .store import LiveStore
+
     limits = Limits(max_request_bytes=max_request, query_timeout=timeout)
-    with _store(ctx) as store:
+    # Read-only, and opened again after each load: serve never holds the store from a writer.
+    store = LiveStore(ctx.obj["store"])
+    try:
         serve_store(store, host, port, limits=limits, cors_origin=cors_origin, quiet=quiet, ready=ready)
+    finally:
+        store.close()
 
 
 def main() -> None:

@@ -14,6 +14,10 @@ given.
 
 Every other path goes to ``rdfnotes.web.pages_app(store)``, the HTML pages.
 
+The store is a :class:`~rdfnotes.store.LiveStore` (what ``rdfnotes serve`` gives): read-only, so ``load`` runs
+beside the server, and each request is answered from the last committed state (``store.current()``); a plain
+:class:`~rdfnotes.store.Store` is served as it is.
+
 .. _SPARQL 1.1 Protocol: https://www.w3.org/TR/sparql11-protocol/
 """
 
@@ -32,7 +36,7 @@ from wsgiref.simple_server import make_server as _make_server
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize
 
 from .errors import ServeError
-from .store import Store
+from .store import LiveStore, Store
 from .vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -90,7 +94,7 @@ class SparqlApp:
 
     def __init__(
         self,
-        store: Store,
+        store: Store | LiveStore,
         limits: Limits = Limits(),
         *,
         allowed_hosts: frozenset[str] | None = LOCAL_HOSTS,
@@ -198,7 +202,7 @@ class SparqlApp:
 
         def evaluate() -> None:
             try:
-                outcome["result"] = _evaluate(self.store, query, accept)
+                outcome["result"] = _evaluate(self.store.current(), query, accept)
             except BaseException as exc:
                 outcome["error"] = exc
             finally:
@@ -293,7 +297,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def make_server(
-    store: Store,
+    store: Store | LiveStore,
     host: str = "127.0.0.1",
     port: int = 7878,
     *,
@@ -318,7 +322,7 @@ def make_server(
 
 
 def serve(
-    store: Store,
+    store: Store | LiveStore,
     host: str = "127.0.0.1",
     port: int = 7878,
     *,
