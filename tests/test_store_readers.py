@@ -56,9 +56,9 @@ def rdfnotes_cli(*args: str) -> subprocess.Popen[str]:
     ],
 )
 def test_a_command_that_needs_a_store_and_finds_none_says_so_and_makes_nothing(
-    tmp_path: Path, command: list[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
 ) -> None:
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     code, out, err = invoke(*command, input="ASK {}")
     assert (code, out, err) == (2, "", f"Error: .rdfnotes: {NO_STORE}\n")
     assert list(tmp_path.iterdir()) == [], "nothing was made"
