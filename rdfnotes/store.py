@@ -7,6 +7,7 @@ Layout of a store directory (``.rdfnotes/`` by default)::
     manifest-*.units ... and its shards: per file its size, mtime, graph, node and resolved links
     counts.json      the load summary's counts, kept for the manifest they were counted with
     journal/         only while a sync writes: how to undo it (see _Journal)
+    history/         what each sync changed, to rebuild earlier states (see rdfnotes.history)
 
 Every note file has its own named graph (its provenance). The default graph is kept equal to the union of all
 named graphs, each triple once, so queries run on the default graph and count every relation once however many
@@ -50,6 +51,7 @@ from pyoxigraph import Store as OxStore
 
 from .durable import fsync_dir, write_atomically, write_synced
 from .errors import NoStore, StoreError, StoreLocked
+from .history import Recorder
 
 DATA_DIR = "oxigraph"
 MANIFEST = "manifest.json"
@@ -104,6 +106,8 @@ class Store:
         self.created = False
         """Whether this writer made the store (it was not there before)."""
         self._journal = _Journal(self.path / JOURNAL)
+        self.history = Recorder(self.path)
+        """What each sync changes, kept so that earlier states can be rebuilt (rdfnotes.history)."""
         self._in_sync = False
         self.union_delta: int | None = None
         """By how many triples the last sync changed the default graph (the union); ``None`` when not counted (a
@@ -131,6 +135,7 @@ class Store:
         self.created = not exists
         self._found_there = found
         self._closed = False
+        self.history.recover(committed=self._journal.exists and self._journal.committed)
         if self._journal.exists:
             self.recovered = not self._journal.committed
             if self.recovered:
@@ -251,23 +256,33 @@ class Store:
             raise StoreError(f"{self.path}: opened read-only; a change needs the store opened for writing")
         empty = next(iter(self._ox.quads_for_pattern(None, None, None, None)), None) is None
         self._journal.begin(empty=empty, manifests=_manifest_files(self.path))
+        self.history.begin(self._lab_bases())
         self._in_sync = True
         self.union_delta = 0
         try:
             yield
             self._ox.flush()
+            self.history.prepare(self._lab_bases())
             self._journal.commit()
-            self.generation = str(int(_generation(self.path) or 0) + 1)
-            write_atomically(self.path / GENERATION, self.generation.encode("ascii"), sync_dir=False)
         except BaseException:
+            self.history.abort()
             self._journal.undo(self._ox, self.path)
             self.manifest = self._read_manifest()
             self.union_delta = None
             raise
         finally:
             self._in_sync = False
+        self.history.commit()
+        self.generation = str(int(_generation(self.path) or 0) + 1)
+        write_atomically(self.path / GENERATION, self.generation.encode("ascii"), sync_dir=False)
         self._journal.end()
         (self.path / SYNC_MARK).unlink(missing_ok=True)
+
+    def _lab_bases(self) -> dict[str, str]:
+        """Each base IRI → its lab, for the history: the folders loaded, and a lab being removed."""
+        bases = {base: name for name, base in self.manifest.get("removing", {}).items()}
+        bases.update({root["base"]: root["lab"] for root in self.manifest["roots"].values() if "base" in root})
+        return bases
 
     # -- reading ---------------------------------------------------------------------------------------------
 
@@ -371,6 +386,7 @@ class Store:
             self._journal.mark_writing()
         else:
             self._journal.record(before)
+        self.history.record(before, batch)
         write: Callable[[], None]
         if not operations:
             # Only new graphs: nothing to compare or delete, so no SPARQL to parse.
