@@ -115,9 +115,15 @@ def _store(ctx: click.Context, *, write: bool = False, create: bool = False) -> 
     type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
     help="Read PATHS in this format [default: chosen by what each path holds].",
 )
+@click.option(
+    "--add",
+    is_flag=True,
+    help="Keep the lab's other folders: PATHS add to the lab [default: a lab loaded from another folder before is "
+    "replaced by what PATHS hold].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems, not the summary.")
 @click.pass_context
-def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str | None, quiet: bool) -> None:
+def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str | None, add: bool, quiet: bool) -> None:
     """Read note exports under PATHS and sync the store with them.
 
     Changed files are read again, removed ones leave the store, unchanged ones are not re-read: the store always
@@ -132,14 +138,22 @@ def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str 
         try:
             if show_bar:
                 with click.progressbar(length=0, label="Reading", file=sys.stderr, show_pos=True) as bar:
-                    report = load_notes(paths, store, config, lab=lab, format=fmt, progress=lambda _: bar.update(1))
+                    report = load_notes(
+                        paths, store, config, lab=lab, format=fmt, add=add, progress=lambda _: bar.update(1)
+                    )
             else:
-                report = load_notes(paths, store, config, lab=lab, format=fmt)
+                report = load_notes(paths, store, config, lab=lab, format=fmt, add=add)
         except NothingToLoad:
             store.discard()  # a load of a wrong path makes no store
             raise
     for problem in report.problems:
         click.echo(str(problem), err=True)
+    for gone in report.replaced:
+        click.echo(
+            f"Replaced lab {gone.lab} as loaded from {gone.folder} ({_count(gone.files, 'file')}): the lab is now what "
+            f"{', '.join(report.roots)} {'holds' if len(report.roots) == 1 else 'hold'} (--add keeps both).",
+            err=quiet,
+        )
     if not quiet:
         changed = f"{report.files_read} read, {report.files_unchanged} unchanged"
         if report.files_relinked:
@@ -165,10 +179,16 @@ def init(path: Path, force: bool) -> None:
     For an Obsidian vault of the Discourse Graphs plugin: its node types and relation types (data.json); for Roam
     exports and other notes: the type markers, relation labels and attributes the notes use.
     """
+    import shlex
+
     from .scaffold import write_config
 
     written = write_config(path, force=force)
-    click.echo(f"Wrote {written}: review it, then run: rdfnotes load {path}")
+    # The settings are read from ./rdfnotes.yaml or --config: the next step names the file just written, unless it
+    # is the one a load here reads anyway.
+    here = written.resolve() == (Path.cwd() / "rdfnotes.yaml").resolve()
+    settings = "" if here else f"--config {shlex.quote(str(written))} "
+    click.echo(f"Wrote {written}: review it, then run: rdfnotes {settings}load {shlex.quote(str(path))}")
 
 
 def _count(n: int, word: str) -> str:
