@@ -36,7 +36,7 @@ from .export import export
 from .labs import Lab, labs
 from .link import LinkReport, link
 from .loader import LoadReport, load, remove_lab
-from .queries import BundledQuery, QueryResult, bundled_queries, run_query
+from .queries import BundledQuery, QueryResult, bound_query, bundled_queries, run_query
 from .store import LiveStore, Store
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "StoreError",
     "StoreLocked",
     "__version__",
+    "bound_query",
     "bundled_queries",
     "export",
     "labs",
