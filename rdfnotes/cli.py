@@ -214,12 +214,22 @@ def list_queries() -> None:
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "tsv", "json", "sparql"]),
-    default="table",
-    show_default=True,
-    help="json is the W3C SPARQL results JSON; sparql prints the query with its parameters bound, to run elsewhere.",
+    help="json is the W3C SPARQL results JSON; sparql prints the query with its parameters bound, to run elsewhere "
+    "[default: from the suffix of -o (.csv .tsv .json .srj .rq .txt), else table].",
 )
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout]."
+)
+@click.option("--full-iris", is_flag=True, help="Tables: IRIs whole, not as prefixed names (lab-a:node/…).")
 @click.pass_context
-def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> None:
+def query(
+    ctx: click.Context,
+    query: str,
+    params: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+    full_iris: bool,
+) -> None:
     """Run QUERY: a bundled query's name, a .rq file, or - to read SPARQL from standard input.
 
     Parameters are bound as RDF terms, never pasted into the query: --param question='<https://…>' binds an IRI
@@ -233,13 +243,71 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
         if not sep or not name:
             raise click.BadParameter(f"{param!r} is not NAME=VALUE", param_hint="--param")
         bindings[name] = value
+    fmt = fmt or _format_of(output, QUERY_SUFFIXES, "table")
     text = sys.stdin.read() if query == "-" else None
     if fmt == "sparql":
-        click.echo(bound_query(query, bindings, text=text), nl=False)
+        answer = bound_query(query, bindings, text=text)
+    else:
+        with _store(ctx) as store:
+            result = run_query(store, "standard input" if query == "-" else query, bindings, text=text)
+        for note in result.notes:
+            click.secho(f"Note: {note}.", fg="yellow", err=True)
+        answer = result.serialize(fmt, width=None if output else _terminal_width(), full_iris=full_iris)
+    if output is None:
+        click.echo(answer, nl=False)
         return
-    with _store(ctx) as store:
-        result = run_query(store, "standard input" if query == "-" else query, bindings, text=text)
-    click.echo(result.serialize(fmt), nl=False)
+    _write_file(output, lambda handle: handle.write(answer.encode("utf-8")))
+    click.echo(f"Wrote {output} ({output.stat().st_size} bytes, {fmt}).", err=True)
+
+
+QUERY_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".srj": "json", ".rq": "sparql", ".txt": "table"}
+EXPORT_SUFFIXES = {
+    ".ttl": "turtle",
+    ".trig": "trig",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+}
+
+
+def _format_of(output: Path | None, suffixes: dict[str, str], default: str) -> str:
+    """The format an output file's suffix names (``default`` without a file or a suffix)."""
+    if output is None or not output.suffix:
+        return default
+    found = suffixes.get(output.suffix.lower())
+    if found is None:
+        known = " ".join(suffixes)
+        raise click.UsageError(f"cannot tell a format from {output.name!r} ({known}): give it with --format")
+    return found
+
+
+def _terminal_width() -> int | None:
+    """The width tables fit in: the terminal's, or $COLUMNS; none when writing to a pipe or file."""
+    import shutil
+
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
+
+
+def _write_file(output: Path, write: Any) -> None:
+    """Write a file as it is made (a big lab's export is GBs), into a file beside the target renamed over it at the
+    end: the target is the old file or the new one, never half of it."""
+    from .errors import OutputError
+
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        with open(partial, "wb") as handle:
+            write(handle)
+        os.replace(partial, output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise OutputError(f"{output}: cannot write the export there ({exc.strerror or exc})") from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 @cli.command()
@@ -247,10 +315,8 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
     "--format",
     "fmt",
     type=click.Choice(["turtle", "trig", "ntriples", "nquads", "jsonld", "html"]),
-    default="turtle",
-    show_default=True,
     help="turtle, ntriples, jsonld: the graph; trig, nquads: one named graph per note file; html: the pages as a "
-    "static site (a folder).",
+    "static site (a folder) [default: from the suffix of -o (.ttl .trig .nt .nq .jsonld .json), else turtle].",
 )
 @click.option(
     "-o",
@@ -260,10 +326,11 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
 )
 @click.option("--lab", help="Export this lab alone, with its VoID description [default: the whole store].")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None) -> None:
+def export(ctx: click.Context, fmt: str | None, output: Path | None, lab: str | None) -> None:
     """Write the store as RDF, or as a static web site: the same notes always give the same bytes."""
     from .export import export as export_store
 
+    fmt = fmt or _format_of(output, EXPORT_SUFFIXES, "turtle")
     if fmt == "html":
         from .web import write_site
 
@@ -279,21 +346,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None) -
             export_store(store, fmt, sys.stdout.buffer, lab=lab)
             sys.stdout.buffer.flush()
             return
-        # Written as it is made (a big lab's export is GBs), into a file beside the target renamed over it at the
-        # end: the target is the old export or the new one, never half of it.
-        from .errors import OutputError
-
-        partial = output.with_name(f".{output.name}.partial")
-        try:
-            with open(partial, "wb") as handle:
-                export_store(store, fmt, handle, lab=lab)
-            os.replace(partial, output)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise OutputError(f"{output}: cannot write the export there ({exc.strerror or exc})") from exc
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        _write_file(output, lambda handle: export_store(store, fmt, handle, lab=lab))
     click.echo(f"Wrote {output} ({output.stat().st_size} bytes, {fmt}).", err=True)
 
 

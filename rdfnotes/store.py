@@ -310,9 +310,18 @@ class Store:
             if not isinstance(quad.graph_name, DefaultGraph):
                 yield quad
 
-    def query(self, sparql: str, *, substitutions: Mapping[Any, Any] | None = None) -> Any:
-        """Run a SPARQL query over the default graph (the union of every note's graph)."""
-        return self._ox.query(sparql, substitutions=dict(substitutions or {}))
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[Any, Any] | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Run a SPARQL query over the default graph (the union of every note's graph).
+
+        :param prefixes: prefixes the query may use without declaring them (its own declarations win).
+        """
+        return self._ox.query(sparql, substitutions=dict(substitutions or {}), prefixes=dict(prefixes or {}))
 
     def count(self, sparql: str) -> int:
         results = self._ox.query(sparql)
