@@ -10,6 +10,7 @@ import contextlib
 import gc
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -495,6 +496,42 @@ def list_labs(ctx: click.Context, all_loads: bool) -> None:
             click.echo(f"{lab.name}: {_count(len(own) - len(shown), 'earlier load')} (rdfnotes labs --history)")
         for record in shown:
             click.echo(f"{lab.name} {record}")
+
+
+@cli.command()
+@click.pass_context
+def stats(ctx: click.Context) -> None:
+    """What the store holds: its labs (files, notes, triples, last load), nodes by type, relations by kind, and its
+    size on disk."""
+    from .stats import human_size, store_stats
+
+    config = _config(ctx)
+    with _store(ctx) as store:
+        found = store_stats(store, config)
+    click.echo(
+        f"Store {ctx.obj['store']}: {_count(len(found.labs), 'lab')}, {_count(found.triples, 'triple')}, "
+        f"{human_size(found.size)} on disk."
+    )
+    rows = [("lab", "files", "notes", "triples", "last load")]
+    rows += [
+        (lab.name, str(lab.files), str(lab.notes), str(lab.triples), found.last_loads.get(lab.name, "-"))
+        for lab in found.labs
+    ]
+    _columns(rows)
+    _columns([("type", "nodes"), *((name, str(n)) for name, n in found.types)])
+    _columns([("relation", "statements"), *((name, str(n)) for name, n in found.relations)])
+
+
+def _columns(rows: Sequence[tuple[str, ...]]) -> None:
+    """A blank line, then rows as columns: the first left-aligned, numbers right-aligned, the last as it is."""
+    click.echo()
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [
+            cell.ljust(w) if i == 0 else cell if i == len(row) - 1 and not cell.isdigit() else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())
 
 
 @cli.command()
