@@ -10,7 +10,7 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -134,16 +134,9 @@ def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str 
     from .loader import load as load_notes
 
     config = _config(ctx)
-    show_bar = sys.stderr.isatty() and not quiet
-    with _store(ctx, write=True, create=True) as store:
+    with _store(ctx, write=True, create=True) as store, _progress(quiet) as progress:
         try:
-            if show_bar:
-                with click.progressbar(length=0, label="Reading", file=sys.stderr, show_pos=True) as bar:
-                    report = load_notes(
-                        paths, store, config, lab=lab, format=fmt, add=add, progress=lambda _: bar.update(1)
-                    )
-            else:
-                report = load_notes(paths, store, config, lab=lab, format=fmt, add=add)
+            report = load_notes(paths, store, config, lab=lab, format=fmt, add=add, progress=progress)
         except NothingToLoad:
             store.discard()  # a load of a wrong path makes no store
             raise
@@ -190,6 +183,45 @@ def init(path: Path, force: bool) -> None:
     here = written.resolve() == (Path.cwd() / "rdfnotes.yaml").resolve()
     settings = "" if here else f"--config {shlex.quote(str(written))} "
     click.echo(f"Wrote {written}: review it, then run: rdfnotes {settings}load {shlex.quote(str(path))}")
+
+
+class _Bars:
+    """Progress bars on standard error, one per stage of the work, each with the stage's true total."""
+
+    def __init__(self) -> None:
+        self._stage: tuple[str, int] | None = None
+        self._bar: Any = None
+        self._done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._stage != (stage, total):
+            self.close()
+            if total <= 0:
+                return
+            self._stage, self._done = (stage, total), 0
+            self._bar = click.progressbar(length=total, label=stage.ljust(8), file=sys.stderr, show_pos=True)
+            self._bar.__enter__()
+        if self._bar is not None and done > self._done:
+            self._bar.update(done - self._done)
+            self._done = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+        self._stage, self._bar = None, None
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool = False) -> Iterator[Any]:
+    """A progress callback drawing bars on standard error when it is a terminal (``None`` otherwise, or ``quiet``)."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    bars = _Bars()
+    try:
+        yield bars
+    finally:
+        bars.close()
 
 
 def _count(n: int, word: str, plural: str | None = None) -> str:
@@ -356,8 +388,8 @@ def export(ctx: click.Context, fmt: str | None, output: Path | None, lab: str | 
 
         if output is None or lab is not None:
             raise click.UsageError("--format html writes a folder: give it with -o DIR (the site shows every lab)")
-        with _store(ctx) as store:
-            site = write_site(store, output)
+        with _store(ctx) as store, _progress() as progress:
+            site = write_site(store, output, progress=progress)
         click.echo(f"Wrote {site.directory}: {site.pages} pages, {site.files} files ({site.removed} stale removed).")
         return
     with _store(ctx) as store:
@@ -402,10 +434,11 @@ def validate(
 
     config = _config(ctx)
     if paths:
-        report = validate_notes(paths, config, format=input_format, lab=lab)
+        with _progress() as progress:
+            report = validate_notes(paths, config, format=input_format, lab=lab, progress=progress)
     else:
-        with _store(ctx) as store:
-            report = validate_notes(store, config)
+        with _store(ctx) as store, _progress() as progress:
+            report = validate_notes(store, config, progress=progress)
     if fmt == "json":
         click.echo(report.to_json(), nl=False)
     else:
@@ -586,8 +619,8 @@ def link(ctx: click.Context, review: Path | None, accept: Path | None) -> None:
     """
     from .link import link as link_labs
 
-    with _store(ctx, write=True) as store:
-        report = link_labs(store, accept=accept, review=review)
+    with _store(ctx, write=True) as store, _progress() as progress:
+        report = link_labs(store, accept=accept, review=review, progress=progress)
     for problem in report.problems:
         click.echo(str(problem), err=True)
     rejected = len(report.matches) - len(report.links)
@@ -633,8 +666,16 @@ def push(
     """
     from .push import push as push_labs
 
-    with _store(ctx) as store:
-        report = push_labs(store, url, lab_names=labs, protocol=protocol, update_url=update_url, timeout=timeout)
+    with _store(ctx) as store, _progress() as progress:
+        report = push_labs(
+            store,
+            url,
+            lab_names=labs,
+            protocol=protocol,
+            update_url=update_url,
+            timeout=timeout,
+            progress=progress,
+        )
     stale = f"; {_count(report.deleted, 'stale graph')} deleted" if report.protocol == "graph-store" else ""
     click.echo(
         f"Pushed {_count(len(report.labs), 'lab')} ({', '.join(report.labs)}) to {report.url} by "

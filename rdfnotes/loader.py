@@ -25,7 +25,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,11 +39,12 @@ from .errors import NothingToLoad, ReadError
 from .labs import Lab, get_lab, lab_bases, lab_graphs, root_files, root_graphs
 from .mapping import MappingContext, Target, map_note
 from .model import Link, Note, Problem
+from .progress import Progress, counted
 from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
 from .store import Store
 from .vocab import RDFS, RN
 
-ProgressCallback = Callable[[str], None]
+ProgressCallback = Progress
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ def load(
         the folder's name.
     :param format: one of :data:`rdfnotes.readers.FORMATS`, to read every path in that format instead of the one
         chosen from what the path holds.
-    :param progress: called with each unit's main file (relative path) as it is read.
+    :param progress: told how far reading the changed files (``"Reading"``) and mapping and writing them
+        (``"Writing"``) have come, for each folder.
     :param add: keep the lab's other folders (the folders given add to the lab instead of replacing them).
     :raises NothingToLoad: when no path exists or none holds a note file.
     """
@@ -214,8 +216,6 @@ def _sync_root(
     kept: dict[str, dict[str, Any]] = {}
 
     def read(unit: Unit, last_good: dict[str, Any] | None, consequence: str) -> None:
-        if progress is not None:
-            progress(unit.key)
         try:
             contents[unit.key] = read_unit(unit, context)
         except ReadError as exc:
@@ -226,11 +226,14 @@ def _sync_root(
                 report.problems.append(Problem(exc.path, exc.message, exc.line, severity="error"))
                 report.files_skipped += 1
 
+    changed: list[Unit] = []
     for unit in units:
         old = old_units.get(unit.key)
         if old is not None and old.get("format") == unit.format and old.get("files") == unit.signature():
             unchanged[unit.key] = old
             continue
+        changed.append(unit)
+    for unit in counted(changed, "Reading", progress):
         read(unit, prior_units.get(unit.key), "its last good version stays in the store")
     report.files_read += len(contents)
     report.files_unchanged += len(unchanged)
@@ -294,7 +297,7 @@ def _sync_root(
 
     def mapped_graphs() -> Iterator[tuple[str, list[str]]]:
         """Each unit's graphs, mapped as the store asks for them: the notes' triples are never all in memory."""
-        for unit_key in sorted(to_map):
+        for unit_key in counted(sorted(to_map), "Writing", progress):
             content = to_map.pop(unit_key)
             unit = by_key[unit_key]
             mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
