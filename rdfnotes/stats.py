@@ -15,7 +15,7 @@ from pyoxigraph import NamedNode, QuerySolutions
 
 from .config import Config
 from .history import load_history
-from .labs import Lab, labs
+from .labs import VOID, Lab, labs
 from .store import Store
 from .vocab import PREFIXES, RDFS, RN
 
@@ -70,7 +70,8 @@ def prefixed(iri: str) -> str:
     >>> prefixed("https://discoursegraphs.com/schema/dg_core#Claim"), prefixed("urn:x")
     ('dg:Claim', '<urn:x>')
     """
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+    known = {**PREFIXES, "void": VOID.iri}
+    for prefix, namespace in sorted(known.items(), key=lambda item: -len(item[1])):
         if iri.startswith(namespace) and iri[len(namespace) :].replace("_", "a").replace("-", "a").isalnum():
             return f"{prefix}:{iri[len(namespace) :]}"
     return f"<{iri}>"
