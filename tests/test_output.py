@@ -91,7 +91,7 @@ def test_the_format_follows_the_suffix_of_the_output_file(store: Path, tmp_path:
     assert code == 0 and (tmp_path / "lab.json").read_text(encoding="utf-8").startswith("@prefix")
     code, _, err = run(store, "export", "-o", str(tmp_path / "lab.rdf"))
     assert code == 2 and err.endswith(
-        "Error: cannot tell a format from 'lab.rdf' (.ttl .trig .nt .nq .jsonld .json): give it with --format\n"
+        "Error: cannot tell a format from 'lab.rdf' (.ttl .trig .nt .nq .jsonld .json .zip): give it with --format\n"
     )
 
 
