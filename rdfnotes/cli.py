@@ -113,7 +113,7 @@ def _store(ctx: click.Context, *, write: bool = False, create: bool = False) -> 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json"]),
     help="Read PATHS in this format [default: chosen by what each path holds].",
 )
 @click.option(
@@ -414,7 +414,7 @@ def export(ctx: click.Context, fmt: str | None, output: Path | None, lab: str | 
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json"]),
     help="Read PATHS in this format [default: chosen by what each path holds].",
 )
 @click.option("--lab", help="The lab's name, which names the IRIs findings show.")
@@ -468,7 +468,7 @@ def validate(
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json"]),
     help="Read OLD and NEW in this format [default: chosen by what each path holds].",
 )
 @click.option("--lab", help="Load notes as this lab [default: the lab OLD's notes name]; with --since, this lab only.")

@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 from pyoxigraph import BlankNode, NamedNode, Triple
 
-from . import __version__, iris
+from . import __version__, biblio, iris
 from .config import Config
 from .errors import NothingToLoad, ReadError
 from .labs import Lab, get_lab, lab_bases, lab_graphs, root_files, root_graphs
@@ -258,14 +258,20 @@ def _sync_root(
     for unit_key in sorted({*known_units, *contents}):
         if unit_key not in contents:
             for known in known_units[unit_key].get("notes", []):
-                index.add(known.get("path", unit_key), known["node"], known["keys"], known.get("uid"))
+                index.add(
+                    known.get("path", unit_key), known["node"], known["keys"], known.get("uid"), known.get("soft", ())
+                )
             continue
         new_notes[unit_key] = []
         for note in contents[unit_key].notes:
             node = iris.node_iri(base, uid=note.uid, key=iris.page_key(note.title))
             keys = sorted({iris.page_key(note.name), iris.page_key(note.title)} - {""})
-            index.add(note.path, node, keys, note.uid)
-            new_notes[unit_key].append({"path": note.path, "node": node, "keys": keys, "uid": note.uid})
+            soft = _soft_keys(note, keys)
+            if note.describes is not None:
+                keys = []  # a library entry holds its page's name only when no note does (below)
+            index.add(note.path, node, keys, note.uid, soft)
+            entry = {"path": note.path, "node": node, "keys": keys, "uid": note.uid}
+            new_notes[unit_key].append({**entry, "soft": soft} if soft else entry)
     report.problems.extend(index.problems)
 
     to_map: dict[str, UnitContent] = contents  # the units read, and below those to re-link
@@ -287,8 +293,7 @@ def _sync_root(
             continue  # changed on disk since the walk: the next load reads it
         to_map[unit_key] = content
         new_notes[unit_key] = [
-            {"path": n.path, "node": known["node"], "keys": known["keys"], "uid": known.get("uid")}
-            for n, known in zip(content.notes, entry["notes"], strict=True)
+            {"path": n.path, **_index_entry(known)} for n, known in zip(content.notes, entry["notes"], strict=True)
         ]
         report.files_relinked += 1
 
@@ -352,7 +357,23 @@ def _replace_earlier_folders(store: Store, keys: list[str], report: LoadReport) 
 
 def _index_entry(known: dict[str, Any]) -> dict[str, Any]:
     """What a manifest's note entry gives the name index (as ``new_notes`` holds it for a note read now)."""
-    return {"path": known.get("path"), "node": known.get("node"), "keys": known.get("keys"), "uid": known.get("uid")}
+    entry = {"path": known.get("path"), "node": known.get("node"), "keys": known.get("keys"), "uid": known.get("uid")}
+    return {**entry, "soft": known["soft"]} if known.get("soft") else entry
+
+
+# Who holds a page name when several would: a note's own name or title, else the note that declares the name's
+# citekey (`citekey:` in a literature note named otherwise), else an entry of a bibliographic library.
+_NAME, _DECLARED_CITEKEY, _LIBRARY_ENTRY = 2, 1, 0
+
+
+def _soft_keys(note: Note, keys: list[str]) -> list[list[str | int]]:
+    """The names a note holds only when no note holds them by name: ``@citekey`` for a library entry, and for a
+    note that declares a citekey (so an entry of the lab's ``.bib`` joins it)."""
+    if note.describes is not None:
+        return [[key, _LIBRARY_ENTRY] for key in keys]
+    citekey = biblio.declared_citekey(note) if (note.attributes or note.front_matter) else None
+    key = iris.page_key(f"@{citekey}") if citekey else ""
+    return [[key, _DECLARED_CITEKEY]] if key and key not in keys else []
 
 
 def _resolves_elsewhere(index: _NameIndex, links: list[list[Any]]) -> bool:
@@ -424,19 +445,29 @@ class _NameIndex:
         self.base = base
         self.by_key: dict[str, tuple[str, str]] = {}
         self.by_uid: dict[str, str] = {}
+        self._soft: dict[str, int] = {}
+        """The names held by a rank below a note's own name (see :meth:`add`), and that rank."""
         self.problems: list[Problem] = []
         self._used: dict[tuple[str, str | None], tuple[str, bool]] = {}
         self._sorted_keys: list[str] | None = None
         self._targets: dict[tuple[str, str | None], Target] = {}
         """What each (name, uid) resolved to, until a page is added: many notes link the same pages."""
 
-    def add(self, relpath: str, node: str, keys: Iterable[str], uid: str | None) -> None:
+    def add(self, relpath: str, node: str, keys: Iterable[str], uid: str | None, soft: Iterable[Any] = ()) -> None:
+        """Add a note's names. ``soft``: ``[name, rank]`` pairs it holds only while no note of a higher rank does
+        (a declared citekey, a library entry's ``@citekey``); they are taken over silently, in any order."""
         self._targets.clear()
         self._sorted_keys = None
+        for key, rank in soft:
+            holder = self.by_key.get(key)
+            if holder is None or self._soft.get(key, _NAME) < rank:
+                self.by_key[key] = (node, relpath)
+                self._soft[key] = rank
         for key in keys:
             holder = self.by_key.get(key)
-            if holder is None:
+            if holder is None or key in self._soft:
                 self.by_key[key] = (node, relpath)
+                self._soft.pop(key, None)
             elif holder[0] != node:
                 self.problems.append(
                     Problem(relpath, f"another file, {holder[1]}, has the same page name {key!r}: links go to that one")

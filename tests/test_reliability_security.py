@@ -76,6 +76,8 @@ def test_a_string_parameter_matches_only_itself(lab: Store) -> None:
         cases += 1
         rows = run_query(lab, "notes-by-author", {"author": value}).rows
         assert rows == [row for row in everything if row[0] is not None and row[0].value == value]
+        if value.startswith("<") and value.endswith(">"):
+            return  # an undeclared parameter written <…> is an IRI (see the next test), not a string
         text = f"SELECT ?n ?label WHERE {{ ?n <{RDFS.label}> ?label }}"
         found = run_query(lab, "ad-hoc", {"label": value}, text=text).rows
         assert len(found) == labels.count(value)
