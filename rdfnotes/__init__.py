@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 from .config import Config, load_config
 from .errors import (
     ConfigError,
+    NoStore,
     NoSuchLab,
     NoSuchQuery,
     NothingToLoad,
@@ -36,7 +37,7 @@ from .labs import Lab, labs
 from .link import LinkReport, link
 from .loader import LoadReport, load, remove_lab
 from .queries import BundledQuery, QueryResult, bound_query, bundled_queries, run_query
-from .store import Store
+from .store import LiveStore, Store
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -45,7 +46,9 @@ __all__ = [
     "ConfigError",
     "Lab",
     "LinkReport",
+    "LiveStore",
     "LoadReport",
+    "NoStore",
     "NoSuchLab",
     "NoSuchQuery",
     "NothingToLoad",

@@ -10,6 +10,7 @@ import contextlib
 import gc
 import os
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +73,13 @@ def _config(ctx: click.Context) -> Any:
     return load_config(ctx.obj["config"], search_dir=Path())  # named as the user would: rdfnotes.yaml
 
 
-def _store(ctx: click.Context) -> Any:
+def _store(ctx: click.Context, *, write: bool = False, create: bool = False) -> Any:
+    """The store the command works on: read-only (the default: it runs beside any writer and waits only for a sync
+    that is writing to commit), or for writing (``create``: made when there is none)."""
     from .store import Store
+
+    def waiting(pid: int) -> None:
+        click.echo(f"Waiting for the load writing {ctx.obj['store']} (process {pid}) to finish…", err=True)
 
     # A big lab's manifest (millions of small containers) lives as long as this process: read with the cycle
     # collector off, then out of its sight, no collection rescans it (~0.5-1 s each at 100,000 notes). A library
@@ -81,7 +87,10 @@ def _store(ctx: click.Context) -> Any:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        store = Store(ctx.obj["store"])
+        if write:
+            store = Store(ctx.obj["store"], create=create)
+        else:
+            store = Store(ctx.obj["store"], read_only=True, on_wait=waiting)
         if sum(len(root.get("units", ())) for root in store.manifest["roots"].values()) > 2_000:
             gc.freeze()
     finally:
@@ -113,26 +122,38 @@ def _store(ctx: click.Context) -> Any:
     type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json"]),
     help="Read PATHS in this format [default: chosen by what each path holds].",
 )
+@click.option(
+    "--add",
+    is_flag=True,
+    help="Keep the lab's other folders: PATHS add to the lab [default: a lab loaded from another folder before is "
+    "replaced by what PATHS hold].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems, not the summary.")
 @click.pass_context
-def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str | None, quiet: bool) -> None:
+def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str | None, add: bool, quiet: bool) -> None:
     """Read note exports under PATHS and sync the store with them.
 
     Changed files are read again, removed ones leave the store, unchanged ones are not re-read: the store always
     equals a fresh load. Exit status 0: all loaded cleanly; 1: loaded, with warnings or skipped files.
     """
+    from .errors import NothingToLoad
     from .loader import load as load_notes
 
     config = _config(ctx)
-    show_bar = sys.stderr.isatty() and not quiet
-    with _store(ctx) as store:
-        if show_bar:
-            with click.progressbar(length=0, label="Reading", file=sys.stderr, show_pos=True) as bar:
-                report = load_notes(paths, store, config, lab=lab, format=fmt, progress=lambda _: bar.update(1))
-        else:
-            report = load_notes(paths, store, config, lab=lab, format=fmt)
+    with _store(ctx, write=True, create=True) as store, _progress(quiet) as progress:
+        try:
+            report = load_notes(paths, store, config, lab=lab, format=fmt, add=add, progress=progress)
+        except NothingToLoad:
+            store.discard()  # a load of a wrong path makes no store
+            raise
     for problem in report.problems:
         click.echo(str(problem), err=True)
+    for gone in report.replaced:
+        click.echo(
+            f"Replaced lab {gone.lab} as loaded from {gone.folder} ({_count(gone.files, 'file')}): the lab is now what "
+            f"{', '.join(report.roots)} {'holds' if len(report.roots) == 1 else 'hold'} (--add keeps both).",
+            err=quiet,
+        )
     if not quiet:
         changed = f"{report.files_read} read, {report.files_unchanged} unchanged"
         if report.files_relinked:
@@ -158,10 +179,55 @@ def init(path: Path, force: bool) -> None:
     For an Obsidian vault of the Discourse Graphs plugin: its node types and relation types (data.json); for Roam
     exports and other notes: the type markers, relation labels and attributes the notes use.
     """
+    import shlex
+
     from .scaffold import write_config
 
     written = write_config(path, force=force)
-    click.echo(f"Wrote {written}: review it, then run: rdfnotes load {path}")
+    # The settings are read from ./rdfnotes.yaml or --config: the next step names the file just written, unless it
+    # is the one a load here reads anyway.
+    here = written.resolve() == (Path.cwd() / "rdfnotes.yaml").resolve()
+    settings = "" if here else f"--config {shlex.quote(str(written))} "
+    click.echo(f"Wrote {written}: review it, then run: rdfnotes {settings}load {shlex.quote(str(path))}")
+
+
+class _Bars:
+    """Progress bars on standard error, one per stage of the work, each with the stage's true total."""
+
+    def __init__(self) -> None:
+        self._stage: tuple[str, int] | None = None
+        self._bar: Any = None
+        self._done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._stage != (stage, total):
+            self.close()
+            if total <= 0:
+                return
+            self._stage, self._done = (stage, total), 0
+            self._bar = click.progressbar(length=total, label=stage.ljust(8), file=sys.stderr, show_pos=True)
+            self._bar.__enter__()
+        if self._bar is not None and done > self._done:
+            self._bar.update(done - self._done)
+            self._done = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+        self._stage, self._bar = None, None
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool = False) -> Iterator[Any]:
+    """A progress callback drawing bars on standard error when it is a terminal (``None`` otherwise, or ``quiet``)."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    bars = _Bars()
+    try:
+        yield bars
+    finally:
+        bars.close()
 
 
 def _count(n: int, word: str, plural: str | None = None) -> str:
@@ -187,12 +253,22 @@ def list_queries() -> None:
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "tsv", "json", "sparql"]),
-    default="table",
-    show_default=True,
-    help="json is the W3C SPARQL results JSON; sparql prints the query with its parameters bound, to run elsewhere.",
+    help="json is the W3C SPARQL results JSON; sparql prints the query with its parameters bound, to run elsewhere "
+    "[default: from the suffix of -o (.csv .tsv .json .srj .rq .txt), else table].",
 )
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout]."
+)
+@click.option("--full-iris", is_flag=True, help="Tables: IRIs whole, not as prefixed names (lab-a:node/…).")
 @click.pass_context
-def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> None:
+def query(
+    ctx: click.Context,
+    query: str,
+    params: tuple[str, ...],
+    fmt: str | None,
+    output: Path | None,
+    full_iris: bool,
+) -> None:
     """Run QUERY: a bundled query's name, a .rq file, or - to read SPARQL from standard input.
 
     Parameters are bound as RDF terms, never pasted into the query: --param question='<https://…>' binds an IRI
@@ -206,13 +282,63 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
         if not sep or not name:
             raise click.BadParameter(f"{param!r} is not NAME=VALUE", param_hint="--param")
         bindings[name] = value
+    fmt = fmt or _format_of(output, QUERY_SUFFIXES, "table")
     text = sys.stdin.read() if query == "-" else None
     if fmt == "sparql":
-        click.echo(bound_query(query, bindings, text=text), nl=False)
+        answer = bound_query(query, bindings, text=text)
+    else:
+        with _store(ctx) as store:
+            result = run_query(store, "standard input" if query == "-" else query, bindings, text=text)
+        for note in result.notes:
+            click.secho(f"Note: {note}.", fg="yellow", err=True)
+        answer = result.serialize(fmt, width=None if output else _terminal_width(), full_iris=full_iris)
+    if output is None:
+        click.echo(answer, nl=False)
         return
-    with _store(ctx) as store:
-        result = run_query(store, "standard input" if query == "-" else query, bindings, text=text)
-    click.echo(result.serialize(fmt), nl=False)
+    _write_file(output, lambda handle: handle.write(answer.encode("utf-8")))
+    click.echo(f"Wrote {output} ({output.stat().st_size} bytes, {fmt}).", err=True)
+
+
+QUERY_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".srj": "json", ".rq": "sparql", ".txt": "table"}
+EXPORT_SUFFIXES = {
+    ".ttl": "turtle",
+    ".trig": "trig",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".zip": "rocrate",
+}
+
+
+def _format_of(output: Path | None, suffixes: dict[str, str], default: str) -> str:
+    """The format an output file's suffix names (``default`` without a file or a suffix)."""
+    if output is None or not output.suffix:
+        return default
+    found = suffixes.get(output.suffix.lower())
+    if found is None:
+        known = " ".join(suffixes)
+        raise click.UsageError(f"cannot tell a format from {output.name!r} ({known}): give it with --format")
+    return found
+
+
+def _terminal_width() -> int | None:
+    """The width tables fit in: the terminal's, or $COLUMNS; none when writing to a pipe or file."""
+    import shutil
+
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
+
+
+def _write_file(output: Path, write: Any) -> None:
+    """Write a file as it is made (a big lab's export is GBs), into a file beside the target renamed over it at the
+    end: the target is the old file or the new one, never half of it; only a regular file or a new path."""
+    from .durable import replacing
+
+    with replacing(output) as handle:
+        write(handle)
 
 
 @cli.command()
@@ -220,10 +346,9 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
     "--format",
     "fmt",
     type=click.Choice(["turtle", "trig", "ntriples", "nquads", "jsonld", "html", "rocrate"]),
-    default="turtle",
-    show_default=True,
     help="turtle, ntriples, jsonld: the graph; trig, nquads: one named graph per note file; html: the pages as a "
-    "static site (a folder); rocrate: an RO-Crate (a folder, or -o FILE.zip).",
+    "static site (a folder); rocrate: an RO-Crate (a folder, or -o FILE.zip) [default: from the suffix of -o (.ttl "
+    ".trig .nt .nq .jsonld .json .zip), else turtle].",
 )
 @click.option(
     "-o",
@@ -234,10 +359,11 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
 @click.option("--lab", help="Export this lab alone, with its VoID description [default: the whole store].")
 @click.option("--with-notes", is_flag=True, help="rocrate: put the note files themselves in the crate too.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None, with_notes: bool) -> None:
+def export(ctx: click.Context, fmt: str | None, output: Path | None, lab: str | None, with_notes: bool) -> None:
     """Write the store as RDF, as a static web site, or as an RO-Crate: the same notes always give the same bytes."""
     from .export import export as export_store
 
+    fmt = fmt or _format_of(output, EXPORT_SUFFIXES, "turtle")
     if fmt == "rocrate":
         from .rocrate import write_crate
 
@@ -259,8 +385,8 @@ def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None, w
 
         if output is None or lab is not None:
             raise click.UsageError("--format html writes a folder: give it with -o DIR (the site shows every lab)")
-        with _store(ctx) as store:
-            site = write_site(store, output)
+        with _store(ctx) as store, _progress() as progress:
+            site = write_site(store, output, progress=progress)
         click.echo(f"Wrote {site.directory}: {site.pages} pages, {site.files} files ({site.removed} stale removed).")
         return
     with _store(ctx) as store:
@@ -269,12 +395,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None, w
             export_store(store, fmt, sys.stdout.buffer, lab=lab)
             sys.stdout.buffer.flush()
             return
-        # Written as it is made (a big lab's export is GBs), into a file beside the target renamed over it at the
-        # end: the target is the old export or the new one, never half of it; only a file or a new path.
-        from .durable import replacing
-
-        with replacing(output) as handle:
-            export_store(store, fmt, handle, lab=lab)
+        _write_file(output, lambda handle: export_store(store, fmt, handle, lab=lab))
     click.echo(f"Wrote {output} ({output.stat().st_size} bytes, {fmt}).", err=True)
 
 
@@ -310,10 +431,11 @@ def validate(
 
     config = _config(ctx)
     if paths:
-        report = validate_notes(paths, config, format=input_format, lab=lab)
+        with _progress() as progress:
+            report = validate_notes(paths, config, format=input_format, lab=lab, progress=progress)
     else:
-        with _store(ctx) as store:
-            report = validate_notes(store, config)
+        with _store(ctx) as store, _progress() as progress:
+            report = validate_notes(store, config, progress=progress)
     if fmt == "json":
         click.echo(report.to_json(), nl=False)
     else:
@@ -426,13 +548,49 @@ def list_labs(ctx: click.Context, all_loads: bool) -> None:
 
 
 @cli.command()
+@click.pass_context
+def stats(ctx: click.Context) -> None:
+    """What the store holds: its labs (files, notes, triples, last load), nodes by type, relations by kind, and its
+    size on disk."""
+    from .stats import human_size, store_stats
+
+    config = _config(ctx)
+    with _store(ctx) as store:
+        found = store_stats(store, config)
+    click.echo(
+        f"Store {ctx.obj['store']}: {_count(len(found.labs), 'lab')}, {_count(found.triples, 'triple')}, "
+        f"{human_size(found.size)} on disk."
+    )
+    rows = [("lab", "files", "notes", "triples", "last load")]
+    rows += [
+        (lab.name, str(lab.files), str(lab.notes), str(lab.triples), found.last_loads.get(lab.name, "-"))
+        for lab in found.labs
+    ]
+    _columns(rows)
+    _columns([("type", "nodes"), *((name, str(n)) for name, n in found.types)])
+    _columns([("relation", "statements"), *((name, str(n)) for name, n in found.relations)])
+
+
+def _columns(rows: Sequence[tuple[str, ...]]) -> None:
+    """A blank line, then rows as columns: the first left-aligned, numbers right-aligned, the last as it is."""
+    click.echo()
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [
+            cell.ljust(w) if i == 0 else cell if i == len(row) - 1 and not cell.isdigit() else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        click.echo("  ".join(cells).rstrip())
+
+
+@cli.command()
 @click.option("--lab", "name", required=True, help="The lab to remove (see 'rdfnotes labs').")
 @click.pass_context
 def remove(ctx: click.Context, name: str) -> None:
     """Remove a lab from the store: its graphs, its VoID description and its folders' records; links are rebuilt."""
     from .loader import remove_lab
 
-    with _store(ctx) as store:
+    with _store(ctx, write=True) as store:
         lab = remove_lab(store, name)
     click.echo(f"Removed lab {lab.name}: {_count(lab.files, 'file')}, {_count(lab.triples, 'triple')}.")
 
@@ -458,8 +616,8 @@ def link(ctx: click.Context, review: Path | None, accept: Path | None) -> None:
     """
     from .link import link as link_labs
 
-    with _store(ctx) as store:
-        report = link_labs(store, accept=accept, review=review)
+    with _store(ctx, write=True) as store, _progress() as progress:
+        report = link_labs(store, accept=accept, review=review, progress=progress)
     for problem in report.problems:
         click.echo(str(problem), err=True)
     rejected = len(report.matches) - len(report.links)
@@ -505,8 +663,16 @@ def push(
     """
     from .push import push as push_labs
 
-    with _store(ctx) as store:
-        report = push_labs(store, url, lab_names=labs, protocol=protocol, update_url=update_url, timeout=timeout)
+    with _store(ctx) as store, _progress() as progress:
+        report = push_labs(
+            store,
+            url,
+            lab_names=labs,
+            protocol=protocol,
+            update_url=update_url,
+            timeout=timeout,
+            progress=progress,
+        )
     stale = f"; {_count(report.deleted, 'stale graph')} deleted" if report.protocol == "graph-store" else ""
     default = {
         True: "The server's default graph is their union.",
@@ -645,15 +811,24 @@ def serve(
     from .serve import serve as serve_store
 
     def ready(url: str) -> None:
-        click.echo(f"Serving {ctx.obj['store']} at {url} (read-only; Ctrl-C to stop).", err=True)
+        pages = url.removesuffix("sparql")
+        click.echo(
+            f"Serving {ctx.obj['store']}: the pages at {pages}, SPARQL at {url} (read-only: loads show at the next "
+            "request; Ctrl-C to stop).",
+            err=True,
+        )
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # a service manager's TERM stops the server as Ctrl-C does
 
     signal.signal(signal.SIGTERM, stop)
 
+    from .store import LiveStore
+
     limits = Limits(max_request_bytes=max_request, query_timeout=timeout, max_memory=max_memory << 20)
-    with _store(ctx) as store:
+    # Read-only, and opened again after each load: serve never holds the store from a writer.
+    store = LiveStore(ctx.obj["store"])
+    try:
         serve_store(
             store,
             host,
@@ -664,6 +839,8 @@ def serve(
             quiet=quiet,
             ready=ready,
         )
+    finally:
+        store.close()
 
 
 def main() -> None:

@@ -116,7 +116,7 @@ def read_side(
     """
     where = Path(path)
     if is_store(where):
-        with Store(where) as store:
+        with Store(where, read_only=True) as store:  # beside any writer, never waiting for one
             return Side(str(where), store_statements(store))
     with tempfile.TemporaryDirectory(prefix="rdfnotes-diff-") as tmp, Store(Path(tmp) / "store") as store:
         report = store_load(where, store, config, lab=lab, format=format)

@@ -34,6 +34,10 @@ class StoreLocked(StoreError):
     """Another process has the store open for writing."""
 
 
+class NoStore(StoreError):
+    """There is no store where one is needed (a reader never creates one)."""
+
+
 class NoSuchQuery(RdfnotesError):
     """The named query is neither bundled nor a readable .rq file."""
 

@@ -64,7 +64,7 @@ def lab_graphs(store: Store) -> dict[str, str]:
     """Each note graph of the store → the name of the lab it belongs to (from the manifest)."""
     owner: dict[str, str] = {}
     for root in store.manifest["roots"].values():
-        for graph in _root_graphs(root):
+        for graph in root_graphs(root):
             owner[graph] = root["lab"]
     return owner
 
@@ -81,8 +81,8 @@ def labs(store: Store) -> list[Lab]:
         grouped.setdefault(root["lab"], []).append((key, root))
     result = []
     for name, roots in sorted(grouped.items()):
-        graphs = sorted({g for _, root in roots for g in _root_graphs(root)})
-        files = sum(_root_files(root) for _, root in roots)
+        graphs = sorted({g for _, root in roots for g in root_graphs(root)})
+        files = sum(root_files(root) for _, root in roots)
         result.append(
             Lab(
                 name=name,
@@ -181,7 +181,8 @@ def _iri(subject: str, predicate: str, obj: str) -> Triple:
     return Triple(NamedNode(subject), NamedNode(predicate), NamedNode(obj))
 
 
-def _root_graphs(root: Mapping[str, Any]) -> set[str]:
+def root_graphs(root: Mapping[str, Any]) -> set[str]:
+    """The note graphs a folder's manifest record gives."""
     graphs: set[str] = set()
     for entry in [*root.get("units", {}).values(), *root.get("files", {}).values()]:
         graphs.update(entry.get("graphs", []))
@@ -190,7 +191,8 @@ def _root_graphs(root: Mapping[str, Any]) -> set[str]:
     return graphs
 
 
-def _root_files(root: Mapping[str, Any]) -> int:
+def root_files(root: Mapping[str, Any]) -> int:
+    """How many files a folder's manifest record holds."""
     if "units" in root:
         return len({path for entry in root["units"].values() for path in entry.get("files", {})})
     return len(root.get("files", {}))

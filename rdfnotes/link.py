@@ -55,6 +55,7 @@ from .labs import (
 )
 from .manifest import forget_counts
 from .model import Problem
+from .progress import Progress
 from .store import Store
 from .vocab import BIBO, DCTERMS, DG, FOAF, OWL, RDF, RDFS, RN, SKOS
 
@@ -138,20 +139,31 @@ def link_iri(subject: str, obj: str) -> str:
     return f"{LINK_GRAPH}#link-{iris.short_hash(subject + ' ' + obj, 16)}"
 
 
-def link(store: Store, *, accept: str | Path | None = None, review: str | Path | None = None) -> LinkReport:
+def link(
+    store: Store,
+    *,
+    accept: str | Path | None = None,
+    review: str | Path | None = None,
+    progress: Progress | None = None,
+) -> LinkReport:
     """Find the same works and people across the store's labs and rebuild the link graph and each lab's VoID.
 
     :param accept: a reviewed SSSOM file whose decisions to record first (see the module's description).
     :param review: where to write every match, stated or rejected, as an SSSOM table for a person to check.
+    :param progress: told of each of the steps done (``"Linking"``: works, people, the graph written).
     :raises ReadError: when ``accept`` is not an SSSOM table; a row that does not fit is reported, the rest used.
     """
     report = LinkReport(labs=sorted(lab_bases(store)))
     decisions = _stored_decisions(store)
     if accept is not None:
         decisions.update(read_sssom(accept, report.problems))
+    step = progress or (lambda stage, done, total: None)
+    step("Linking", 0, 3)
     nodes = _NodeLabs(store)
     works = _with_decisions(_work_matches(store, nodes), decisions)
+    step("Linking", 1, 3)
     people = _with_decisions(_person_matches(store, nodes, [m for m in works if m.asserted]), decisions)
+    step("Linking", 2, 3)
     others = _reviewer_links(decisions, {(m.subject, m.object) for m in works + people}, nodes, report)
     report.matches = sorted([*works, *people, *others], key=lambda m: (m.category != "work", m.subject, m.object))
     labels = _labels(store, report.matches)
@@ -165,6 +177,7 @@ def link(store: Store, *, accept: str | Path | None = None, review: str | Path |
         _write(store, report.matches)
         store.manifest["links"] = {"labs": _labs_fingerprint(store)}
         store.save_manifest()
+    step("Linking", 3, 3)
     if review is not None:
         write_sssom(review, report.matches, store)
     return report

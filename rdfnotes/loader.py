@@ -25,7 +25,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,14 +36,24 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 from . import __version__, biblio, iris
 from .config import Config
 from .errors import NothingToLoad, ReadError
-from .labs import Lab, get_lab, lab_bases, lab_graphs
+from .labs import Lab, get_lab, lab_bases, lab_graphs, root_files, root_graphs
 from .mapping import MappingContext, Target, map_note
 from .model import Link, Note, Problem
+from .progress import Progress, counted
 from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
 from .store import Store
 from .vocab import RDFS, RN
 
-ProgressCallback = Callable[[str], None]
+ProgressCallback = Progress
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A folder a lab had been loaded from, whose content a load of another folder of that lab replaced."""
+
+    lab: str
+    folder: str
+    files: int
 
 
 @dataclass
@@ -58,6 +68,8 @@ class LoadReport:
     files_relinked: int = 0
     files_removed: int = 0
     files_skipped: int = 0
+    replaced: list[Replaced] = field(default_factory=list)
+    """The folders a lab was loaded from before whose content this load replaced (see :func:`load`)."""
     problems: list[Problem] = field(default_factory=list)
     notes: int = 0
     relations: int = 0
@@ -85,14 +97,21 @@ def load(
     lab: str | None = None,
     format: str | None = None,
     progress: ProgressCallback | None = None,
+    add: bool = False,
 ) -> LoadReport:
     """Sync ``store`` with the note files under ``paths``.
+
+    A lab is its graph, not a folder: loading a lab that the store holds from another folder (a newer export in a
+    dated folder) replaces what the lab was loaded from before, so the store then equals a fresh load of the new
+    export (``report.replaced`` names the folders replaced). With ``add``, the folders given join the lab's others.
 
     :param lab: the lab's name, which names its IRIs (``{base}``); by default the Roam graph the pages name, else
         the folder's name.
     :param format: one of :data:`rdfnotes.readers.FORMATS`, to read every path in that format instead of the one
         chosen from what the path holds.
-    :param progress: called with each unit's main file (relative path) as it is read.
+    :param progress: told how far reading the changed files (``"Reading"``) and mapping and writing them
+        (``"Writing"``) have come, for each folder.
+    :param add: keep the lab's other folders (the folders given add to the lab instead of replacing them).
     :raises NothingToLoad: when no path exists or none holds a note file.
     """
     report = LoadReport()
@@ -113,7 +132,7 @@ def load(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(roots, store, config, report, lab, format, progress)
+        return _load(roots, store, config, report, lab, format, progress, add)
     finally:
         if collecting:
             gc.enable()
@@ -127,6 +146,7 @@ def _load(
     lab: str | None,
     format: str | None,
     progress: ProgressCallback | None,
+    add: bool = False,
 ) -> LoadReport:
     # After a load of rdfnotes 0.1 that stopped half-way, the manifest does not tell what the store holds: every file
     # is read again.
@@ -143,6 +163,8 @@ def _load(
         if nothing:  # no lab here (any more): its graphs are gone, and so is its record
             for root in roots:
                 store.manifest["roots"].pop(str(root), None)
+        elif not add:
+            _replace_earlier_folders(store, [str(root) for root in roots], report)
         _deduplicate(report)
         store.save_manifest()
         # Once the store has been linked, the links and the labs' VoID descriptions follow every load.
@@ -199,8 +221,6 @@ def _sync_root(
     kept: dict[str, dict[str, Any]] = {}
 
     def read(unit: Unit, last_good: dict[str, Any] | None, consequence: str) -> None:
-        if progress is not None:
-            progress(unit.key)
         try:
             if not _utf8(unit.key):
                 shown = unit.key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
@@ -221,11 +241,14 @@ def _sync_root(
                 report.problems.append(Problem(exc.path, exc.message, exc.line, severity="error"))
                 report.files_skipped += 1
 
+    changed: list[Unit] = []
     for unit in units:
         old = old_units.get(unit.key)
         if old is not None and old.get("format") == unit.format and old.get("files") == unit.signature():
             unchanged[unit.key] = old
             continue
+        changed.append(unit)
+    for unit in counted(changed, "Reading", progress):
         read(unit, prior_units.get(unit.key), "its last good version stays in the store")
     report.files_read += len(contents)
     report.files_unchanged += len(unchanged)
@@ -294,7 +317,7 @@ def _sync_root(
 
     def mapped_graphs() -> Iterator[tuple[str, list[str]]]:
         """Each unit's graphs, mapped as the store asks for them: the notes' triples are never all in memory."""
-        for unit_key in sorted(to_map):
+        for unit_key in counted(sorted(to_map), "Writing", progress):
             content = to_map.pop(unit_key)
             unit = by_key[unit_key]
             mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
@@ -361,6 +384,22 @@ def _longest_bytes(graphs: dict[str, list[str]]) -> int:
         (len(t.encode("utf-8", "surrogatepass")) + len(g) + 4 for g, triples in graphs.items() for t in triples),
         default=0,
     )
+
+
+def _replace_earlier_folders(store: Store, keys: list[str], report: LoadReport) -> None:
+    """Drop the folders the labs just loaded were loaded from before (their graphs that the new folders do not give
+    again, and their records): each lab is what its folders loaded now hold."""
+    roots = store.manifest["roots"]
+    loaded = {roots[key]["lab"] for key in keys if key in roots}
+    earlier = sorted(key for key, root in roots.items() if key not in keys and root.get("lab") in loaded)
+    if not earlier:
+        return
+    graphs = {key: root_graphs(roots[key]) for key in earlier}
+    for key in earlier:
+        report.replaced.append(Replaced(roots[key]["lab"], key, root_files(roots[key])))
+        del roots[key]
+    kept = set(lab_graphs(store))
+    store.replace_graphs({}, remove=sorted(set().union(*graphs.values()) - kept))
 
 
 def _index_entry(known: dict[str, Any]) -> dict[str, Any]:

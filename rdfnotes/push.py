@@ -45,6 +45,7 @@ from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
 
 from .errors import NoSuchLab, PushError
 from .labs import LINK_GRAPH, VOID, Lab, get_lab, labs, void_triples
+from .progress import Progress, counted
 from .store import Store
 
 PROTOCOLS = ("auto", "graph-store", "update")
@@ -87,6 +88,7 @@ def push(
     protocol: str = "auto",
     update_url: str | None = None,
     timeout: float = 60.0,
+    progress: Progress | None = None,
 ) -> PushReport:
     """Publish the store's labs (or those named) to the SPARQL server at ``url``.
 
@@ -94,6 +96,7 @@ def push(
         Virtuoso: ``…/sparql-graph-crud-auth``); with ``protocol="update"``, its SPARQL Update endpoint.
     :param protocol: ``graph-store``, ``update``, or ``auto``: the Graph Store Protocol, else SPARQL Update at
         ``update_url`` (default: ``url``) when the server does not offer it.
+    :param progress: told of each lab pushed (``"Pushing"``).
     :raises NoSuchLab: when a name is not a lab of the store, or the store holds none.
     :raises PushError: when the server cannot be reached or refuses a request.
     """
@@ -107,7 +110,7 @@ def push(
     updates = _Client(update_url, timeout) if update_url else client
     report = PushReport(url=client.display, protocol=protocol, labs=[lab.name for lab in chosen])
     voids = {lab.name: void_triples(store, lab) for lab in chosen}
-    for lab in chosen:
+    for lab in counted(chosen, "Pushing", progress):
         void = voids[lab.name]
         if report.protocol in ("auto", "graph-store"):
             if _push_graph_store(client, store, lab, void, report):

@@ -29,6 +29,7 @@ import functools
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,9 +73,18 @@ class QueryResult:
     rows: list[list[Term | None]] = field(default_factory=list)
     boolean: bool | None = None
     triples: list[Triple] | None = None
+    notes: list[str] = field(default_factory=list)
+    """What a person should know about the answer: a name parameter the store has no such name for."""
+    prefixes: dict[str, str] = field(default_factory=lambda: dict(PREFIXES))
+    """The prefixes a table writes IRIs with: the standard ones, and each lab's base IRI under the lab's name
+    (``lab-a:node/QsL33p-01``)."""
 
-    def serialize(self, fmt: str) -> str:
-        """The result as ``table`` (for people), ``csv``, ``tsv`` or ``json`` (the W3C SPARQL results formats)."""
+    def serialize(self, fmt: str, *, width: int | None = None, full_iris: bool = False) -> str:
+        """The result as ``table`` (for people), ``csv``, ``tsv`` or ``json`` (the W3C SPARQL results formats).
+
+        :param width: (a table) the width to fit in: text columns are cut to fit (``…``), columns of IRIs never.
+        :param full_iris: (a table) write IRIs whole, not as prefixed names.
+        """
         if self.triples is not None:
             return _triples_text(self.triples)
         if self.boolean is not None:
@@ -87,7 +97,7 @@ class QueryResult:
             return _csv(self)
         if fmt == "tsv":
             return _tsv(self)
-        return _table(self)
+        return _table(self, width=width, prefixes={} if full_iris else self.prefixes)
 
 
 def bundled_queries() -> list[BundledQuery]:
@@ -124,27 +134,100 @@ def run_query(
     :raises QueryError: when the query is not valid SPARQL, a parameter does not fit it, or it fails as it runs.
     :raises QueryRefused: (a :class:`QueryError`) when it is too big, nested or chained too deep for the engine.
     """
-    bound = bound_query(query, params, text=text)
+    described: BundledQuery | None = None
+    if text is None:
+        text, described = find_query(query)
+    params, notes = _match_names(store, described, params or {})
+    bound = bind(text, params, described)
     check(bound)  # before the engine: a query nested or chained too deep would overflow its stack
     try:
-        return run_on_big_stack(functools.partial(_evaluate, store, bound))
+        return run_on_big_stack(functools.partial(_evaluate, store, bound, notes))
     except SyntaxError as exc:
         raise QueryError(f"{query}: not valid SPARQL: {_line(exc)}") from None
     except (RuntimeError, OSError, ValueError) as exc:  # a runtime error: a SERVICE that failed, a bad regex …
         raise QueryError(f"{query}: the query failed: {_line(exc)}") from None
 
 
-def _evaluate(store: Store, text: str) -> QueryResult:
+def _evaluate(store: Store, text: str, notes: list[str]) -> QueryResult:
     """The query's answer, read whole on the thread that ran it (pyoxigraph's results stay on their thread)."""
-    results = store.query(text)
+    # Ad-hoc queries may use the standard prefixes without declaring them (a query's own declarations win).
+    results = store.query(text, prefixes=PREFIXES)
     if isinstance(results, QueryBoolean):
-        return QueryResult(boolean=bool(results))
+        return QueryResult(boolean=bool(results), notes=notes)
     if isinstance(results, QueryTriples):
-        return QueryResult(triples=sorted(results, key=str))
+        return QueryResult(triples=sorted(results, key=str), notes=notes)
     assert isinstance(results, QuerySolutions)
     variables = [v.value for v in results.variables]
     rows = [list(solution) for solution in results]  # in the order of ``variables``; a third faster than by name
-    return QueryResult(variables=variables, rows=rows)
+    return QueryResult(variables=variables, rows=rows, notes=notes, prefixes=table_prefixes(store))
+
+
+def table_prefixes(store: Store) -> dict[str, str]:
+    """The standard prefixes and, for each lab, its name as the prefix of its base IRI."""
+    from .labs import lab_bases
+
+    prefixes = dict(PREFIXES)
+    for lab, base in lab_bases(store).items():
+        if re.fullmatch(r"[A-Za-z][\w.-]*", lab) and lab not in prefixes:
+            prefixes[lab] = base
+    return prefixes
+
+
+# Parameters that name something (a person, a source, a lab): a value matches the store's names whatever its case,
+# accents and spacing; a name the store does not have matches nothing, and the result's notes say so.
+_NAMES = {
+    "author": ("author", "SELECT DISTINCT ?name WHERE { ?person <http://xmlns.com/foaf/0.1/name> ?name }"),
+    "citekey": (
+        "source with the citekey",
+        "SELECT DISTINCT ?name WHERE { ?s <https://w3id.org/rdfnotes/ns#citekey> ?name }",
+    ),
+    "lab": ("lab", ""),
+}
+
+
+def normalised(name: str) -> str:
+    """A name as it is compared: case, accents and runs of spaces do not count.
+
+    >>> normalised("  Maya   OKAFOR ") == normalised("maya okafor") == normalised("Mayá Okafor")
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def _match_names(
+    store: Store, described: BundledQuery | None, params: Mapping[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """``params`` with each name parameter of a bundled query given as the store spells the name, and a note for
+    each name the store does not have (with the names it has)."""
+    matched = dict(params)
+    notes: list[str] = []
+    if described is None:
+        return matched, notes
+    declared = {p.name for p in described.parameters if p.type == "string"}
+    for key, value in params.items():
+        name = key.lstrip("?$")
+        if name not in declared or name not in _NAMES:
+            continue
+        what, sparql = _NAMES[name]
+        if name == "lab":
+            from .labs import lab_bases
+
+            known = sorted(lab_bases(store))
+        else:
+            answers = store.query(sparql)
+            assert isinstance(answers, QuerySolutions)
+            known = sorted({row[0].value for row in answers if row[0] is not None})
+        if value in known:
+            continue
+        wanted = normalised(value.removeprefix("@") if name == "citekey" else value)
+        found = [candidate for candidate in known if normalised(candidate) == wanted]
+        if found:
+            matched[key] = found[0]
+        else:
+            shown = ", ".join(known[:8]) + (f" … ({len(known)} in all)" if len(known) > 8 else "")
+            notes.append(f"no {what} named {value!r} in the store ({what}s: {shown or 'none'})")
+    return matched, notes
 
 
 def _line(exc: BaseException) -> str:
@@ -344,23 +427,47 @@ def _tsv(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _short(term: Term | None) -> str:
-    """A term as a person reads it: IRIs with known prefixes shortened, literals by their value."""
+def _short(term: Term | None, prefixes: Mapping[str, str]) -> str:
+    """A term as a person reads it: an IRI as a prefixed name where a prefix covers it, literals by their value."""
     if term is None:
         return ""
     if isinstance(term, NamedNode):
-        for prefix, iri in PREFIXES.items():
-            if term.value.startswith(iri) and re.fullmatch(r"[A-Za-z_][\w.-]*", term.value[len(iri) :]):
+        for prefix, iri in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+            if term.value.startswith(iri) and _LOCAL.fullmatch(term.value[len(iri) :]):
                 return f"{prefix}:{term.value[len(iri) :]}"
         return f"<{term.value}>"
     if isinstance(term, Literal):
-        return term.value.replace("\n", " ")
+        return _CONTROL.sub(" ", term.value)
     return str(term)
 
 
-def _table(result: QueryResult, *, width: int = 60) -> str:
-    cells = [[_clip(_short(term), width) for term in row] for row in result.rows]
+_LOCAL = re.compile(r"[\w][\w.~%/-]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MIN_WIDTH = 12
+
+
+def _table(result: QueryResult, *, width: int | None = None, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """Rows as aligned columns, fitted to ``width``: the text columns are cut (``…``), widest first, down to
+    ``_MIN_WIDTH``; the columns that identify a row (IRIs; else the first column) are never cut."""
+    cells = [[_short(term, prefixes) for term in row] for row in result.rows]
     widths = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(result.variables)]
+    if width is not None and widths:
+        identifying = [any(isinstance(row[i], NamedNode) for row in result.rows) for i in range(len(widths))]
+        if not any(identifying):
+            identifying[0] = True
+        floor = [
+            w if keep else min(w, max(_MIN_WIDTH, len(v)))
+            for w, keep, v in zip(widths, identifying, result.variables, strict=True)
+        ]
+        excess = sum(widths) + 2 * (len(widths) - 1) - width
+        while excess > 0:
+            cuttable = [i for i, w in enumerate(widths) if w > floor[i]]
+            if not cuttable:
+                break
+            widest = max(cuttable, key=lambda i: widths[i])
+            widths[widest] -= 1
+            excess -= 1
+        cells = [[_clip(cell, w) for cell, w in zip(row, widths, strict=True)] for row in cells]
     lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]

@@ -14,6 +14,10 @@ given.
 
 Every other path goes to ``rdfnotes.web.pages_app(store)``, the HTML pages.
 
+The store is a :class:`~rdfnotes.store.LiveStore` (what ``rdfnotes serve`` gives): read-only, so ``load`` runs
+beside the server, and each request is answered from the last committed state (``store.current()``); a plain
+:class:`~rdfnotes.store.Store` is served as it is.
+
 .. _SPARQL 1.1 Protocol: https://www.w3.org/TR/sparql11-protocol/
 """
 
@@ -37,7 +41,7 @@ from .errors import RdfnotesError, ServeError
 from .media import FORMAT_NAMES, GRAPH_TYPES, NotAcceptable, negotiate, ranked_media
 from .query_workers import PoolError, QueryPool, Request
 from .sparql_guard import GuardLimits, QueryRefused, ServiceRefused, check
-from .store import DATA_DIR, Store
+from .store import DATA_DIR, LiveStore, Store
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -75,7 +79,7 @@ class SparqlApp:
 
     def __init__(
         self,
-        store: Store,
+        store: Store | LiveStore,
         limits: Limits = Limits(),
         *,
         allowed_hosts: frozenset[str] | None = LOCAL_HOSTS,
@@ -92,16 +96,26 @@ class SparqlApp:
         """The ``SERVICE`` endpoints a query may call (none by default: the endpoint must not be a proxy)."""
         self.pages: WSGIApplication = pages_app(store)
         self._pool: QueryPool | None = None
+        self._pool_generation = ""
         self._pool_lock = threading.Lock()
 
     @property
     def pool(self) -> QueryPool:
-        """The query workers, started with the first query."""
+        """The query workers, started with the first query, and started anew once a load has committed since: each
+        worker holds a read-only view of the store as it was when it opened (the old ones finish the queries under
+        way, then stop)."""
+        generation = self.store.current().generation
         with self._pool_lock:
+            if self._pool is not None and self._pool_generation != generation:
+                retired = threading.Timer(self.limits.query_timeout + 1, self._pool.close)
+                retired.daemon = True
+                retired.start()
+                self._pool = None
             if self._pool is None:
                 self._pool = QueryPool(
                     self.store.path / DATA_DIR, size=self.limits.max_running, memory=self.limits.max_memory
                 )
+                self._pool_generation = generation
             return self._pool
 
     def close(self) -> None:
@@ -294,7 +308,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 def make_server(
-    store: Store,
+    store: Store | LiveStore,
     host: str = "127.0.0.1",
     port: int = 7878,
     *,
@@ -326,7 +340,7 @@ def make_server(
 
 
 def serve(
-    store: Store,
+    store: Store | LiveStore,
     host: str = "127.0.0.1",
     port: int = 7878,
     *,

@@ -38,6 +38,7 @@ from .dates import is_daily_page
 from .loader import load, note_graph_iri
 from .mapping import parse_title
 from .model import Note
+from .progress import Progress
 from .readers import read_path
 from .resources import ontology_dir, ontology_path
 from .store import Store
@@ -142,6 +143,7 @@ def validate(
     *,
     format: str | None = None,
     lab: str | None = None,
+    progress: Progress | None = None,
 ) -> ValidationReport:
     """Validate the notes under some paths, or the graph a store holds.
 
@@ -149,6 +151,8 @@ def validate(
         read for the checks over the notes), or an open :class:`~rdfnotes.store.Store` (the shapes only, without lines).
     :param format: read the paths in this format (:data:`rdfnotes.readers.FORMATS`).
     :param lab: the lab name the paths are loaded as (it names the IRIs findings show).
+    :param progress: told how far reading and writing the notes have come (as :func:`rdfnotes.loader.load` tells),
+        then of each check done (``"Checking"``: the notes read again, the shapes).
     :raises NothingToLoad: when no path exists or none holds notes.
 
     >>> from rdfnotes.config import load_config
@@ -157,17 +161,29 @@ def validate(
     ([], 0)
     """
     if isinstance(source, Store):
-        return _validate_store(source, config, grammar.choose(config), roots={})
+        if progress is not None:
+            progress("Checking", 0, 1)
+        found = _validate_store(source, config, grammar.choose(config), roots={})
+        if progress is not None:
+            progress("Checking", 1, 1)
+        return found
     # One path given alone is one path, not the characters of its name.
     paths = [Path(source)] if isinstance(source, str | os.PathLike) else [Path(p) for p in source]
     with tempfile.TemporaryDirectory(prefix="rdfnotes-validate-") as tmp, Store(Path(tmp) / "store") as store:
-        load(paths, store, config, lab=lab, format=format)  # raises NothingToLoad when no path holds notes
+        # raises NothingToLoad when no path holds notes
+        load(paths, store, config, lab=lab, format=format, progress=progress)
         roots = {str(p.resolve()): p for p in paths if p.exists()}
         missing = [
             Finding("error", "read", str(p), None, None, "no such file or folder") for p in paths if not p.exists()
         ]
+        if progress is not None:
+            progress("Checking", 0, 2)
         notes = _read_notes(roots, store, config, format)
+        if progress is not None:
+            progress("Checking", 1, 2)
         report = _validate_store(store, config, grammar.choose(config, notes.grammar), roots=roots, notes=notes)
+        if progress is not None:
+            progress("Checking", 2, 2)
     report.findings = sorted({*report.findings, *missing, *_check_notes(notes, config)}, key=Finding.sort_key)
     return report
 

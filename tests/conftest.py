@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 from pyoxigraph import Quad, RdfFormat, parse
-from support import LAB_A, load_into
+from support import LAB_A, external_tool, load_into
 
 from rdfnotes import Store
 
@@ -30,14 +30,10 @@ settings.load_profile("rdfnotes")
 def rapper() -> Callable[[Path, str], set[Quad]]:
     """Parse a file with raptor's ``rapper``, the independent RDF parser exports are checked with: its quads.
 
-    CI installs it (Debian: raptor2-utils, in .ci/run) and a test that needs it fails without it;
-    ``RDFNOTES_NO_RAPPER=1`` skips those tests instead, on a machine where it cannot be installed.
+    Without it these tests are skipped, saying so; CI installs it (Debian: raptor2-utils, in .ci/run) and sets
+    ``RDFNOTES_REQUIRE_TOOLS=1``, which makes them fail instead.
     """
-    found = shutil.which("rapper")
-    if found is None:
-        if os.environ.get("RDFNOTES_NO_RAPPER") == "1":
-            pytest.skip("rapper is not installed and RDFNOTES_NO_RAPPER=1")
-        pytest.fail("rapper is not installed: apt-get install raptor2-utils (.ci/run does), or RDFNOTES_NO_RAPPER=1")
+    found = external_tool(("rapper",), "raptor2-utils", "the independent Turtle parser exports are checked with")
 
     def parse_with_rapper(path: Path, syntax: str) -> set[Quad]:
         command = [found, "-q", "-i", syntax, "-o", "nquads", str(path), "http://example.invalid/"]

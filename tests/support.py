@@ -52,3 +52,18 @@ def writable_copy(source: Path, folder: Path) -> Path:
     for path in [target, *target.rglob("*")]:
         path.chmod(path.stat().st_mode | 0o200)
     return target
+
+
+def external_tool(names: tuple[str, ...], package: str, purpose: str) -> str:
+    """The path of a program the tests run (the first of ``names`` found). Missing, the test is skipped with the
+    reason, unless ``RDFNOTES_REQUIRE_TOOLS=1`` (CI, which installs them: .ci/run), where it fails."""
+    import pytest
+
+    for name in names:
+        found = shutil.which(name)
+        if found is not None:
+            return found
+    reason = f"{names[0]} is not installed ({purpose}): apt-get install {package} (.ci/run does)"
+    if os.environ.get("RDFNOTES_REQUIRE_TOOLS") == "1":
+        pytest.fail(f"{reason}; RDFNOTES_REQUIRE_TOOLS=1")
+    pytest.skip(reason)

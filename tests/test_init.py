@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -93,8 +96,32 @@ def test_init_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
     assert (vault / "rdfnotes.yaml").read_text(encoding="utf-8") == "lab: mine\n"
     result = runner.invoke(cli, ["init", "--force", str(vault)], catch_exceptions=False)
     assert result.exit_code == 0
-    assert result.stdout == f"Wrote {vault / 'rdfnotes.yaml'}: review it, then run: rdfnotes load {vault}\n"
+    next_step = f"rdfnotes --config {vault / 'rdfnotes.yaml'} load {vault}"
+    assert result.stdout == f"Wrote {vault / 'rdfnotes.yaml'}: review it, then run: {next_step}\n"
     assert load_config(vault / "rdfnotes.yaml").lab == "lab-b-obsidian"
+
+
+def test_the_next_step_init_prints_loads_with_the_settings_it_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The step ``init`` prints, run as printed, uses the rdfnotes.yaml it wrote (here: a lab name edited in it)."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(LAB_A, tmp_path / "initt")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["init", "initt"], catch_exceptions=False)
+    assert result.stdout == (
+        "Wrote initt/rdfnotes.yaml: review it, then run: rdfnotes --config initt/rdfnotes.yaml load initt\n"
+    )
+    settings = tmp_path / "initt" / "rdfnotes.yaml"
+    settings.write_text(re.sub(r"(?m)^lab: .*$", "lab: my-sleep-lab", settings.read_text(encoding="utf-8")))
+    command = shlex.split(result.stdout.split("then run: ")[1])
+    assert command[0] == "rdfnotes"
+    result = runner.invoke(cli, command[1:], catch_exceptions=False)
+    assert result.stdout.splitlines()[0] == "Loaded 10 files (10 read, 0 unchanged) as lab my-sleep-lab."
+    # in the lab's own folder, the settings are the ones a load there reads anyway
+    monkeypatch.chdir(tmp_path / "initt")
+    result = runner.invoke(cli, ["init", "--force", "."], catch_exceptions=False)
+    assert result.stdout == "Wrote rdfnotes.yaml: review it, then run: rdfnotes load .\n"
 
 
 def test_load_format_option_overrides_what_the_path_holds(tmp_path: Path) -> None:

@@ -129,7 +129,12 @@ def test_labs_remove_and_export_commands(tmp_path: Path) -> None:
         result = runner.invoke(cli, ["--store", store, *args], catch_exceptions=False)
         return result.exit_code, result.stdout, result.stderr
 
-    assert run("labs")[1] == "No labs yet: load one with 'rdfnotes load PATH --lab NAME'.\n"
+    assert run("labs") == (
+        2,
+        "",
+        f"Error: {store}: no store here; load notes first ('rdfnotes load PATH'), or name the store with --store or "
+        "RDFNOTES_STORE\n",
+    )
     run("load", str(LAB_A), "--lab", "lab-a")
     run("load", str(lab_x(tmp_path / "x")), "--lab", "lab-x")
     code, out, _ = run("labs")

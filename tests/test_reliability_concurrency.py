@@ -1,6 +1,7 @@
-"""Concurrency: one writer at a time. A second ``load`` (or any command) while a load holds the store refuses with a
-clear message and writes nothing; loads started together end in the fresh-load graph; queries made while a load
-runs in the same process see the old state or the new one, never a half-written one."""
+"""Concurrency: one writer at a time, readers beside it. A second ``load`` (or ``remove``, ``link``) while a
+process holds the store for writing is refused with a clear message and writes nothing, while readers (``query``,
+``export``) run beside it; loads started together end in the fresh-load graph; queries made while a load runs in the
+same process see the old state or the new one, never a half-written one."""
 
 from __future__ import annotations
 
@@ -29,10 +30,15 @@ def test_a_second_writer_is_refused_with_a_clear_message_and_writes_nothing(tmp_
     with Store(store_dir) as store:  # this process is the writer now
         load([LAB_A], store, CONFIG)
         before = export(store, "nquads")
-        for args in (["load", str(SOCIAL_MEDIA / "md")], ["query", "open-questions"], ["export"]):
+        for args in (["load", str(SOCIAL_MEDIA / "md")], ["remove", "--lab", "lab-a-sleep"], ["link"]):
             out, err = rdfnotes_cli("--store", str(store_dir), *args).communicate(timeout=60)
             assert err == f"Error: {store_dir}: {LOCKED}\n", args
             assert out == ""
+        # readers do not need the writer's lock: they answer beside it
+        out, err = rdfnotes_cli("--store", str(store_dir), "export", "--format", "nquads").communicate(timeout=60)
+        assert (out.encode("utf-8"), err) == (before, "")
+        out, err = rdfnotes_cli("--store", str(store_dir), "query", "contested-claims").communicate(timeout=60)
+        assert err == "" and "1 row" in out
         assert export(store, "nquads") == before
     with pytest.raises(StoreLocked, match="another rdfnotes process"), Store(store_dir), Store(store_dir):
         pass

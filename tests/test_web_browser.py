@@ -2,8 +2,8 @@
 
 Chromium is driven by its command line: ``--dump-dom`` gives the DOM once the page has loaded and its scripts ran,
 ``--screenshot`` a PNG. That is enough here: every page is reached by a URL (the search form is a GET form), so no
-browser-automation package (and no browser download) is needed. CI installs Chromium (.ci/run); a test that needs
-it fails without it, and ``RDFNOTES_NO_CHROMIUM=1`` skips them instead on a machine where it cannot be installed.
+browser-automation package (and no browser download) is needed. Without Chromium these tests are skipped, saying
+so; CI installs it (.ci/run) and sets ``RDFNOTES_REQUIRE_TOOLS=1``, which makes them fail instead.
 Set ``RDFNOTES_SCREENSHOTS=DIR`` to keep the screenshots (the README's is docs/question-page.png).
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import struct
 import subprocess
 import urllib.error
@@ -21,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support import external_tool
 from test_serve import start, stop
 from test_web import EVIDENCE, RETENTION, SOURCES, load_labs, parse
 
@@ -35,12 +35,7 @@ CLAIMS = [
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("RDFNOTES_NO_CHROMIUM") == "1":
-            pytest.skip("chromium is not installed and RDFNOTES_NO_CHROMIUM=1")
-        pytest.fail("chromium is not installed: apt-get install chromium (.ci/run does), or RDFNOTES_NO_CHROMIUM=1")
-    return found
+    return external_tool(("chromium", "chromium-browser"), "chromium", "the headless browser the pages are tried in")
 
 
 class Browser:

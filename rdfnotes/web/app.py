@@ -25,7 +25,7 @@ from pyoxigraph import NamedNode, Triple
 from ..export import serialize_triples
 from ..labs import lab_bases
 from ..media import ranked_media
-from ..store import Store
+from ..store import LiveStore, Store
 from . import data
 from .diagram import render_svg
 from .pages import Pages
@@ -59,10 +59,10 @@ class _Answer(Exception):
 
 
 class PagesApp:
-    """The WSGI application of the pages over ``store`` (read only)."""
+    """The WSGI application of the pages over ``store`` (read only; a :class:`LiveStore`'s last committed state)."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, store: Store | LiveStore) -> None:
+        self.source = store
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -71,11 +71,18 @@ class PagesApp:
                 raise _Answer(
                     "405 Method Not Allowed", "text/plain; charset=utf-8", b"pages take GET\n", [("Allow", "GET, HEAD")]
                 )
-            self._route(environ)
+            _Request(self.source.current())._route(environ)  # one state of the store for the whole page
         except _Answer as answer:
             headers = [("Content-Type", answer.media), ("Content-Length", str(len(answer.body))), *answer.headers]
             start_response(answer.status, headers)
             return [b"" if method == "HEAD" else answer.body]
+
+
+class _Request:
+    """One request's answer, from one state of the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     # -- routing -------------------------------------------------------------------------------------------------
 
@@ -187,6 +194,6 @@ def _negotiate(environ: WSGIEnvironment, params: dict[str, list[str]]) -> str:
     return "html"
 
 
-def pages_app(store: Store) -> PagesApp:
+def pages_app(store: Store | LiveStore) -> PagesApp:
     """The WSGI application of the HTML pages (and their RDF) over ``store``."""
     return PagesApp(store)

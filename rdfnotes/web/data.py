@@ -20,6 +20,7 @@ from ..labs import VOID, lab_bases, lab_graphs, labs, void_triples
 from ..queries import QueryResult, run_query
 from ..store import Store
 from ..vocab import BIBO, DCTERMS, DG, OWL, PREFIXES, PROV, RDF, RDFS, RN
+from .markdown import link_names
 
 QUERIES = Path(__file__).parent / "queries"
 
@@ -282,6 +283,8 @@ class NodePage:
     properties: list[tuple[str, list[Value]]]
     """Every other property, by name."""
     context: list[RelationGroup] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)
+    """The page names and block uids its text links to (``[[…]]``, ``((…))``) → the nodes they name."""
 
 
 _RELATION_KEYS = {
@@ -410,7 +413,34 @@ def node_page(store: Store, iri: str) -> NodePage | None:
         identifiers=identifiers,
         properties=properties,
         context=_groups(context, minted),
+        links=link_targets(store, link_names("\n\n".join(bodies))),
     )
+
+
+_MAX_LINKS = 500
+
+
+def link_targets(store: Store, names: Iterable[str]) -> dict[str, str]:
+    """The node each name (a page's label or title, a Roam uid) names, for the names the store has (at most
+    ``_MAX_LINKS`` looked up)."""
+    wanted = sorted(set(names))[:_MAX_LINKS]
+    if not wanted:
+        return {}
+    listed = " ".join('"' + name.translate(_STRING_ESCAPES) + '"' for name in wanted)
+    results = store.query(
+        f"SELECT ?key ?node WHERE {{ VALUES ?key {{ {listed} }} "
+        f"{{ ?node <{RDFS.label}> ?key }} UNION {{ ?node <{DCTERMS.title}> ?key }} UNION "
+        f"{{ ?node <{RN.roamUid}> ?key }} }}"
+    )
+    found: dict[str, str] = {}
+    for row in results:
+        key, node = row[0], row[1]
+        if key is not None and isinstance(node, NamedNode):
+            found[key.value] = min(found.get(key.value, node.value), node.value)
+    return found
+
+
+_STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 def node_context(store: Store, iri: str) -> tuple[dict[tuple[str, str], list[Related]], dict[str, str]]:

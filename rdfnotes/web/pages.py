@@ -12,6 +12,7 @@ from html import escape
 from .. import __version__
 from .data import Index, Neighbourhood, NodePage, NodeRef, Related, Value
 from .diagram import EDGE_STYLES, render_svg
+from .markdown import render as render_markdown
 from .paths import Links, node_path
 
 
@@ -40,6 +41,11 @@ class Pages:
             f'<a class="node-link type-{_e(node.type.key)}" href="{_e(self.href(node.iri))}">'
             f'<span class="badge type-{_e(node.type.key)}">{_e(node.type.name)}</span> {_e(node.title)}</a>'
         )
+
+    def _link(self, page: NodePage, name: str) -> str | None:
+        """The href of the node a link in ``page``'s text names (``None``: the store has no such node)."""
+        iri = page.links.get(name)
+        return None if iri is None else self.href(iri)
 
     # -- the frame -----------------------------------------------------------------------------------------------
 
@@ -168,10 +174,6 @@ class Pages:
             f"<h1>{_e(ref.title)}</h1>",
             f'<table class="facts">{provenance}</table>',
         ]
-        if page.body:
-            sections.append(f'<section id="text"><h2>Text</h2><div class="body">{_e(page.body)}</div></section>')
-        if page.abstract:
-            sections.append(f'<section id="abstract"><h2>Abstract</h2><p>{_e(page.abstract)}</p></section>')
         if page.context:
             groups = []
             for group in page.context:
@@ -185,6 +187,16 @@ class Pages:
             sections.append(
                 '<section id="context"><h2>Discourse context</h2><p class="empty">No relations.</p></section>'
             )
+        # The discourse context first, then the note's text rendered, its Markdown as written folded below it.
+        if page.body:
+            text = render_markdown(page.body, lambda name: self._link(page, name))
+            sections.append(
+                f'<section id="text"><h2>Text</h2><div class="body">{text}</div>'
+                f'<details class="raw"><summary>The text as written</summary><pre>{_e(page.body)}</pre></details>'
+                "</section>"
+            )
+        if page.abstract:
+            sections.append(f'<section id="abstract"><h2>Abstract</h2><p>{_e(page.abstract)}</p></section>')
         if diagram is not None:
             sections.append(
                 '<section id="neighbourhood"><h2>Neighbourhood</h2>'

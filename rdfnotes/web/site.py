@@ -26,6 +26,7 @@ from pyoxigraph import Triple
 from ..errors import OutputError
 from ..export import serialize_triples
 from ..labs import lab_bases
+from ..progress import Progress, counted
 from ..store import Store
 from . import data
 from .app import STATIC
@@ -47,8 +48,10 @@ class SiteReport:
     """Files of an earlier export removed (their nodes are gone)."""
 
 
-def write_site(store: Store, directory: str | os.PathLike[str]) -> SiteReport:
+def write_site(store: Store, directory: str | os.PathLike[str], *, progress: Progress | None = None) -> SiteReport:
     """Write the pages of ``store`` as a static site into ``directory`` (created if need be).
+
+    :param progress: told of each node's page made (``"Pages"``).
 
     :raises OutputError: when the folder, or a file in it, cannot be written.
     """
@@ -77,7 +80,7 @@ def write_site(store: Store, directory: str | os.PathLike[str]) -> SiteReport:
     written["404.html"] = pages("404.html").not_found("There is no page here.").encode("utf-8")
     for name in ("style.css", "search.js"):
         written[f"static/{name}"] = (STATIC / name).read_bytes()
-    for node in nodes:
+    for node in counted(nodes, "Pages", progress):
         path = node_path(node.iri, bases)
         page = data.node_page(store, node.iri)
         if page is None:  # pragma: no cover - every node listed has a page
