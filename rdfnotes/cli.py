@@ -104,12 +104,20 @@ def _store(ctx: click.Context) -> Any:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    type=click.Choice(["markdown", "obsidian", "roam-json", "dg-jsonld", "neo4j-csv", "rdf"]),
     help="Read PATHS in this format [default: chosen by what each path holds].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems, not the summary.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the whole load report (counts, problems, coverage) to this file as JSON.",
+)
 @click.pass_context
-def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str | None, quiet: bool) -> None:
+def load(
+    ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str | None, quiet: bool, report_path: Path | None
+) -> None:
     """Read note exports under PATHS and sync the store with them.
 
     Changed files are read again, removed ones leave the store, unchanged ones are not re-read: the store always
@@ -135,11 +143,23 @@ def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str 
             changed += f", {report.files_removed} removed"
         if report.files_skipped:
             changed += f", {report.files_skipped} skipped"
+        if report.templates_skipped:
+            changed += f"; {_count(report.templates_skipped, 'template')} passed over"
         click.echo(f"Loaded {report.files_seen} files ({changed}) as lab {', '.join(report.labs)}.")
         click.echo(
             f"Store {ctx.obj['store']}: {report.notes} notes, {report.relations} relations, {report.triples} triples; "
             f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}."
         )
+        for line in report.coverage.lines():
+            click.echo(line)
+    if report_path is not None:
+        from .durable import write_atomically
+        from .errors import OutputError
+
+        try:
+            write_atomically(report_path, report.to_json().encode("utf-8"), sync_dir=False)
+        except OSError as exc:
+            raise OutputError(f"{report_path}: cannot write the report there ({exc.strerror or exc})") from exc
     ctx.exit(report.exit_status)
 
 
@@ -276,7 +296,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None) -
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    type=click.Choice(["markdown", "obsidian", "roam-json", "dg-jsonld", "neo4j-csv", "rdf"]),
     help="Read PATHS in this format [default: chosen by what each path holds].",
 )
 @click.option("--lab", help="The lab's name, which names the IRIs findings show.")
@@ -329,7 +349,7 @@ def validate(
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    type=click.Choice(["markdown", "obsidian", "roam-json", "dg-jsonld", "neo4j-csv", "rdf"]),
     help="Read OLD and NEW in this format [default: chosen by what each path holds].",
 )
 @click.option("--lab", help="Load notes as this lab [default: the lab OLD's notes name]; with --since, this lab only.")

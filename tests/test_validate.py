@@ -496,17 +496,16 @@ def test_every_note_rule_is_described(name: str) -> None:
 
 
 def test_two_vault_notes_with_one_node_instance_id(tmp_path: Path) -> None:
-    """A note copied inside the vault keeps its nodeInstanceId: two files, one identity, so one node with two
-    labels. (The vault's own findings stay as they are.)"""
+    """A note copied inside the vault keeps its nodeInstanceId: two files claim one identity. The load keeps them
+    two nodes (so no node has two labels); validate names the pair. (The vault's own findings stay as they are.)"""
     vault = writable_copy(LAB_B, tmp_path)
     claim = vault / "Discourse" / "CLM - Sleep benefits declarative more than procedural memory.md"
     (vault / "Discourse" / "CLM - Sleep benefits declarative memory most.md").write_text(claim.read_text())
     report = validate([vault], load_config())
     evidence = "Discourse/EVD - Motor gains after sleep vanished when time of day was controlled.md"
     assert rows(report, vault) == [
-        ("error", "node-label", "Discourse/CLM - Sleep benefits declarative memory most.md", None),
         ("error", "duplicate-identity", "Discourse/" + claim.name, None),
         ("warning", "evidence-source", evidence, None),
         ("error", "missing-node", evidence, None),
     ]
-    assert "019b8a10-0004-7000-8000-00000000b004" in report.findings[1].message
+    assert "019b8a10-0004-7000-8000-00000000b004" in report.findings[0].message
