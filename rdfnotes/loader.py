@@ -40,7 +40,7 @@ from .errors import NothingToLoad, ReadError
 from .labs import Lab, get_lab, lab_bases, lab_graphs
 from .mapping import MappingContext, Target, map_note, relation_properties
 from .model import Link, Note, Problem
-from .readers import ReadContext, Unit, UnitContent, discover_units, is_template_title, read_unit
+from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
 from .store import Store
 from .vocab import RDFS, RN
 
@@ -214,7 +214,6 @@ def _sync_root(
 
     templates: list[str] = []
     units = discover_units(root, config, format=format, templates=templates)
-    title_templates: dict[str, int] = {}  # unit → how many of its notes are templates (titles with {placeholders})
     by_key = {unit.key: unit for unit in units}
     report.files_seen += len(units)
     report.roots.append(key)
@@ -228,7 +227,7 @@ def _sync_root(
         if progress is not None:
             progress(unit.key)
         try:
-            contents[unit.key] = _without_templates(read_unit(unit, context), title_templates, unit.key)
+            contents[unit.key] = read_unit(unit, context)
         except ReadError as exc:
             if last_good is not None:
                 report.problems.append(Problem(exc.path, f"{exc.message}; {consequence}", exc.line))
@@ -297,7 +296,7 @@ def _sync_root(
         if not any(_resolves_elsewhere(index, known.get("links", [])) for known in entry.get("notes", [])):
             continue
         try:
-            content = _without_templates(read_unit(by_key[unit_key], context), title_templates, unit_key)
+            content = read_unit(by_key[unit_key], context)
         except ReadError as exc:
             report.problems.append(Problem(exc.path, f"{exc.message}; its last graph stays", exc.line))
             continue
@@ -319,8 +318,8 @@ def _sync_root(
             content = to_map.pop(unit_key)
             unit = by_key[unit_key]
             mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
-            if title_templates.get(unit_key):
-                mapped["templates"] = title_templates[unit_key]
+            if content.templates:
+                mapped["templates"] = content.templates  # pages left out: counted on every load
             graphs: dict[str, list[str]] = {}
             for note, known in zip(content.notes, new_notes[unit_key], strict=True):
                 graph = note_graph_iri(base, note)
@@ -353,15 +352,6 @@ def _sync_root(
         "fingerprint": fingerprint,
         "units": dict(sorted(units_entry.items())),
     }
-
-
-def _without_templates(content: UnitContent, counts: dict[str, int], unit_key: str) -> UnitContent:
-    """The content without its template pages (a title with ``{placeholders}``: "[[EVD]] - … - {Source}")."""
-    notes = [note for note in content.notes if not is_template_title(note.title)]
-    if len(notes) != len(content.notes):
-        counts[unit_key] = len(content.notes) - len(notes)
-        content.notes = notes
-    return content
 
 
 def _index_entry(known: dict[str, Any]) -> dict[str, Any]:

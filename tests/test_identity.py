@@ -104,6 +104,7 @@ def test_templates_are_passed_over_and_counted(tmp_path: Path) -> None:
     assert first.stdout == (
         "Loaded 3 files (3 read, 0 unchanged; 2 templates passed over) as lab lab-t.\n"
         f"Store {tmp_path / 'store'}: 2 notes, 0 relations, 14 triples; 0 errors, 0 warnings.\n"
+        "Coverage: 0 fields not mapped, 0 pages without a type, 0 pages linked to with no file.\n"
     )
     assert again.stdout.startswith("Loaded 3 files (0 read, 3 unchanged; 2 templates passed over) as lab lab-t.\n")
     with Store(tmp_path / "store") as store:

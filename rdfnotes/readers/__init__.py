@@ -127,11 +127,26 @@ def read_path(root: Path, config: Config, *, format: str | None = None) -> ReadR
 
 
 def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
-    """Read one unit with the reader of its format.
+    """Read one unit with the reader of its format, without its templates.
+
+    A page whose title has a ``{placeholder}`` ("[[EVD]] - … - {Source}") is a template, not a note: it is left out
+    (counted in ``templates``), and so are the relations and links naming one.
 
     :raises ReadError: when its main file cannot be read at all (it is then skipped, or keeps its last good
         graph in a store).
     """
+    content = _read_unit(unit, context)
+    notes = [note for note in content.notes if not is_template_title(note.title)]
+    content.templates = len(content.notes) - len(notes)
+    for note in notes:
+        if any("{" in r.target.target for r in note.relations) or any("{" in x.target for x in note.links):
+            note.relations = [r for r in note.relations if not is_template_title(r.target.target)]
+            note.links = [x for x in note.links if not is_template_title(x.target)]
+    content.notes = notes
+    return content
+
+
+def _read_unit(unit: Unit, context: ReadContext) -> UnitContent:
     if unit.format == "markdown":
         note = roam_markdown.read(read_bytes(unit.main), unit.key, spaced_keys=context.spaced_keys)
         roam_markdown.fields_as_relations(note, context.config)
