@@ -28,7 +28,6 @@ prefix and full page URLs are both accepted for every reference).
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -36,10 +35,9 @@ from ..config import Rule
 from ..errors import ReadError
 from ..model import Link, Note, Problem
 from .markup import ROAM_PAGE_URL
-from .roam_json import attach_relation
-from .roam_markdown import decode
+from .roam_json import attach_relation, read_json
 from .roam_markdown import read as read_markdown
-from .units import ReadContext, Unit, UnitContent, read_bytes
+from .units import ReadContext, Unit, UnitContent
 
 MARKERS = ('"relationInstance"', '"nodeSchema"', '"relationDef"')
 """What the head of a ``.json``/``.jsonld`` file holds when it is this export (any one of them)."""
@@ -48,12 +46,7 @@ _GRAPH_URL = re.compile(r"roamresearch\.com/[^#\s]*#/app/(?P<graph>[^/\s]+)")
 
 
 def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
-    text = decode(read_bytes(unit.main), unit.key)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ReadError(unit.key, f"not valid JSON ({exc.msg})", exc.lineno) from exc
-    return read(data, unit.key, spaced_keys=context.spaced_keys)
+    return read(read_json(unit), unit.key, spaced_keys=context.spaced_keys)
 
 
 def _uid(reference: Any) -> str:
