@@ -12,14 +12,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pyoxigraph import Triple
 
 from ..errors import OutputError
-from ..export import serialize_triples
+from ..export import TripleWriter
 from ..labs import lab_bases
 from ..store import Store
-from . import data
+from . import batch, data
 from .app import STATIC
 from .diagram import render_svg
 from .pages import Pages
@@ -39,8 +40,12 @@ class SiteReport:
     """Files of an earlier export removed (their nodes are gone)."""
 
 
-def write_site(store: Store, directory: str | os.PathLike[str]) -> SiteReport:
+def write_site(store: Store, directory: str | os.PathLike[str], *, chunk: int = batch.CHUNK) -> SiteReport:
     """Write the pages of ``store`` as a static site into ``directory`` (created if need be).
+
+    The nodes are read ``chunk`` at a time (:mod:`rdfnotes.web.batch`) and each file is written as it is made
+    (only when its bytes changed), so memory holds one chunk's rows, not the site. ``chunk=0`` reads each node
+    with the server's own queries, one node at a time: the same bytes, far slower (the tests' oracle).
 
     :raises OutputError: when the folder, or a file in it, cannot be written.
     """
@@ -50,48 +55,88 @@ def write_site(store: Store, directory: str | os.PathLike[str]) -> SiteReport:
     except OSError as exc:
         raise _cannot_write(root, exc) from exc
     bases = lab_bases(store)
-    prefixes = data.rdf_prefixes(store)
-    written: dict[str, bytes] = {}
+    writer = TripleWriter(data.rdf_prefixes(store))
+    written: set[str] = set()
+    folders: set[Path] = {root}
+
+    def put(name: str, body: bytes) -> None:
+        target = root / name
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        try:
+            same = target.stat().st_size == len(body) and target.read_bytes() == body
+        except FileNotFoundError:
+            same = False
+        if not same:
+            target.write_bytes(body)
+        written.add(name)
 
     def pages(here: str) -> Pages:
         return Pages(SiteLinks(here), bases, static=True)
 
     def rdf(path: str, triples: list[Triple]) -> None:
-        written[f"{path}.ttl"] = serialize_triples(triples, "turtle", prefixes=prefixes)
-        written[f"{path}.jsonld"] = serialize_triples(triples, "jsonld", prefixes=prefixes)
-
-    written["index.html"] = pages("index.html").index(data.index(store)).encode("utf-8")
-    rdf("index", data.index_triples(store))
-    nodes = data.all_nodes(store)
-    written["search.html"] = pages("search.html").search("", nodes, len(nodes)).encode("utf-8")
-    written["404.html"] = pages("404.html").not_found("There is no page here.").encode("utf-8")
-    for name in ("style.css", "search.js"):
-        written[f"static/{name}"] = (STATIC / name).read_bytes()
-    for node in nodes:
-        path = node_path(node.iri, bases)
-        page = data.node_page(store, node.iri)
-        if page is None:  # pragma: no cover - every node listed has a page
-            continue
-        hood = data.neighbourhood(store, node.iri) if node.type.key == "question" else None
-        written[f"{path}.html"] = pages(f"{path}.html").node(page, hood).encode("utf-8")
-        rdf(path, data.node_triples(store, node.iri))
-        if hood is not None:
-            here = f"{path}/diagram.html"
-            written[here] = pages(here).diagram(hood).encode("utf-8")
-            written[f"{path}/diagram.svg"] = render_svg(hood, pages(here).href).encode("utf-8")
-            rdf(f"{path}/diagram", data.neighbourhood_triples(hood))
+        put(f"{path}.ttl", writer.serialize(triples, "turtle"))
+        put(f"{path}.jsonld", writer.serialize(triples, "jsonld"))
 
     try:
-        removed = _remove_stale(root, set(written))
-        for name, body in sorted(written.items()):
-            target = root / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.is_file() or target.read_bytes() != body:
-                target.write_bytes(body)
+        nodes = data.all_nodes(store)
+        put("index.html", pages("index.html").index(data.index(store, nodes)).encode("utf-8"))
+        rdf("index", data.index_triples(store))
+        put("search.html", pages("search.html").search("", nodes, len(nodes)).encode("utf-8"))
+        put("404.html", pages("404.html").not_found("There is no page here.").encode("utf-8"))
+        for name in ("style.css", "search.js"):
+            put(f"static/{name}", (STATIC / name).read_bytes())
+        site = batch.Site(store, {node.iri: node for node in nodes}, bases)
+        step = chunk or 1
+        for start in range(0, len(nodes), step):
+            part = nodes[start : start + step]
+            source: _Source = site.chunk([node.iri for node in part]) if chunk else _PerNode(store)
+            questions = [node for node in part if node.type.key == "question"]
+            hoods = dict(zip((q.iri for q in questions), source.neighbourhoods(questions), strict=True))
+            for node in part:
+                path = node_path(node.iri, bases)
+                page = source.page(node.iri)
+                if page is None:  # pragma: no cover - every node listed has a page
+                    continue
+                hood = hoods.get(node.iri)
+                put(f"{path}.html", pages(f"{path}.html").node(page, hood).encode("utf-8"))
+                rdf(path, source.triples(node.iri))
+                if hood is not None:
+                    here = f"{path}/diagram.html"
+                    put(here, pages(here).diagram(hood).encode("utf-8"))
+                    put(f"{path}/diagram.svg", render_svg(hood, pages(here).href).encode("utf-8"))
+                    rdf(f"{path}/diagram", data.neighbourhood_triples(hood))
+        removed = _remove_stale(root, written)
         (root / LISTING).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
     except OSError as exc:
         raise _cannot_write(root, exc) from exc
     return SiteReport(root, sum(name.endswith(".html") for name in written), len(written), removed)
+
+
+class _Source(Protocol):
+    def page(self, iri: str) -> data.NodePage | None: ...
+
+    def triples(self, iri: str) -> list[Triple]: ...
+
+    def neighbourhoods(self, centres: list[data.NodeRef]) -> list[data.Neighbourhood]: ...
+
+
+class _PerNode:
+    """A node at a time, with the server's queries."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def page(self, iri: str) -> data.NodePage | None:
+        return data.node_page(self.store, iri)
+
+    def triples(self, iri: str) -> list[Triple]:
+        return data.node_triples(self.store, iri)
+
+    def neighbourhoods(self, centres: list[data.NodeRef]) -> list[data.Neighbourhood]:
+        found = [data.neighbourhood(self.store, centre.iri) for centre in centres]
+        return [hood for hood in found if hood is not None]
 
 
 def _cannot_write(root: Path, exc: OSError) -> OutputError:
