@@ -32,9 +32,9 @@ from .errors import (
 )
 from .export import FORMATS as EXPORT_FORMATS
 from .export import export
-from .labs import Lab, labs, remove_lab
+from .labs import Lab, labs
 from .link import LinkReport, link
-from .loader import LoadReport, load
+from .loader import LoadReport, load, remove_lab
 from .queries import BundledQuery, QueryResult, bundled_queries, run_query
 from .store import Store
 

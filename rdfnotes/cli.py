@@ -306,6 +306,51 @@ def validate(
     ctx.exit(report.exit_status(strict=strict))
 
 
+@cli.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "rdf-patch", "sparql"]),
+    default="text",
+    show_default=True,
+    help="text: a summary by lab and kind; json: the summary and the triples; rdf-patch: an RDF Patch; sparql: a "
+    "SPARQL Update (both turn OLD's graph into NEW's).",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    help="Read OLD and NEW in this format [default: chosen by what each path holds].",
+)
+@click.option("--lab", help="Load notes as this lab [default: the lab OLD's notes name].")
+@click.pass_context
+def diff_command(ctx: click.Context, old: Path, new: Path, fmt: str, input_format: str | None, lab: str | None) -> None:
+    """What changed from OLD to NEW: two note folders or exports (any format load reads), or two stores.
+
+    Exit status 0: no change; 1: changes.
+    """
+    from .diff import diff, read_sides
+
+    config = _config(ctx)
+    before, after = read_sides(old, new, config, lab=lab, format=input_format)
+    _show_diff(diff(before, after, config), fmt)
+
+
+def _show_diff(result: Any, fmt: str) -> None:
+    for problem in result.problems:
+        click.echo(problem, err=True)
+    if fmt == "json":
+        click.echo(result.to_json(), nl=False)
+    elif fmt == "rdf-patch":
+        click.echo(result.rdf_patch(), nl=False)
+    elif fmt == "sparql":
+        click.echo(result.sparql_update(), nl=False)
+    else:
+        click.echo(result.text(), nl=False)
+    click.get_current_context().exit(0 if result.empty else 1)
+
+
 @cli.command("labs")
 @click.pass_context
 def list_labs(ctx: click.Context) -> None:
@@ -333,7 +378,7 @@ def list_labs(ctx: click.Context) -> None:
 @click.pass_context
 def remove(ctx: click.Context, name: str) -> None:
     """Remove a lab from the store: its graphs, its VoID description and its folders' records; links are rebuilt."""
-    from .labs import remove_lab
+    from .loader import remove_lab
 
     with _store(ctx) as store:
         lab = remove_lab(store, name)

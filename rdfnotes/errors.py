@@ -60,3 +60,7 @@ class ServeError(RdfnotesError):
 
 class OutputError(RdfnotesError):
     """An export (a file, or the static site's folder) could not be written where it was asked for."""
+
+
+class DiffError(RdfnotesError):
+    """A diff could not be made: a side is unreadable, an earlier state is not in the history, a patch is bad."""

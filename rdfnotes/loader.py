@@ -36,6 +36,7 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 from . import __version__, iris
 from .config import Config
 from .errors import NothingToLoad, ReadError
+from .labs import Lab, get_lab, lab_bases, lab_graphs
 from .mapping import MappingContext, Target, map_note
 from .model import Link, Note, Problem
 from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
@@ -497,3 +498,32 @@ def _count(store: Store, config: Config, report: LoadReport, before: dict[str, i
         if key is not None:
             manifest_files.keep_counts(store.path, key, counts)
     report.notes, report.relations, report.triples = counts["notes"], counts["relations"], counts["triples"]
+
+
+def remove_lab(store: Store, name: str) -> Lab:
+    """Drop the lab ``name``: its graphs (notes and VoID) and its folders' manifest entries; links are rebuilt.
+
+    All or nothing (one sync of the store: an interruption leaves the lab whole). A store that an older rdfnotes
+    left half-way through a removal (the manifest's ``removing`` record) is finished by removing the lab again.
+
+    :raises NoSuchLab: when the store has no such lab.
+    """
+    from .link import refresh  # link builds on the loaded graphs, not the other way
+
+    with store.syncing():
+        pending: dict[str, str] = store.manifest.setdefault("removing", {})
+        if name in pending and name not in lab_bases(store):
+            lab = Lab(name=name, base=pending[name], roots=(), files=0, notes=0, triples=0, graphs=())
+        else:
+            lab = get_lab(store, name)
+            for key in lab.roots:
+                del store.manifest["roots"][key]
+        kept = set(lab_graphs(store))
+        leftovers = [g for g in store.named_graphs() if g.startswith(lab.base) and g not in kept]
+        store.replace_graphs({}, remove=sorted({*lab.graphs, *leftovers, lab.void_graph}))
+        pending.pop(name, None)
+        if not pending:
+            del store.manifest["removing"]
+        store.save_manifest()
+        refresh(store)
+    return lab

@@ -15,8 +15,9 @@ from support import LAB_A, load_into
 from rdfnotes import Store, export, load, load_config
 from rdfnotes.cli import cli
 from rdfnotes.errors import NoSuchLab
-from rdfnotes.labs import LINK_GRAPH, get_lab, labs, remove_lab
+from rdfnotes.labs import LINK_GRAPH, get_lab, labs
 from rdfnotes.link import link
+from rdfnotes.loader import remove_lab
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 A = "https://w3id.org/rdfnotes/id/lab-a/"
