@@ -185,14 +185,17 @@ def list_queries() -> None:
     show_default=True,
     help="json is the W3C SPARQL results JSON.",
 )
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most this many rows [default: all].")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first.  [default: 0]")
 @click.pass_context
-def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> None:
+def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str, limit: int | None, offset: int) -> None:
     """Run QUERY: a bundled query's name, a .rq file, or - to read SPARQL from standard input.
 
     Parameters are bound as RDF terms, never pasted into the query: --param question='<https://…>' binds an IRI
-    (a bundled query declares each parameter's type), anything else a string.
+    (a bundled query declares each parameter's type), anything else a string. csv, tsv and json rows are written
+    as they come; --limit and --offset show a page of them.
     """
-    from .queries import run_query
+    from .queries import stream_query
 
     bindings = {}
     for param in params:
@@ -202,8 +205,9 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
         bindings[name] = value
     text = sys.stdin.read() if query == "-" else None
     with _store(ctx) as store:
-        result = run_query(store, "standard input" if query == "-" else query, bindings, text=text)
-    click.echo(result.serialize(fmt), nl=False)
+        name = "standard input" if query == "-" else query
+        for chunk in stream_query(store, name, bindings, text=text, limit=limit, offset=offset).chunks(fmt):
+            click.echo(chunk, nl=False)
 
 
 @cli.command()

@@ -82,9 +82,11 @@ def _iri_path(text: str) -> str:
 # RFC 3987's ipchar: unreserved ASCII, sub-delims, ':', '@', and ucschar, which leaves out surrogates, U+FDD0-FDEF,
 # the U+FFF0-FFFF specials, the last two code points of every plane and the private-use planes: Oxigraph refuses an
 # IRI holding any of those, so they are percent-encoded like any other character that may not stand there.
-_UCSCHAR = "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef" + "".join(
-    f"{chr(plane << 16)}-{chr(plane << 16 | 0xFFFD)}" for plane in range(1, 14)
-) + "\U000e1000-\U000efffd"
+_UCSCHAR = (
+    "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef"
+    + "".join(f"{chr(plane << 16)}-{chr(plane << 16 | 0xFFFD)}" for plane in range(1, 14))
+    + "\U000e1000-\U000efffd"
+)
 _NOT_IN_IRI_PATH = re.compile(f"[^A-Za-z0-9\\-._~!$&'()*+,;=:@/{_UCSCHAR}]")
 
 

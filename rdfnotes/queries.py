@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,9 +74,9 @@ class QueryResult:
         if fmt == "json":
             return _json(self) + "\n"
         if fmt == "csv":
-            return _csv(self)
+            return "".join(_csv(self.variables, self.rows))
         if fmt == "tsv":
-            return _tsv(self)
+            return "".join(_tsv(self.variables, self.rows))
         return _table(self)
 
 
@@ -106,30 +107,105 @@ def run_query(
     params: Mapping[str, str] | None = None,
     *,
     text: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> QueryResult:
     """Run a bundled query (by name), a ``.rq`` file, or ``text`` when given, binding ``params`` to its variables.
+
+    ``limit`` and ``offset`` page the answer: its rows (or a CONSTRUCT's triples) from ``offset`` on, at most
+    ``limit`` of them (see :func:`stream_query`).
 
     :raises NoSuchQuery: when ``query`` names nothing.
     :raises QueryError: when the query is not valid SPARQL or a parameter does not fit it.
     """
+    stream = stream_query(store, query, params, text=text, limit=limit, offset=offset)
+    if stream.boolean is not None or stream.triples is not None:
+        return QueryResult(boolean=stream.boolean, triples=stream.triples)
+    return QueryResult(variables=stream.variables, rows=list(stream.rows))
+
+
+@dataclass
+class QueryStream:
+    """A query's answer as it comes: SELECT rows read from the store one at a time (read them before the store is
+    closed), an ASK boolean, or CONSTRUCT/DESCRIBE triples."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: Iterator[list[Term | None]] = field(default_factory=lambda: iter(()))
+    boolean: bool | None = None
+    triples: list[Triple] | None = None
+
+    def chunks(self, fmt: str) -> Iterator[str]:
+        """The answer in ``fmt`` (as :meth:`QueryResult.serialize`), a row at a time where the format allows:
+        csv, tsv and json are written as the rows come; a table needs every row for its widths."""
+        if self.boolean is not None or self.triples is not None or fmt == "table":
+            yield QueryResult(self.variables, list(self.rows), self.boolean, self.triples).serialize(fmt)
+        elif fmt == "json":
+            yield '{"head": ' + json.dumps({"vars": self.variables}, ensure_ascii=False) + ', "results": {"bindings": ['
+            for i, row in enumerate(self.rows):
+                yield (", " if i else "") + json.dumps(_binding(self.variables, row), ensure_ascii=False)
+            yield "]}}\n"
+        elif fmt == "csv":
+            yield from _csv(self.variables, self.rows)
+        else:
+            yield from _tsv(self.variables, self.rows)
+
+
+def stream_query(
+    store: Store,
+    query: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    text: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> QueryStream:
+    """:func:`run_query`, its SELECT rows handed over as Oxigraph gives them, not read whole first.
+
+    A page (``limit``, ``offset``) of a SELECT query is asked of Oxigraph itself, ``LIMIT``/``OFFSET`` appended to
+    the query, so it stops once the page is made (a query sorted by ``ORDER BY`` must still be sorted whole first).
+    A query the clauses cannot be appended to (one with a ``LIMIT`` of its own, or a trailing ``VALUES`` block)
+    is paged as its rows come instead: the same rows.
+
+    :raises QueryError: as :func:`run_query`, and for a negative ``limit`` or ``offset``.
+    """
+    if (limit is not None and limit < 0) or offset < 0:
+        raise QueryError(f"{query}: --limit and --offset take a number of rows, 0 or more")
     described: BundledQuery | None = None
     if text is None:
         text, described = find_query(query)
     substitutions = _bind(params or {}, described, text)
-    try:
-        results = store.query(text, substitutions=substitutions)
-    except SyntaxError as exc:
-        raise QueryError(f"{query}: not valid SPARQL: {exc}") from exc
-    except RuntimeError as exc:
-        raise QueryError(f"{query}: {exc}") from exc
+    paged = limit is not None or offset > 0
+    results = None
+    if paged and not _CONSTRUCTS.search(text):
+        modifiers = (f"\nLIMIT {limit}" if limit is not None else "") + (f"\nOFFSET {offset}" if offset else "")
+        try:
+            results = store.query(text + modifiers, substitutions=substitutions)
+            paged = False  # the engine pages
+        except (SyntaxError, RuntimeError):
+            results = None  # paged below, as the rows come (any error of the query itself is raised below)
+    if results is None:
+        try:
+            results = store.query(text, substitutions=substitutions)
+        except SyntaxError as exc:
+            raise QueryError(f"{query}: not valid SPARQL: {exc}") from exc
+        except RuntimeError as exc:
+            raise QueryError(f"{query}: {exc}") from exc
+    stop = None if limit is None else offset + limit
     if isinstance(results, QueryBoolean):
-        return QueryResult(boolean=bool(results))
+        return QueryStream(boolean=bool(results))
     if isinstance(results, QueryTriples):
-        return QueryResult(triples=sorted(results, key=str))
+        triples = sorted(results, key=str)
+        return QueryStream(triples=triples[offset:stop] if paged else triples)
     assert isinstance(results, QuerySolutions)
     variables = [v.value for v in results.variables]
-    rows = [list(solution) for solution in results]  # in the order of ``variables``; a third faster than by name
-    return QueryResult(variables=variables, rows=rows)
+    # each row as a list in the order of ``variables``: a third faster than by name
+    rows: Iterator[list[Term | None]] = (list(solution) for solution in results)
+    if paged:
+        rows = itertools.islice(rows, offset, stop)
+    return QueryStream(variables=variables, rows=rows)
+
+
+_CONSTRUCTS = re.compile(r"\b(?:CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 def _bind(params: Mapping[str, str], described: BundledQuery | None, text: str) -> dict[Variable, Term]:
@@ -216,30 +292,34 @@ def _json_term(term: Term) -> dict[str, str]:
     return {"type": "triple", "value": str(term)}
 
 
+def _binding(variables: Sequence[str], row: Sequence[Term | None]) -> dict[str, dict[str, str]]:
+    return {var: _json_term(term) for var, term in zip(variables, row, strict=True) if term is not None}
+
+
 def _json(result: QueryResult) -> str:
-    bindings = [
-        {var: _json_term(term) for var, term in zip(result.variables, row, strict=True) if term is not None}
-        for row in result.rows
-    ]
+    bindings = [_binding(result.variables, row) for row in result.rows]
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
 
 
-def _csv(result: QueryResult) -> str:
+def _csv(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
+    writer.writerow(variables)
+    for row in rows:
         writer.writerow(
             ["" if term is None else term.value if not isinstance(term, Triple) else str(term) for term in row]
         )
-    return buffer.getvalue()
+        if buffer.tell() > 1 << 16:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
-def _tsv(result: QueryResult) -> str:
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if term is None else str(term) for term in row))
-    return "\n".join(lines) + "\n"
+def _tsv(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> Iterator[str]:
+    yield "\t".join(f"?{v}" for v in variables) + "\n"
+    for row in rows:
+        yield "\t".join("" if term is None else str(term) for term in row) + "\n"
 
 
 def _short(term: Term | None) -> str:
