@@ -17,6 +17,7 @@ comparison.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -58,7 +59,7 @@ _FILES = (  # node-files
     "OPTIONAL { GRAPH ?graph { ?file foaf:primaryTopic ?node ; rn:path ?path } } }"
 )
 _ORDER = "SELECT ?v WHERE { VALUES ?v { %s } } ORDER BY ?v"
-_UNSAFE = frozenset('<>"{}|^`\\ \t\n\r')
+_UNSAFE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _STRING = XSD.string
 
 Row = dict[str, str]
@@ -67,7 +68,7 @@ _OTHER_VARIABLES = ("type", "label", "title", "source", "source_label", "source_
 
 def _safe(iri: str) -> bool:
     """Whether ``<iri>`` can be written in a query's text as it is."""
-    return not any(c in _UNSAFE for c in iri)
+    return _UNSAFE.search(iri) is None
 
 
 def _text(term: NamedNode | BlankNode | Literal | Triple) -> str:
