@@ -311,8 +311,14 @@ def validate(
 
 
 @cli.command("diff")
-@click.argument("old", type=click.Path(exists=True, path_type=Path))
-@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.argument("old", required=False, type=click.Path(exists=True, path_type=Path))
+@click.argument("new", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--since",
+    metavar="LOAD",
+    help="Compare the store (--store) after its load LOAD (a number, see 'rdfnotes labs'; or an ISO date or time: "
+    "the last load then) with the store now, instead of OLD and NEW.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -327,17 +333,34 @@ def validate(
     type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
     help="Read OLD and NEW in this format [default: chosen by what each path holds].",
 )
-@click.option("--lab", help="Load notes as this lab [default: the lab OLD's notes name].")
+@click.option("--lab", help="Load notes as this lab [default: the lab OLD's notes name]; with --since, this lab only.")
 @click.pass_context
-def diff_command(ctx: click.Context, old: Path, new: Path, fmt: str, input_format: str | None, lab: str | None) -> None:
-    """What changed from OLD to NEW: two note folders or exports (any format load reads), or two stores.
+def diff_command(
+    ctx: click.Context,
+    old: Path | None,
+    new: Path | None,
+    since: str | None,
+    fmt: str,
+    input_format: str | None,
+    lab: str | None,
+) -> None:
+    """What changed from OLD to NEW: two note folders or exports (any format load reads), or two stores; or, with
+    --since, in the store since one of its loads.
 
     Exit status 0: no change; 1: changes.
     """
-    from .diff import diff, read_sides
+    from .diff import diff, read_sides, read_since
 
     config = _config(ctx)
-    before, after = read_sides(old, new, config, lab=lab, format=input_format)
+    if since is not None:
+        if old is not None:
+            raise click.UsageError("--since compares the store with its own past: give no OLD or NEW")
+        with _store(ctx) as store:
+            before, after = read_since(store, since, lab=lab)
+    else:
+        if old is None or new is None:
+            raise click.UsageError("give OLD and NEW (folders, exports or stores), or --since LOAD")
+        before, after = read_sides(old, new, config, lab=lab, format=input_format)
     _show_diff(diff(before, after, config), fmt)
 
 
@@ -356,13 +379,18 @@ def _show_diff(result: Any, fmt: str) -> None:
 
 
 @cli.command("labs")
+@click.option("--history", "all_loads", is_flag=True, help="Every load the history keeps, not the last three.")
 @click.pass_context
-def list_labs(ctx: click.Context) -> None:
-    """List the labs in the store: files, notes, distinct triples, base IRI, and the folders each came from."""
+def list_labs(ctx: click.Context, all_loads: bool) -> None:
+    """List the labs in the store: files, notes, distinct triples, base IRI, the folders each came from, and its
+    last loads (what each changed)."""
+    from .history import load_history
     from .labs import labs
 
+    config = _config(ctx)
     with _store(ctx) as store:
         found = labs(store)
+        loads = load_history(store, config)
     if not found:
         click.echo("No labs yet: load one with 'rdfnotes load PATH --lab NAME'.")
         return
@@ -375,6 +403,13 @@ def list_labs(ctx: click.Context) -> None:
     for lab in found:
         for root in lab.roots:
             click.echo(f"{lab.name} from {root}")
+    for lab in found:
+        own = [record for record in loads if record.lab == lab.name]
+        shown = own if all_loads else own[-3:]
+        if len(shown) < len(own):
+            click.echo(f"{lab.name}: {_count(len(own) - len(shown), 'earlier load')} (rdfnotes labs --history)")
+        for record in shown:
+            click.echo(f"{lab.name} {record}")
 
 
 @cli.command()

@@ -21,7 +21,18 @@ DEFAULTS_PATH = Path(__file__).with_name("defaults.yaml")
 CONFIG_FILE_NAME = "rdfnotes.yaml"
 
 TOP_LEVEL_KEYS = frozenset(
-    {"base", "lab", "ignore", "node_types", "source", "relations", "attributes", "other_attributes", "item_types"}
+    {
+        "base",
+        "lab",
+        "ignore",
+        "node_types",
+        "source",
+        "relations",
+        "attributes",
+        "other_attributes",
+        "item_types",
+        "history",
+    }
 )
 ATTRIBUTE_KINDS = frozenset(
     {"text", "people", "concepts", "date", "year", "url", "links", "type", "doi", "arxiv", "ignore"}
@@ -75,6 +86,8 @@ class Config:
     keep_other_attributes: bool
     item_types: dict[str, str] = field(hash=False)
     ignore: tuple[str, ...] = ()
+    history_keep: int = 100
+    """How many loads the store's history keeps (``history: {keep: N}``; 0: none, and nothing is recorded)."""
 
     def node_type(self, marker: str) -> NodeType | None:
         for node_type in self.node_types:
@@ -238,4 +251,25 @@ def _build(data: dict[str, Any], where: str) -> Config:
         keep_other_attributes=other == "keep",
         item_types={str(k): _iri(v, f"{where}: item type {k}") for k, v in (data.get("item_types") or {}).items()},
         ignore=tuple(str(pattern) for pattern in data.get("ignore") or ()),
+        history_keep=_history_keep(data.get("history"), where),
     )
+
+
+HISTORY_KEYS = frozenset({"keep"})
+
+
+def _history_keep(value: Any, where: str) -> int:
+    """``history: {keep: N}``: how many loads the store's history keeps."""
+    if value is None:
+        return 100
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'history' is a mapping of settings (keep: N), not {value!r}")
+    for key in value:
+        if key not in HISTORY_KEYS:
+            close = difflib.get_close_matches(str(key), sorted(HISTORY_KEYS), n=1)
+            hint = f" - did you mean {close[0]!r}?" if close else " (known: keep)"
+            raise ConfigError(f"{where}: unknown setting 'history.{key}'{hint}")
+    keep = value.get("keep", 100)
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise ConfigError(f"{where}: 'history.keep' is how many loads to keep, a whole number >= 0, not {keep!r}")
+    return keep

@@ -89,11 +89,12 @@ def split_statement(text: str) -> Statement:
     return subject, predicate, obj
 
 
-def store_statements(store: Store) -> set[Statement]:
-    """The union of the store's note graphs (the graphs of its labs, not the links' or the VoID descriptions)."""
+def store_statements(store: Store, lab: str | None = None) -> set[Statement]:
+    """The union of the store's note graphs (the graphs of its labs, not the links' or the VoID descriptions); of
+    one lab's with ``lab``."""
     from .labs import lab_graphs
 
-    graphs = set(lab_graphs(store))
+    graphs = {graph for graph, owner in lab_graphs(store).items() if lab is None or owner == lab}
     return {
         split_statement(str(quad.triple))
         for quad in store.named_quads()
@@ -141,6 +142,20 @@ def read_sides(
     before = read_side(old, config, lab=lab, format=format)
     after = read_side(new, config, lab=lab or before.lab, format=format)
     return before, after
+
+
+def read_since(store: Store, since: str, *, lab: str | None = None) -> tuple[Side, Side]:
+    """The store's note graphs as they were right after the load ``since`` names (its number, or a date: the last
+    load then; see :func:`rdfnotes.history.resolve_since`), rebuilt from the history, and as they are now.
+
+    :raises DiffError: when the history does not reach back that far, or knows no such lab.
+    """
+    from .history import note_graphs_after, resolve_since
+
+    number = resolve_since(store.path, since)
+    then = {split_statement(t) for t in note_graphs_after(store, number, lab)}
+    when = f"{store.path} after load {number}" if number else f"{store.path} before its first load"
+    return Side(when, then, lab=lab), Side(f"{store.path} now", store_statements(store, lab), lab=lab)
 
 
 # -- blank nodes -----------------------------------------------------------------------------------------------------

@@ -132,6 +132,7 @@ def _load(
     # is read again.
     trust_manifest = not store.interrupted
     before = _kept_counts(store, config)[1]
+    store.history.keep = config.history_keep
     # A big sync is several writes: all of them and the manifest are one (undone together if the load stops).
     with store.syncing():
         for root in roots:

@@ -7,6 +7,7 @@ Layout of a store directory (``.rdfnotes/`` by default)::
     manifest-*.units ... and its shards: per file its size, mtime, graph, node and resolved links
     counts.json      the load summary's counts, kept for the manifest they were counted with
     journal/         only while a sync writes: how to undo it (see _Journal)
+    history/         what each sync changed, to rebuild earlier states (see rdfnotes.history)
 
 Every note file has its own named graph (its provenance). The default graph is kept equal to the union of all
 named graphs, each triple once, so queries run on the default graph and count every relation once however many
@@ -38,6 +39,7 @@ from pyoxigraph import Store as OxStore
 
 from .durable import fsync_dir, write_synced
 from .errors import StoreError, StoreLocked
+from .history import Recorder
 
 DATA_DIR = "oxigraph"
 MANIFEST = "manifest.json"
@@ -72,12 +74,15 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
         self._closed = False
         self._journal = _Journal(self.path / JOURNAL)
+        self.history = Recorder(self.path)
+        """What each sync changes, kept so that earlier states can be rebuilt (rdfnotes.history)."""
         self._in_sync = False
         self.union_delta: int | None = None
         """By how many triples the last sync changed the default graph (the union); ``None`` when not counted (a
         big write, whose union is cheaper counted whole afterwards)."""
         self.recovered = False
         """Whether opening the store undid a sync another process did not finish (the store is as before it)."""
+        self.history.recover(committed=self._journal.exists and self._journal.committed)
         if self._journal.exists:
             self.recovered = not self._journal.committed
             if self.recovered:
@@ -133,21 +138,31 @@ class Store:
             return
         empty = next(iter(self._ox.quads_for_pattern(None, None, None, None)), None) is None
         self._journal.begin(empty=empty, manifests=_manifest_files(self.path))
+        self.history.begin(self._lab_bases())
         self._in_sync = True
         self.union_delta = 0
         try:
             yield
             self._ox.flush()
+            self.history.prepare(self._lab_bases())
             self._journal.commit()
         except BaseException:
+            self.history.abort()
             self._journal.undo(self._ox, self.path)
             self.manifest = self._read_manifest()
             self.union_delta = None
             raise
         finally:
             self._in_sync = False
+        self.history.commit()
         self._journal.end()
         (self.path / SYNC_MARK).unlink(missing_ok=True)
+
+    def _lab_bases(self) -> dict[str, str]:
+        """Each base IRI → its lab, for the history: the folders loaded, and a lab being removed."""
+        bases = {base: name for name, base in self.manifest.get("removing", {}).items()}
+        bases.update({root["base"]: root["lab"] for root in self.manifest["roots"].values() if "base" in root})
+        return bases
 
     # -- reading ---------------------------------------------------------------------------------------------
 
@@ -249,6 +264,7 @@ class Store:
             return None
         if not self._journal.empty_start:
             self._journal.record(before)
+        self.history.record(before, batch)
         write: Callable[[], None]
         if not operations:
             # Only new graphs: nothing to compare or delete, so no SPARQL to parse.

@@ -95,7 +95,7 @@ class PagesApp:
         if path in ("", "index"):
             fmt = fmt or _negotiate(environ, params)
             if fmt == "html":
-                self._html(pages.index(data.index(self.store)))
+                self._html(pages.index(data.index(self.store, history=True)))
             self._rdf(data.index_triples(self.store), fmt)
         if path == "search":
             text = (params.get("q") or [""])[0]

@@ -15,6 +15,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from ..config import Config, load_config
 from ..export import lab_prefixes
+from ..history import LoadRecord, load_history
 from ..labs import VOID, lab_bases, lab_graphs, labs, void_triples
 from ..queries import QueryResult, run_query
 from ..store import Store
@@ -171,6 +172,8 @@ class Index:
     open_questions: list[OpenQuestion]
     contested_claims: list[ContestedClaim]
     questions: list[NodeRef]
+    loads: list[LoadRecord] = field(default_factory=list)
+    """Each lab's last loads, from the store's history (the served pages; a static site stays the same bytes)."""
 
 
 def lab_of(iri: str, bases: Mapping[str, str]) -> str | None:
@@ -184,8 +187,9 @@ def rdf_prefixes(store: Store) -> dict[str, str]:
     return {**PREFIXES, **lab_prefixes(store), "void": VOID.iri}
 
 
-def index(store: Store, nodes: list[NodeRef] | None = None) -> Index:
-    """The front page; ``nodes``: :func:`all_nodes`, when the caller has them already."""
+def index(store: Store, nodes: list[NodeRef] | None = None, *, history: bool = False) -> Index:
+    """The front page's data; ``nodes``: :func:`all_nodes`, when the caller has them already; with ``history``,
+    each lab's last loads (rdfnotes.history)."""
     nodes = all_nodes(store) if nodes is None else nodes
     bases = lab_bases(store)
     counts: dict[str, dict[str, int]] = {}
@@ -221,7 +225,16 @@ def index(store: Store, nodes: list[NodeRef] | None = None) -> Index:
         open_questions=open_questions,
         contested_claims=contested,
         questions=[node for node in nodes if node.type.key == "question"],
+        loads=_last_loads(store) if history else [],
     )
+
+
+def _last_loads(store: Store, per_lab: int = 5) -> list[LoadRecord]:
+    records = load_history(store, default_config())
+    kept: list[LoadRecord] = []
+    for lab in sorted({r.lab for r in records}):
+        kept += [r for r in records if r.lab == lab][-per_lab:]
+    return kept
 
 
 def index_triples(store: Store) -> list[Triple]:

@@ -124,9 +124,18 @@ class Pages:
             f'<a class="diagram-link" href="{_e(self.links.page(self.path(q.iri) + "/diagram"))}">diagram</a></li>'
             for q in index.questions
         )
+        loads = ""
+        if index.loads:
+            items = "".join(
+                f"<li><strong>{_e(r.lab)}</strong> load {r.load} at {_e(r.time)}: notes {r.notes_added} added, "
+                f"{r.notes_removed} removed, {r.notes_changed} changed; relation statements {r.relations_added} "
+                f"added, {r.relations_removed} removed</li>"
+                for r in index.loads
+            )
+            loads = f'<section id="loads"><h2>Last loads</h2><ul class="loads">{items}</ul></section>\n'
         body = (
             "<h1>Discourse graph</h1>\n"
-            f"{labs}\n"
+            f"{labs}\n{loads}"
             f'<section id="open-questions"><h2>Open questions</h2>'
             '<p class="hint">No evidence informs them and no claim addresses them.</p>'
             f"{open_questions}</section>\n"
