@@ -180,10 +180,10 @@ def list_queries() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice(["table", "csv", "tsv", "json", "sparql"]),
     default="table",
     show_default=True,
-    help="json is the W3C SPARQL results JSON.",
+    help="json is the W3C SPARQL results JSON; sparql prints the query with its parameters bound, to run elsewhere.",
 )
 @click.option("--limit", type=click.IntRange(min=0), help="Show at most this many rows [default: all].")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first.  [default: 0]")
@@ -192,10 +192,10 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str, lim
     """Run QUERY: a bundled query's name, a .rq file, or - to read SPARQL from standard input.
 
     Parameters are bound as RDF terms, never pasted into the query: --param question='<https://…>' binds an IRI
-    (a bundled query declares each parameter's type), anything else a string. csv, tsv and json rows are written
-    as they come; --limit and --offset show a page of them.
+    (a bundled query declares each parameter's type), anything else a string, each by a VALUES block. csv, tsv
+    and json rows are written as they come; --limit and --offset show a page of them.
     """
-    from .queries import stream_query
+    from .queries import bound_query, stream_query
 
     bindings = {}
     for param in params:
@@ -204,6 +204,9 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str, lim
             raise click.BadParameter(f"{param!r} is not NAME=VALUE", param_hint="--param")
         bindings[name] = value
     text = sys.stdin.read() if query == "-" else None
+    if fmt == "sparql":
+        click.echo(bound_query(query, bindings, text=text), nl=False)
+        return
     with _store(ctx) as store:
         name = "standard input" if query == "-" else query
         for chunk in stream_query(store, name, bindings, text=text, limit=limit, offset=offset).chunks(fmt):
