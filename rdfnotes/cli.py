@@ -515,9 +515,14 @@ def push(
     with _store(ctx) as store:
         report = push_labs(store, url, lab_names=labs, protocol=protocol, update_url=update_url, timeout=timeout)
     stale = f"; {_count(report.deleted, 'stale graph')} deleted" if report.protocol == "graph-store" else ""
+    default = {
+        True: "The server's default graph is their union.",
+        False: "The server keeps no default graph of its own: its queries read the union of its graphs.",
+        None: "The server's default graph is as it was: push every lab to make it their union.",
+    }[report.default_graph]
     click.echo(
         f"Pushed {_count(len(report.labs), 'lab')} ({', '.join(report.labs)}) to {report.url} by "
-        f"{report.protocol}: {_count(report.graphs, 'graph')}, {_count(report.triples, 'triple')}{stale}."
+        f"{report.protocol}: {_count(report.graphs, 'graph')}, {_count(report.triples, 'triple')}{stale}. {default}"
     )
 
 

@@ -5,7 +5,8 @@ compared as UTF-8 bytes: code point order) before they are written, so the order
 on the store's internal layout or version, nor on the order the notes were written in.
 
 - ``turtle``, ``ntriples``, ``jsonld``: the lab's graph (the union of every note's graph, each triple once);
-- ``trig``, ``nquads``: the dataset with provenance, one named graph per note file, graphs in name order.
+- ``trig``, ``nquads``: the dataset with provenance, as the store holds it (see :mod:`rdfnotes.store`): the default
+  graph, the union of the note graphs, then one named graph per note file, graphs in name order.
 
 How, at 100k notes (2.7M triples, where reading the store is most of the work): Oxigraph writes the graph as
 N-Triples into a pipe from a thread of its own (Rust, without the GIL); meanwhile each subject's lines, which come
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import re
 import threading
@@ -230,18 +232,23 @@ def _graph_bytes(
 def _dataset_bytes(
     graphs: Iterable[tuple[bytes, Callable[[], Iterable[bytes]]]], fmt: str, prefixes: dict[str, str]
 ) -> Iterator[bytes]:
-    """Named graphs (name, lines of its triples) in ``fmt``, graphs in name order as given."""
+    """Graphs (name, lines of its triples) in ``fmt``, in the order given; the name ``b""`` is the default graph."""
     writer = _TerseWriter(prefixes)
     started = False
     for graph, lines in graphs:
-        if fmt == "nquads":
+        if not graph:
+            render: Callable[[bytes, list[bytes]], bytes] = _ntriples_block if fmt == "nquads" else writer.block
+        elif fmt == "nquads":
             end = b" " + graph + b" .\n"
-            render: Callable[[bytes, list[bytes]], bytes] = lambda s, r: _ntriples_block(s, r).replace(b" .\n", end)  # noqa: E731, B023
+            render = lambda s, r: _ntriples_block(s, r).replace(b" .\n", end)  # noqa: E731, B023
         else:
             render = lambda s, r: writer.block(s, r, b"\t")  # noqa: E731
+        source = iter(lines())
         try:
-            blocks = _blocks(lines(), render)
+            blocks = _blocks(source, render)
         except _Ungrouped:
+            if isinstance(source, Generator):
+                source.close()  # lets Oxigraph's thread end before the graph is read again
             blocks = _blocks(sorted(lines()), render)
         if not blocks:
             continue
@@ -249,6 +256,9 @@ def _dataset_bytes(
             if not started:
                 yield writer.header()
                 started = True
+            if not graph:
+                yield from blocks
+                continue
             yield writer.term(graph) + b" {\n"
             yield from blocks
             yield b"}\n"
@@ -265,7 +275,8 @@ def _store_bytes(store: Store, fmt: str, prefixes: dict[str, str]) -> Iterator[b
     def lines(graph: NamedNode | BlankNode) -> Callable[[], Iterable[bytes]]:
         return lambda: (ox.dump(format=RdfFormat.N_TRIPLES, from_graph=graph) or b"").splitlines(keepends=True)
 
-    return _dataset_bytes(((str(graph).encode(), lines(graph)) for graph in graphs), fmt, prefixes)
+    named = ((str(graph).encode(), lines(graph)) for graph in graphs)
+    return _dataset_bytes(itertools.chain([(b"", lambda: _default_graph_lines(ox))], named), fmt, prefixes)
 
 
 def _quad_bytes(quads: Iterable[Quad], fmt: str, prefixes: dict[str, str]) -> Iterator[bytes]:
@@ -273,13 +284,17 @@ def _quad_bytes(quads: Iterable[Quad], fmt: str, prefixes: dict[str, str]) -> It
         data = serialize({quad.triple for quad in quads}, format=RdfFormat.N_TRIPLES) or b""
         return _graph_bytes(lambda: _sorted(data), fmt, prefixes)
     by_graph: defaultdict[str, set[Triple]] = defaultdict(set)
+    union: set[Triple] = set()
     for quad in quads:
         by_graph[str(quad.graph_name)].add(quad.triple)
+        union.add(quad.triple)
 
     def lines(triples: set[Triple]) -> Callable[[], Iterable[bytes]]:
         return lambda: _sorted(serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
 
-    return _dataset_bytes(((graph.encode(), lines(by_graph[graph])) for graph in sorted(by_graph)), fmt, prefixes)
+    # The default graph is the union of the graphs, as in the store: what queries of any engine read.
+    graphs = [(b"", lines(union)), *((graph.encode(), lines(by_graph[graph])) for graph in sorted(by_graph))]
+    return _dataset_bytes(graphs, fmt, prefixes)
 
 
 def _sorted_prefix_lines(data: bytes) -> bytes:

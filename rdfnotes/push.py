@@ -4,6 +4,12 @@ By the `Graph Store HTTP Protocol <https://www.w3.org/TR/sparql11-http-rdf-updat
 per named graph, which replaces it. A server without it (or ``protocol="update"``) gets the same through
 `SPARQL 1.1 Update <https://www.w3.org/TR/sparql11-update/>`_, one lab per request where its size allows.
 
+A push of every lab of the store also makes the server's default graph the union of the graphs it sent, as in the
+local store (see :mod:`rdfnotes.store`), so the bundled queries answer the same on a server that queries its
+default graph as it is (Oxigraph, Fuseki) as on one whose default graph is the union of its graphs (Oxigraph's
+``--union-default-graph``, Virtuoso, which keeps no default graph of its own and refuses one: then none is sent).
+A push of some labs leaves the default graph as it was.
+
 The record of what was pushed is on the server itself: each lab's VoID graph (``{base}void``, pushed with the lab)
 lists the lab's graphs (``void:inDataset``). A push reads the record, replaces the graphs the store has, and deletes
 those the record lists that the store no longer has, so a second push leaves no stale triples, whichever machine
@@ -24,6 +30,7 @@ import base64
 import http.client
 import netrc
 import os
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
@@ -39,10 +46,16 @@ from .labs import LINK_GRAPH, VOID, Lab, get_lab, labs, void_triples
 from .store import Store
 
 PROTOCOLS = ("auto", "graph-store", "update")
-# Triples per SPARQL Update request: bounded so a request stays a few MB.
-_UPDATE_BATCH = 20_000
+# Triples per SPARQL Update request. Virtuoso 7 refuses an INSERT DATA of 20,000 ("the length of generated SQL text
+# has exceeded 10000 lines"); 5,000 suit it and Oxigraph alike (1k notes, 35k triples: Oxigraph 4.7 s, 3.7 s in
+# 20,000s; Virtuoso ~5 s, where 1,001 Graph Store PUTs take ~68 s).
+_UPDATE_BATCH = 5_000
+# Graphs dropped per SPARQL Update request (each DROP is a statement of its own for the server to compile).
+_DROPS = 100
 # Graph Store requests in flight at once.
 _PARALLEL_PUTS = 8
+# Triples per request that adds to the default graph: a few tens of MB of N-Triples.
+_UNION_BATCH = 100_000
 # What a server answers when it does not do the Graph Store Protocol at that URL.
 _NO_GRAPH_STORE = frozenset({400, 404, 405, 406, 415, 501})
 
@@ -58,6 +71,10 @@ class PushReport:
     deleted: int = 0
     """Graphs an earlier push left that the store no longer has, deleted from the server (counted by the Graph
     Store Protocol; SPARQL Update drops them without saying how many)."""
+    default_graph: bool | None = None
+    """True when the server's default graph was made the union of the graphs pushed; False when the server keeps
+    none of its own (Virtuoso: its queries read the union of its graphs); None when it was left as it was (a push
+    of some labs only)."""
 
 
 def push(
@@ -87,8 +104,9 @@ def push(
     client = _Client(url, timeout)
     updates = _Client(update_url, timeout) if update_url else client
     report = PushReport(url=client.display, protocol=protocol, labs=[lab.name for lab in chosen])
+    voids = {lab.name: void_triples(store, lab) for lab in chosen}
     for lab in chosen:
-        void = void_triples(store, lab)
+        void = voids[lab.name]
         if report.protocol in ("auto", "graph-store"):
             if _push_graph_store(client, store, lab, void, report):
                 report.protocol = "graph-store"
@@ -97,6 +115,7 @@ def push(
                 raise PushError(f"{client.display}: the server does not take graphs by the Graph Store Protocol here")
             report.protocol = "update"
         _push_update(updates, store, lab, void, report)
+    links: set[Triple] = set()
     if not names and LINK_GRAPH in store.named_graphs():
         links = store.graph_triples(LINK_GRAPH)
         if report.protocol == "graph-store":
@@ -105,7 +124,60 @@ def push(
             updates.update([f"DROP SILENT GRAPH <{LINK_GRAPH}>", *_insert_data({LINK_GRAPH: links})])
         report.graphs += 1
         report.triples += len(links)
+    if not names:
+        union = _batches(_pushed_triples(store, chosen, voids, links), _UNION_BATCH)
+        if report.protocol == "graph-store":
+            report.default_graph = _push_union_graph_store(client, union)
+        else:
+            report.default_graph = _push_union_update(updates, union)
     return report
+
+
+def _pushed_triples(
+    store: Store, chosen: list[Lab], voids: Mapping[str, list[Triple]], links: set[Triple]
+) -> Iterator[Triple]:
+    """Every triple of the graphs a push sends, graph by graph (a triple in several graphs comes once each)."""
+    for lab in chosen:
+        for graph in lab.graphs:
+            yield from store.graph_triples(graph)
+        yield from voids[lab.name]
+    yield from links
+
+
+def _batches(triples: Iterable[Triple], size: int) -> Iterator[set[Triple]]:
+    """The triples in sets of about ``size`` (always at least one set, maybe empty)."""
+    batch: set[Triple] = set()
+    for triple in triples:
+        batch.add(triple)
+        if len(batch) >= size:
+            yield batch
+            batch = set()
+    yield batch
+
+
+def _push_union_graph_store(client: _Client, batches: Iterator[set[Triple]]) -> bool:
+    """Empty the server's default graph, then add the batches to it; false when the server refuses a default graph
+    (it keeps none of its own). The first request is empty: Virtuoso refuses before reading a body, and closes."""
+    status = client.put(None, [], check=False)
+    if status not in (401, 403) and not 200 <= status < 300:
+        return False
+    client.check(status, "PUT", None)
+    for batch in batches:
+        if batch:
+            client.post(None, batch)
+    return True
+
+
+def _push_union_update(client: _Client, batches: Iterator[set[Triple]]) -> bool:
+    """The same by SPARQL Update."""
+    status, body = client.update(["DROP SILENT DEFAULT"], check=False)
+    if status not in (401, 403) and not 200 <= status < 300:
+        return False
+    client.check(status, "SPARQL update", None, body)
+    for batch in batches:
+        if batch:
+            client.update(list(_insert_data({None: batch})))
+    return True
 
 
 def _push_graph_store(client: _Client, store: Store, lab: Lab, void: list[Triple], report: PushReport) -> bool:
@@ -142,27 +214,33 @@ def _put_graph(client: _Client, store: Store, graph: str) -> int:
 def _push_update(client: _Client, store: Store, lab: Lab, void: list[Triple], report: PushReport) -> None:
     """Push one lab by SPARQL Update: drop every graph the server's record lists, then insert the lab's graphs.
 
-    The first request clears and inserts the first batch (with the record), so a lab that fits in one batch is
-    replaced atomically on servers whose updates are transactions.
+    The first request clears and inserts the first batch (with the record), so a lab that fits in one batch (and
+    has at most :data:`_DROPS` graphs) is replaced atomically on servers whose updates are transactions.
     """
     clear = [
         f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{lab.void_graph}> {{ ?g <{VOID.inDataset}> "
         f"<{lab.dataset}> }} GRAPH ?g {{ ?s ?p ?o }} }}",
         f"DROP SILENT GRAPH <{lab.void_graph}>",
-        *(f"DROP SILENT GRAPH <{graph}>" for graph in lab.graphs),
     ]
+    drops = [f"DROP SILENT GRAPH <{graph}>" for graph in lab.graphs]
     graphs: dict[str, set[Triple]] = {lab.void_graph: set(void)}
     graphs.update((graph, store.graph_triples(graph)) for graph in lab.graphs)
     batches = list(_insert_data(graphs))
-    client.update([*clear, *batches[:1]])
+    if len(drops) <= _DROPS:
+        client.update([*clear, *drops, *batches[:1]])
+    else:
+        client.update(clear)
+        for start in range(0, len(drops), _DROPS):
+            client.update(drops[start : start + _DROPS])
+        client.update(batches[:1])
     for batch in batches[1:]:
         client.update([batch])
     report.graphs += len(graphs)
     report.triples += sum(len(triples) for triples in graphs.values())
 
 
-def _insert_data(graphs: Mapping[str, Iterable[Triple]]) -> Iterator[str]:
-    """``INSERT DATA`` operations of at most about :data:`_UPDATE_BATCH` triples each."""
+def _insert_data(graphs: Mapping[str, Iterable[Triple]] | Mapping[None, Iterable[Triple]]) -> Iterator[str]:
+    """``INSERT DATA`` operations of at most about :data:`_UPDATE_BATCH` triples each (``None``: the default graph)."""
     parts: list[str] = []
     size = 0
     for graph, triples in graphs.items():
@@ -171,7 +249,7 @@ def _insert_data(graphs: Mapping[str, Iterable[Triple]]) -> Iterator[str]:
             chunk = lines[start : start + _UPDATE_BATCH]
             if not chunk:
                 continue
-            parts.append(f"GRAPH <{graph}> {{\n" + "\n".join(chunk) + "\n}")
+            parts.append("\n".join(chunk) if graph is None else f"GRAPH <{graph}> {{\n" + "\n".join(chunk) + "\n}")
             size += len(chunk)
             if size >= _UPDATE_BATCH:
                 yield "INSERT DATA {\n" + "\n".join(parts) + "\n}"
@@ -201,7 +279,7 @@ class _Client:
         self.url = self.display
         self.timeout = timeout
         self.headers: dict[str, str] = {}
-        handlers: list[urllib.request.BaseHandler] = []
+        self._passwords: urllib.request.HTTPPasswordMgrWithDefaultRealm | None = None
         token = os.environ.get("RDFNOTES_PUSH_TOKEN")
         # user:password@ in a URL is percent-encoded (a password holding "@" or ":" must be): decoded, it is sent.
         url_user = unquote(parts.username) if parts.username is not None else None
@@ -215,16 +293,19 @@ class _Client:
         elif user is not None:
             # Basic on every request, set here rather than through urllib's prior-auth manager, which stops sending
             # it to a URL after any answer that is not 2xx (a 404 for a graph not there yet, say); a server that
-            # challenges for Digest (Virtuoso) gets it from the handler, whose header then wins over this one.
+            # answers it with a bare 401 (Virtuoso, which wants Digest) gets Digest from then on (see request).
             self.headers["Authorization"] = f"Basic {basic}"
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            passwords.add_password(None, self.url, user, password or "")
-            handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
-        self._opener = urllib.request.build_opener(*handlers)
+            self._passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            self._passwords.add_password(None, self.url, user, password or "")
+        self._local = threading.local()
+        self._challenge = _Challenge()
+        self._digest = False
+        """Whether the server asked for Digest: then no Basic header is sent ahead of its challenge."""
 
-    def graph_url(self, graph: str) -> str:
+    def graph_url(self, graph: str | None) -> str:
+        """The Graph Store URL of ``graph`` (``None``: the default graph)."""
         parts = urlsplit(self.url)
-        query = urlencode([*parse_qsl(parts.query), ("graph", graph)])
+        query = urlencode([*parse_qsl(parts.query), ("graph", graph) if graph else ("default", "")])
         return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
     def request(
@@ -233,9 +314,28 @@ class _Client:
         headers = {**self.headers, "Accept": accept}
         if content_type:
             headers["Content-Type"] = content_type
-        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        if self._digest:
+            headers.pop("Authorization", None)
+        status, answer = self._open(urllib.request.Request(url, data=body, method=method, headers=headers))
+        if status == 401 and headers.get("Authorization", "").startswith("Basic ") and not self._digest:
+            # A server that wants Digest may answer Basic with a bare 401 (Virtuoso does): from now on the
+            # credentials go only in answer to its challenge, which the Digest handler meets.
+            self._digest = True
+            del headers["Authorization"]
+            status, answer = self._open(urllib.request.Request(url, data=body, method=method, headers=headers))
+        return status, answer
+
+    def _opener(self) -> urllib.request.OpenerDirector:
+        """This thread's opener: a Digest handler counts the challenges it meets, so threads share none."""
+        opener: urllib.request.OpenerDirector | None = getattr(self._local, "opener", None)
+        if opener is None:
+            handlers = [_Digest(self._passwords, self._challenge)] if self._passwords else []
+            opener = self._local.opener = urllib.request.build_opener(*handlers)
+        return opener
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, bytes]:
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
+            with self._opener().open(request, timeout=self.timeout) as response:
                 return int(response.status), response.read()
         except urllib.error.HTTPError as exc:
             with exc:
@@ -249,6 +349,8 @@ class _Client:
         if 200 <= status < 300:
             return
         what = f"{method} of graph <{graph}>" if graph else method
+        if graph is None and method in ("PUT", "POST"):
+            what = f"{method} of the default graph"
         if status in (401, 403):
             raise PushError(
                 f"{self.display}: the server refused the {what} (HTTP {status}): give credentials in "
@@ -259,13 +361,17 @@ class _Client:
             detail = [line.replace(secret, "***") for line in detail]
         raise PushError(f"{self.display}: the {what} failed (HTTP {status}{': ' + detail[0][:200] if detail else ''})")
 
-    def put(self, graph: str, triples: Iterable[Triple], *, check: bool = True) -> int:
+    def put(self, graph: str | None, triples: Iterable[Triple], *, check: bool = True, method: str = "PUT") -> int:
+        """Replace ``graph`` (``None``: the default graph) by ``triples``; with ``method="POST"``, add them to it."""
         data = serialize(sorted(triples, key=str), format=RdfFormat.N_TRIPLES) or b""
         # N-Triples is Turtle too, and every Graph Store server takes Turtle.
-        status, body = self.request("PUT", self.graph_url(graph), data, "text/turtle; charset=utf-8")
+        status, body = self.request(method, self.graph_url(graph), data, "text/turtle; charset=utf-8")
         if check:
-            self.check(status, "PUT", graph, body)
+            self.check(status, method, graph, body)
         return status
+
+    def post(self, graph: str | None, triples: Iterable[Triple]) -> None:
+        self.put(graph, triples, method="POST")
 
     def delete(self, graph: str) -> None:
         status, body = self.request("DELETE", self.graph_url(graph))
@@ -287,10 +393,52 @@ class _Client:
             if t.predicate.value == VOID.inDataset and t.object.value == dataset and isinstance(t.subject, NamedNode)
         }
 
-    def update(self, operations: list[str]) -> None:
+    def update(self, operations: list[str], *, check: bool = True) -> tuple[int, bytes]:
         text = " ;\n".join(operations)
         status, body = self.request("POST", self.url, text.encode("utf-8"), "application/sparql-update; charset=utf-8")
-        self.check(status, "SPARQL update", None, body)
+        if check:
+            self.check(status, "SPARQL update", None, body)
+        return status, body
+
+
+@dataclass
+class _Challenge:
+    """A server's last Digest challenge and the count of answers to it, shared by the threads of a push."""
+
+    fields: dict[str, str] | None = None
+    nonce: str | None = None
+    count: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Digest(urllib.request.HTTPDigestAuthHandler):
+    """urllib's Digest authentication, answering the server's last challenge ahead of each request.
+
+    Without that, every request is sent twice, the first refused with a challenge; and Virtuoso answers a request
+    with a 401 before reading its body and closes the connection, so a large body meets a broken pipe.
+    """
+
+    def __init__(self, passwords: urllib.request.HTTPPasswordMgr | None, challenge: _Challenge) -> None:
+        super().__init__(passwords)
+        self._last = challenge
+
+    def get_authorization(self, req: urllib.request.Request, chal: Mapping[str, str]) -> str | None:
+        # The answer counts the nonce's uses (nc): counted across threads, so no two answers share a count.
+        with self._last.lock:
+            self._last.fields = dict(chal)
+            self.last_nonce, self.nonce_count = self._last.nonce, self._last.count
+            answer: str | None = super().get_authorization(req, chal)
+            self._last.nonce, self._last.count = self.last_nonce, self.nonce_count
+        return answer
+
+    def http_request(self, req: urllib.request.Request) -> urllib.request.Request:
+        if self._last.fields is not None:
+            answer = self.get_authorization(req, self._last.fields)
+            if answer:
+                req.add_unredirected_header(self.auth_header, f"Digest {answer}")
+        return req
+
+    https_request = http_request
 
 
 def _credentials(user: str | None, password: str | None, host: str | None) -> tuple[str | None, str | None]:

@@ -12,9 +12,15 @@ Layout of a store directory (``.rdfnotes/`` by default)::
 Every note file has its own named graph (its provenance). The default graph is kept equal to the union of all
 named graphs, each triple once, so queries run on the default graph and count every relation once however many
 pages state it. (Oxigraph's own union option is no substitute: pyoxigraph 0.5 counts a triple once per graph
-holding it, oxigraph issue #1919.) The bundled queries do not rely on that, though: they are written to give the
-same answers where a triple is seen once per graph holding it (``DISTINCT`` rows, ``COUNT(DISTINCT …)``), as on a
-server whose default graph is the union of its named graphs (see rdfnotes.queries).
+holding it, oxigraph issue #1919.)
+
+That is the one dataset model, wherever the data goes: the named graphs and the default graph as their union.
+``export --format trig|nquads`` writes both (rdfnotes.export), and ``push`` sends both (rdfnotes.push; to a server
+that keeps no default graph of its own, Virtuoso, the named graphs only). The bundled queries read the default
+graph and never rely on a triple being seen once (``DISTINCT`` rows, ``COUNT(DISTINCT …)``; rdfnotes.queries), so
+they answer the same on an engine whose default graph is this union, the union of the named graphs with a triple
+once per graph holding it (Oxigraph server ``--union-default-graph``), or the union of all graphs (Virtuoso without
+FROM): tests/test_engines.py.
 
 A sync (:meth:`Store.syncing`: a load, a lab removed, links rebuilt) is all or nothing, however many writes it
 takes: before each write, the journal keeps what it replaces; a sync that does not finish is undone at once, or,
@@ -189,6 +195,10 @@ class Store:
         for quad in self._ox.quads_for_pattern(None, None, None, None):
             if not isinstance(quad.graph_name, DefaultGraph):
                 yield quad
+
+    def quads(self) -> Iterator[Quad]:
+        """The whole dataset: the default graph's quads (the union) and the named graphs'."""
+        yield from self._ox.quads_for_pattern(None, None, None, None)
 
     def query(self, sparql: str, *, substitutions: Mapping[Any, Any] | None = None) -> Any:
         """Run a SPARQL query over the default graph (the union of every note's graph)."""

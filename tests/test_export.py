@@ -72,13 +72,16 @@ def test_jsonld_reads_back(lab_a_store: Store) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["trig", "nquads"])
-def test_dataset_formats_keep_one_graph_per_file(fmt: str, lab_a_store: Store) -> None:
+def test_dataset_formats_keep_one_graph_per_file_and_the_union(fmt: str, lab_a_store: Store) -> None:
     data = export(lab_a_store, fmt)
     assert data is not None
     fresh = pyoxigraph.Store()
     fresh.load(data, format=EXPORT_FORMATS[fmt])
-    assert set(fresh) == set(lab_a_store.named_quads())
-    assert len({q.graph_name for q in fresh}) == 10
+    assert set(fresh) == set(lab_a_store.quads())
+    assert len({q.graph_name for q in fresh if not isinstance(q.graph_name, pyoxigraph.DefaultGraph)}) == 10
+    # the default graph is the union of the note graphs, each triple once: what another engine's queries read
+    union = {q.triple for q in fresh.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())}
+    assert union == {q.triple for q in lab_a_store.named_quads()}
 
 
 def test_turtle_export_declares_prefixes_in_name_order(lab_a_store: Store) -> None:
@@ -112,7 +115,11 @@ def reference(
     triples_or_quads: list[pyoxigraph.Quad] | set[pyoxigraph.Triple], fmt: str, prefixes: dict[str, str]
 ) -> bytes:
     if fmt in ("trig", "nquads"):
-        data: list[object] = sorted(triples_or_quads, key=lambda q: (str(q.graph_name), *_key(q.triple)))  # type: ignore[union-attr]
+        # the default graph (the union) first, then the named graphs in name order
+        data: list[object] = sorted(
+            triples_or_quads,
+            key=lambda q: (not isinstance(q.graph_name, pyoxigraph.DefaultGraph), str(q.graph_name), *_key(q.triple)),  # type: ignore[union-attr]
+        )
     else:
         data = sorted(triples_or_quads, key=_key)  # type: ignore[arg-type]
     return _prefix_lines_sorted(pyoxigraph.serialize(data, format=EXPORT_FORMATS[fmt], prefixes=prefixes) or b"")
@@ -127,7 +134,7 @@ def test_export_is_oxigraph_serialising_the_sorted_triples(fmt: str, folder: Pat
     store, _ = load_into(tmp_path / "store", folder)
     with store:
         prefixes = {**PREFIXES, **lab_prefixes(store)}
-        data = set(store.default_triples()) if fmt not in ("trig", "nquads") else list(store.named_quads())
+        data = set(store.default_triples()) if fmt not in ("trig", "nquads") else list(store.quads())
         expected = reference(data, fmt, prefixes)
         assert export(store, fmt) == expected
         streamed = io.BytesIO()
@@ -141,7 +148,8 @@ def test_lab_export_is_oxigraph_serialising_the_sorted_triples(fmt: str, tmp_pat
     with store:
         quads = lab_quads(store, "lab-a")
         prefixes = {**PREFIXES, **_base_prefixes(get_lab(store, "lab-a").base), "void": VOID.iri}
-        data = {q.triple for q in quads} if fmt not in ("trig", "nquads") else quads
+        union = [pyoxigraph.Quad(*triple, pyoxigraph.DefaultGraph()) for triple in {q.triple for q in quads}]
+        data = {q.triple for q in quads} if fmt not in ("trig", "nquads") else quads + union
         assert export(store, fmt, lab="lab-a") == reference(data, fmt, prefixes)
 
 
@@ -231,8 +239,8 @@ def test_odd_terms_in_a_store(fmt: str, tmp_path: Path) -> None:
             store._ox.add(quad)
             store._ox.add(pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, pyoxigraph.DefaultGraph()))
         # The store gives literals back in its canonical form (1e3 as 1.0E3): the reference reads them from it.
-        data = set(store.default_triples()) if fmt not in ("trig", "nquads") else list(store.named_quads())
-        assert len(data) == len(triples if fmt not in ("trig", "nquads") else quads)
+        data = set(store.default_triples()) if fmt not in ("trig", "nquads") else list(store.quads())
+        assert len(data) == len(triples if fmt not in ("trig", "nquads") else quads + list(triples))
         assert export(store, fmt) == reference(data, fmt, {**PREFIXES, **lab_prefixes(store)})
 
 

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from lab_pages import context_page, source_page, write_lab
+from servers import free_port, oxigraph_server, select, virtuoso_server
 from support import LAB_A
 
 from rdfnotes import Store, bundled_queries, load, load_config, run_query
@@ -26,61 +18,16 @@ from rdfnotes.labs import labs
 from rdfnotes.link import link
 from rdfnotes.push import push, redact
 
-OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """A fresh Oxigraph server (union default graph, as a shared server of several labs is run), stopped after."""
-    if OXIGRAPH is None:
-        pytest.fail("the oxigraph command is missing: install the test extra (pip install -e '.[test]')")
-    for attempt in range(3):
-        port = free_port()
-        log = (tmp_path / f"oxigraph-{attempt}.log").open("wb")
-        data = tmp_path / f"data-{attempt}"
-        command = [OXIGRAPH, "serve", "--location", str(data), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            if _wait_until_up(url, process):
-                yield url
-                return
-        finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
-    pytest.fail(f"oxigraph serve did not start: {(tmp_path / 'oxigraph-2.log').read_text(errors='replace')}")
+    with oxigraph_server(tmp_path, union_default_graph=True) as url:
+        yield url
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> bool:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
-                return True
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.05)
-    return False
-
-
-def server_rows(url: str, query: str) -> list[dict[str, str]]:
-    data = urllib.parse.urlencode({"query": query}).encode()
-    request = urllib.request.Request(f"{url}/query", data=data, headers={"Accept": "application/sparql-results+json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        answer = json.load(response)
+def server_rows(url: str, query: str, endpoint: str = "/query") -> list[dict[str, str]]:
+    answer = select(url + endpoint, query)
     return [{var: cell["value"] for var, cell in row.items()} for row in answer["results"]["bindings"]]
 
 
@@ -217,7 +164,11 @@ def test_push_command(server: str, two_labs: Store) -> None:
     assert result.stdout == (
         f"Pushed 2 labs (lab-a, lab-x) to {server}/store by graph-store: 18 graphs, "
         f"{sum(1 for _ in server_rows(server, 'SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }'))} triples; "
-        "0 stale graphs deleted.\n"
+        "0 stale graphs deleted. The server's default graph is their union.\n"
+    )
+    result = CliRunner().invoke(cli, ["--store", str(two_labs.path), "push", f"{server}/store", "--lab", "lab-x"])
+    assert result.stdout.endswith(
+        "0 stale graphs deleted. The server's default graph is as it was: push every lab to make it their union.\n"
     )
 
 
@@ -249,7 +200,9 @@ def test_credentials_in_the_url_are_percent_decoded_and_never_shown(two_labs: St
                 push(two_labs, url, protocol="graph-store")
         finally:
             refusing.shutdown()
-    assert seen and {base64.b64decode(h.removeprefix("Basic ")) for h in seen} == {b"lab-bot:p@ss:word"}
+    # Basic first; after a 401 that asks for nothing, credentials only go in answer to a Digest challenge
+    assert seen and {base64.b64decode(h.removeprefix("Basic ")) for h in seen if h} == {b"lab-bot:p@ss:word"}
+    assert seen[0].startswith("Basic ") and set(seen[1:]) <= {""}
     assert "p%40ss" not in str(caught.value) and "lab-bot" not in str(caught.value)
 
 
@@ -258,3 +211,59 @@ def test_a_url_with_credentials_and_a_bad_port_is_a_message(two_labs: Store) -> 
     with pytest.raises(PushError) as caught:
         push(two_labs, "http://lab-bot:s3cret@127.0.0.1:abc/store")
     assert str(caught.value).startswith("http://127.0.0.1:abc/store: ") and "s3cret" not in str(caught.value)
+
+
+# -- Virtuoso 7: Digest authentication, no default graph of its own ------------------------------------------------
+
+PUSHED = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'https://w3id.org/rdfnotes/')) }"
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
+
+
+def pushed_quads(url: str) -> set[tuple[str, ...]]:
+    return {(r["g"], r["s"], r["p"], r["o"]) for r in server_rows(url, PUSHED, "/sparql")}
+
+
+def stored_quads(store: Store) -> set[tuple[str, ...]]:
+    return {(q.graph_name.value, q.subject.value, q.predicate.value, q.object.value) for q in store.named_quads()}  # type: ignore[union-attr]
+
+
+def test_virtuoso_takes_pushes_by_both_protocols_and_keeps_no_stale_triples(
+    virtuoso: str, two_labs: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RDFNOTES_PUSH_USER", "dba")
+    monkeypatch.setenv("RDFNOTES_PUSH_PASSWORD", "dba")
+    # The Graph Store Protocol, authenticated by Digest (Virtuoso answers Basic with a bare 401)
+    report = push(two_labs, f"{virtuoso}/sparql-graph-crud-auth")
+    assert (report.protocol, report.graphs, report.deleted, report.default_graph) == ("graph-store", 18, 0, False)
+    assert pushed_quads(virtuoso) == stored_quads(two_labs)
+    (tmp_path / "x" / "EVD - Naps did nothing for motor tasks.md").unlink()
+    load([tmp_path / "x"], two_labs, load_config(), lab="lab-x")
+    link(two_labs)
+    assert push(two_labs, f"{virtuoso}/sparql-graph-crud-auth").deleted == 1
+    assert pushed_quads(virtuoso) == stored_quads(two_labs)
+    # SPARQL Update at its authenticated endpoint: the record the Graph Store push left is followed
+    (tmp_path / "x" / "EVD - Naps helped word-pair recall.md").unlink()
+    load([tmp_path / "x"], two_labs, load_config(), lab="lab-x")
+    link(two_labs)
+    report = push(two_labs, f"{virtuoso}/sparql-auth", protocol="update")
+    assert (report.protocol, report.default_graph) == ("update", False)
+    assert pushed_quads(virtuoso) == stored_quads(two_labs)
+
+
+def test_virtuoso_refuses_a_wrong_password_and_the_message_does_not_show_it(
+    virtuoso: str, two_labs: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RDFNOTES_PUSH_USER", "dba")
+    monkeypatch.setenv("RDFNOTES_PUSH_PASSWORD", "not-the-dba-password")
+    with pytest.raises(PushError) as caught:
+        push(two_labs, f"{virtuoso}/sparql-graph-crud-auth", protocol="graph-store")
+    assert str(caught.value) == (
+        f"{virtuoso}/sparql-graph-crud-auth: the server refused the PUT of graph "
+        "<https://w3id.org/rdfnotes/id/lab-a/void> (HTTP 401): give credentials in RDFNOTES_PUSH_USER and "
+        "RDFNOTES_PUSH_PASSWORD, RDFNOTES_PUSH_TOKEN, or ~/.netrc"
+    )
