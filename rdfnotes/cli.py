@@ -27,6 +27,12 @@ class _Cli(click.Group):
         except RdfnotesError as exc:
             click.secho(f"Error: {exc}", fg="red", err=True)
             ctx.exit(2)
+        except BrokenPipeError:
+            raise  # a reader that stopped reading (rdfnotes export | head): nothing to say
+        except OSError as exc:  # one the library did not foresee (a full disk …): a line, not a traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.secho(f"Error: {where}{' '.join(str(exc.strerror or exc).split())}", fg="red", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,7 +110,7 @@ def _store(ctx: click.Context) -> Any:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json"]),
     help="Read PATHS in this format [default: chosen by what each path holds].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems, not the summary.")
@@ -268,20 +274,11 @@ def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None, w
             sys.stdout.buffer.flush()
             return
         # Written as it is made (a big lab's export is GBs), into a file beside the target renamed over it at the
-        # end: the target is the old export or the new one, never half of it.
-        from .errors import OutputError
+        # end: the target is the old export or the new one, never half of it; only a file or a new path.
+        from .durable import replacing
 
-        partial = output.with_name(f".{output.name}.partial")
-        try:
-            with open(partial, "wb") as handle:
-                export_store(store, fmt, handle, lab=lab)
-            os.replace(partial, output)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise OutputError(f"{output}: cannot write the export there ({exc.strerror or exc})") from exc
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
+        with replacing(output) as handle:
+            export_store(store, fmt, handle, lab=lab)
     click.echo(f"Wrote {output} ({output.stat().st_size} bytes, {fmt}).", err=True)
 
 
@@ -297,7 +294,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None, w
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json"]),
     help="Read PATHS in this format [default: chosen by what each path holds].",
 )
 @click.option("--lab", help="The lab's name, which names the IRIs findings show.")
@@ -350,7 +347,7 @@ def validate(
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf"]),
+    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json"]),
     help="Read OLD and NEW in this format [default: chosen by what each path holds].",
 )
 @click.option("--lab", help="Load notes as this lab [default: the lab OLD's notes name]; with --since, this lab only.")
@@ -616,11 +613,32 @@ def nanopub(
 @click.option("--port", type=int, default=7878, show_default=True, help="Port to listen on (0: any free one).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-request", type=int, default=1_000_000, show_default=True, help="Largest request, in bytes.")
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=2048,
+    show_default=True,
+    help="MiB of memory a query may take (its worker process's cap; 0: no cap).",
+)
 @click.option("--cors", "cors_origin", help="Let web pages from this origin (or *) query, e.g. a YASGUI page.")
+@click.option(
+    "--allow-service",
+    multiple=True,
+    metavar="URL",
+    help="Let queries call this SPARQL endpoint with SERVICE (repeatable) [default: SERVICE is refused].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not log each request.")
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, timeout: float, max_request: int, cors_origin: str | None, quiet: bool
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout: float,
+    max_request: int,
+    max_memory: int,
+    cors_origin: str | None,
+    allow_service: tuple[str, ...],
+    quiet: bool,
 ) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint at /sparql, until Ctrl-C."""
     import signal
@@ -636,9 +654,18 @@ def serve(
 
     signal.signal(signal.SIGTERM, stop)
 
-    limits = Limits(max_request_bytes=max_request, query_timeout=timeout)
+    limits = Limits(max_request_bytes=max_request, query_timeout=timeout, max_memory=max_memory << 20)
     with _store(ctx) as store:
-        serve_store(store, host, port, limits=limits, cors_origin=cors_origin, quiet=quiet, ready=ready)
+        serve_store(
+            store,
+            host,
+            port,
+            limits=limits,
+            cors_origin=cors_origin,
+            allow_service=allow_service,
+            quiet=quiet,
+            ready=ready,
+        )
 
 
 def main() -> None:

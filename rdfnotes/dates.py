@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-_MONTHS = {
+MONTHS = {  # month names and their numbers ("sep", "sept", "september": 9)
     name: number
     for number, names in enumerate(
         [
@@ -65,7 +65,7 @@ def parse_date(text: str) -> tuple[str, str] | None:
         return None
     try:
         if match := _JS.match(text):
-            month = _MONTHS.get(match["mon"].lower())
+            month = MONTHS.get(match["mon"].lower())
             if month is None:
                 return None
             value = datetime(
@@ -73,7 +73,7 @@ def parse_date(text: str) -> tuple[str, str] | None:
             )
             return value.isoformat() + _offset(match["off"]), "dateTime"
         if match := _ROAM_DAY.match(text):
-            month = _MONTHS.get(match["mon"].lower())
+            month = MONTHS.get(match["mon"].lower())
             if month is None:
                 return None
             return date(int(match["year"]), month, int(match["day"])).isoformat(), "date"

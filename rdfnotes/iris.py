@@ -68,6 +68,11 @@ def concept_iri(base: str, label: str) -> str:
     return f"{base}concept/{keyed_segment(_SPACES.sub(' ', label).strip())}"
 
 
+def container_iri(base: str, title: str) -> str:
+    """The journal, book or proceedings a work is part of, by its title (case and spacing aside)."""
+    return f"{base}container/{keyed_segment(_SPACES.sub(' ', title).strip().casefold())}"
+
+
 def file_graph_iri(base: str, relpath: str) -> str:
     return f"{base}file/{quote(relpath, safe='/-_.~@')}"
 

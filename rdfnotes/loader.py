@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 from pyoxigraph import BlankNode, NamedNode, Triple
 
-from . import __version__, iris
+from . import __version__, biblio, iris
 from .config import Config
 from .errors import NothingToLoad, ReadError
 from .labs import Lab, get_lab, lab_bases, lab_graphs
@@ -163,6 +163,11 @@ def _load(
     return report
 
 
+# Oxigraph's parsers hold one statement (one N-Quads line, one SPARQL token) in a buffer of at most 16 MiB.
+MAX_STATEMENT_BYTES = 16 * 2**20 - 2**16
+MAX_STATEMENT_CHARS = MAX_STATEMENT_BYTES // 4  # no statement this short in characters can be that long in bytes
+
+
 def _sync_root(
     root: Path,
     store: Store,
@@ -197,7 +202,17 @@ def _sync_root(
         if progress is not None:
             progress(unit.key)
         try:
+            if not _utf8(unit.key):
+                shown = unit.key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise ReadError(shown, "the file name is not valid UTF-8: not read (rename the file)")
             contents[unit.key] = read_unit(unit, context)
+        except (RecursionError, MemoryError) as exc:  # a file too deep or too big for one of the parsers
+            what = "nested too deep" if isinstance(exc, RecursionError) else "too big for the memory there is"
+            report.problems.append(Problem(unit.key, f"cannot read the file: {what}", severity="error"))
+            if last_good is not None:
+                kept[unit.key] = last_good
+            else:
+                report.files_skipped += 1
         except ReadError as exc:
             if last_good is not None:
                 report.problems.append(Problem(exc.path, f"{exc.message}; {consequence}", exc.line))
@@ -235,14 +250,20 @@ def _sync_root(
     for unit_key in sorted({*known_units, *contents}):
         if unit_key not in contents:
             for known in known_units[unit_key].get("notes", []):
-                index.add(known.get("path", unit_key), known["node"], known["keys"], known.get("uid"))
+                index.add(
+                    known.get("path", unit_key), known["node"], known["keys"], known.get("uid"), known.get("soft", ())
+                )
             continue
         new_notes[unit_key] = []
         for note in contents[unit_key].notes:
             node = iris.node_iri(base, uid=note.uid, key=iris.page_key(note.title))
             keys = sorted({iris.page_key(note.name), iris.page_key(note.title)} - {""})
-            index.add(note.path, node, keys, note.uid)
-            new_notes[unit_key].append({"path": note.path, "node": node, "keys": keys, "uid": note.uid})
+            soft = _soft_keys(note, keys)
+            if note.describes is not None:
+                keys = []  # a library entry holds its page's name only when no note does (below)
+            index.add(note.path, node, keys, note.uid, soft)
+            entry = {"path": note.path, "node": node, "keys": keys, "uid": note.uid}
+            new_notes[unit_key].append({**entry, "soft": soft} if soft else entry)
     report.problems.extend(index.problems)
 
     to_map: dict[str, UnitContent] = contents  # the units read, and below those to re-link
@@ -264,8 +285,7 @@ def _sync_root(
             continue  # changed on disk since the walk: the next load reads it
         to_map[unit_key] = content
         new_notes[unit_key] = [
-            {"path": n.path, "node": known["node"], "keys": known["keys"], "uid": known.get("uid")}
-            for n, known in zip(content.notes, entry["notes"], strict=True)
+            {"path": n.path, **_index_entry(known)} for n, known in zip(content.notes, entry["notes"], strict=True)
         ]
         report.files_relinked += 1
 
@@ -284,10 +304,25 @@ def _sync_root(
                 index.begin_note()
                 graphs.setdefault(graph, []).extend(map_note(note, known["node"], graph, ctx))
                 mapped["notes"].append({**known, "graph": graph, "title": note.title, "links": index.used_links()})
-                report.problems.extend(note.problems)
             for document in content.documents:
                 graph = iris.file_graph_iri(base, document.path)
                 graphs[graph] = _skolemize(document.triples, base, graph)
+            longest = max((len(t) for triples in graphs.values() for t in triples), default=0)
+            if longest > MAX_STATEMENT_CHARS and _longest_bytes(graphs) > MAX_STATEMENT_BYTES:
+                # The store's parser takes no statement over 16 MiB: the unit is left out, not the whole load.
+                size = _longest_bytes(graphs) / 2**20
+                last_good = prior_units.get(unit_key)
+                consequence = "its last good version stays in the store" if last_good else "not loaded"
+                message = f"a value of {size:,.1f} MiB is more than the store takes (16 MiB); {consequence}"
+                report.problems.append(Problem(unit_key, message, severity="warning" if last_good else "error"))
+                report.files_read -= 1
+                if last_good is not None:
+                    kept[unit_key] = last_good
+                else:
+                    report.files_skipped += 1
+                continue
+            for note in content.notes:
+                report.problems.extend(note.problems)
             mapped["graphs"] = sorted(graphs)
             report.problems.extend(content.problems)
             new_entries[unit_key] = mapped
@@ -311,9 +346,42 @@ def _sync_root(
     }
 
 
+def _utf8(name: str) -> bool:
+    """Whether a file name read from the disk is UTF-8 (else it holds the surrogates that stand for its bytes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _longest_bytes(graphs: dict[str, list[str]]) -> int:
+    """The longest statement of ``graphs`` in UTF-8 bytes, its graph's name included (one N-Quads line)."""
+    return max(
+        (len(t.encode("utf-8", "surrogatepass")) + len(g) + 4 for g, triples in graphs.items() for t in triples),
+        default=0,
+    )
+
+
 def _index_entry(known: dict[str, Any]) -> dict[str, Any]:
     """What a manifest's note entry gives the name index (as ``new_notes`` holds it for a note read now)."""
-    return {"path": known.get("path"), "node": known.get("node"), "keys": known.get("keys"), "uid": known.get("uid")}
+    entry = {"path": known.get("path"), "node": known.get("node"), "keys": known.get("keys"), "uid": known.get("uid")}
+    return {**entry, "soft": known["soft"]} if known.get("soft") else entry
+
+
+# Who holds a page name when several would: a note's own name or title, else the note that declares the name's
+# citekey (`citekey:` in a literature note named otherwise), else an entry of a bibliographic library.
+_NAME, _DECLARED_CITEKEY, _LIBRARY_ENTRY = 2, 1, 0
+
+
+def _soft_keys(note: Note, keys: list[str]) -> list[list[str | int]]:
+    """The names a note holds only when no note holds them by name: ``@citekey`` for a library entry, and for a
+    note that declares a citekey (so an entry of the lab's ``.bib`` joins it)."""
+    if note.describes is not None:
+        return [[key, _LIBRARY_ENTRY] for key in keys]
+    citekey = biblio.declared_citekey(note) if (note.attributes or note.front_matter) else None
+    key = iris.page_key(f"@{citekey}") if citekey else ""
+    return [[key, _DECLARED_CITEKEY]] if key and key not in keys else []
 
 
 def _resolves_elsewhere(index: _NameIndex, links: list[list[Any]]) -> bool:
@@ -385,19 +453,29 @@ class _NameIndex:
         self.base = base
         self.by_key: dict[str, tuple[str, str]] = {}
         self.by_uid: dict[str, str] = {}
+        self._soft: dict[str, int] = {}
+        """The names held by a rank below a note's own name (see :meth:`add`), and that rank."""
         self.problems: list[Problem] = []
         self._used: dict[tuple[str, str | None], tuple[str, bool]] = {}
         self._sorted_keys: list[str] | None = None
         self._targets: dict[tuple[str, str | None], Target] = {}
         """What each (name, uid) resolved to, until a page is added: many notes link the same pages."""
 
-    def add(self, relpath: str, node: str, keys: Iterable[str], uid: str | None) -> None:
+    def add(self, relpath: str, node: str, keys: Iterable[str], uid: str | None, soft: Iterable[Any] = ()) -> None:
+        """Add a note's names. ``soft``: ``[name, rank]`` pairs it holds only while no note of a higher rank does
+        (a declared citekey, a library entry's ``@citekey``); they are taken over silently, in any order."""
         self._targets.clear()
         self._sorted_keys = None
+        for key, rank in soft:
+            holder = self.by_key.get(key)
+            if holder is None or self._soft.get(key, _NAME) < rank:
+                self.by_key[key] = (node, relpath)
+                self._soft[key] = rank
         for key in keys:
             holder = self.by_key.get(key)
-            if holder is None:
+            if holder is None or key in self._soft:
                 self.by_key[key] = (node, relpath)
+                self._soft.pop(key, None)
             elif holder[0] != node:
                 self.problems.append(
                     Problem(relpath, f"another file, {holder[1]}, has the same page name {key!r}: links go to that one")

@@ -16,12 +16,12 @@ from typing import Protocol
 
 from pyoxigraph import NamedNode
 
-from . import iris
+from . import biblio, iris
 from .config import AttributeType, Config, RelationType
 from .dates import is_daily_page, parse_date
-from .identifiers import arxiv_iri, doi_iri, find_arxiv, find_doi
+from .identifiers import arxiv_iri, arxiv_without_version, doi_iri, find_arxiv, find_doi
 from .model import Attribute, Link, Note, Problem
-from .readers.markup import plain_text, split_names, web_links, wikilinks
+from .readers.markup import find_links, plain_text, split_names, web_links, wikilinks
 from .vocab import BIBO, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, RN, SKOS, XSD
 
 _MARKED_TITLE = re.compile(
@@ -199,10 +199,30 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     ``str(pyoxigraph.Triple)`` writes them); ``node`` is the note's own IRI, ``graph`` its file's graph IRI."""
     out = _Emitter()
     config = ctx.config
+    if note.describes is not None:
+        target = ctx.resolver.resolve(Link(note.describes, 0))
+        if target.iri != node:  # a library entry joining the note of its work: the record goes on that note's node
+            out.iri(graph, RDF.type, RN.NoteFile)
+            out.text(graph, RN.path, note.path)
+            out.iri(graph, FOAF.primaryTopic, target.iri)
+            entry = biblio.read_record(note, note.attributes, config)
+            _map_fields(out, note, target.iri, list(note.attributes), entry, ctx, is_source=True)
+            return list(out.statements)
     parts = parse_title(note.title, config)
     if parts.class_iri is None and note.node_type:
         parts = _declared_type(parts, note.node_type, config)
+    attributes = list(note.attributes) + [
+        Attribute(key, value, 0, tuple(wikilinks(value))) for key, value in note.front_matter.items()
+    ]
+    # (a `Journal::` field alone is a diary's as often as a paper's: it makes no literature note of a page)
+    literature_note = parts.class_iri is None and biblio.looks_bibliographic(
+        [*note.front_matter, *(a.key for a in note.attributes if a.key.casefold() != "journal")]
+    )
+    if literature_note:
+        # a literature note (Zotero / Better BibTeX front matter) is a source, whatever its name
+        parts = TitleParts(None, config.source_class, parts.content, parts.citekey, parts.cites)
     is_source = parts.class_iri == config.source_class
+    record = biblio.read_record(note, attributes, config) if is_source else None
 
     out.iri(graph, RDF.type, RN.NoteFile)
     out.text(graph, RN.path, note.path)
@@ -212,9 +232,11 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     out.text(node, RDFS.label, note.title)
     if parts.marker:
         out.text(node, RN.nodeType, parts.marker)
-    if parts.citekey is None:  # an "@citekey" source takes its title from its Title:: attribute
+    if parts.citekey is None and not literature_note and not (record and record.title):
+        # an "@citekey" source takes its title from its record (Title::, title:), as does a literature note (whose
+        # name, "Walker and Stickgold 2004 - Sleep", is no title)
         out.text(node, DCTERMS.title, plain_text(parts.content))
-    if parts.citekey and not _states_citekey(note, ctx):
+    if parts.citekey and not (record and record.citekey):
         out.text(node, RN.citekey, parts.citekey)
     if parts.cites:
         source = ctx.resolver.resolve(Link(parts.cites, 0))
@@ -238,21 +260,7 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     if note.body:
         out.text(node, RN.body, note.body)
 
-    attributes = list(note.attributes) + [
-        Attribute(key, value, 0, tuple(wikilinks(value))) for key, value in note.front_matter.items()
-    ]
-    has_item_type = any((a := ctx.attribute(attr.key)) is not None and a.kind == "type" for attr in attributes)
-    identifiers: set[tuple[str, str]] = set()
-    for attribute in attributes:
-        _map_attribute(out, note, node, attribute, ctx, identifiers, is_source)
-    if is_source or has_item_type:
-        for kind, value in sorted(identifiers):
-            if kind == "doi":
-                out.text(node, BIBO.doi, value)
-                out.iri(node, OWL.sameAs, doi_iri(value))
-            else:
-                out.text(node, BIBO.identifier, f"arXiv:{value}")
-                out.iri(node, OWL.sameAs, arxiv_iri(value))
+    _map_fields(out, note, node, attributes, record, ctx, is_source=is_source)
 
     for relation in note.relations:
         target = ctx.resolver.resolve(relation.target)
@@ -281,13 +289,52 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     return list(out.statements)
 
 
-def _states_citekey(note: Note, ctx: MappingContext) -> bool:
-    """Whether the note gives its citekey as a field (an Obsidian ``citekey:``): then ``@{content}`` is a name."""
-    found = ctx.attribute("Citekey")
-    if found is None or not found.property_iri:
-        return False
-    keys = [*note.front_matter, *(a.key for a in note.attributes)]
-    return any((a := ctx.attribute(key)) is not None and a.property_iri == found.property_iri for key in keys)
+def _map_fields(
+    out: _Emitter,
+    note: Note,
+    node: str,
+    attributes: list[Attribute],
+    record: biblio.Record | None,
+    ctx: MappingContext,
+    *,
+    is_source: bool,
+) -> None:
+    """A note's fields: its bibliographic record (a source's), then the attributes the record did not take, then
+    the DOIs and arXiv ids found in either."""
+    config = ctx.config
+    identifiers: set[tuple[str, str]] = set()
+    if record is not None:
+        if record.citekey:
+            out.text(node, RN.citekey, record.citekey)
+        item_class = biblio.emit(record, out, node, ctx.base, config)
+        if record.item_type and item_class is None:
+            note.warn(f"item type {record.item_type!r} is not a known item type: typed bibo:Document")
+            item_class = BIBO.Document
+        if item_class:
+            out.iri(node, RDF.type, item_class)
+        identifiers.update(("doi", doi) for doi in record.dois)
+        identifiers.update(("arxiv", arxiv) for arxiv in record.arxiv)
+        attributes = [attribute for i, attribute in enumerate(attributes) if i not in record.used]
+    has_item_type = any((a := ctx.attribute(attr.key)) is not None and a.kind == "type" for attr in attributes)
+    for attribute in attributes:
+        if record is not None and (spec := ctx.attribute(attribute.key)) is not None and spec.kind == "type":
+            _keep_attribute(out, node, attribute, ctx)  # a second type (BibLaTeX's subtype): kept as written
+        else:
+            _map_attribute(out, note, node, attribute, ctx, identifiers, is_source)
+    if is_source or has_item_type:
+        # an arXiv id written with and without its version is one identifier (the one without)
+        versionless = {
+            value for kind, value in identifiers if kind == "arxiv" and arxiv_without_version(value) == value
+        }
+        for kind, value in sorted(identifiers):
+            if kind == "arxiv" and value not in versionless and arxiv_without_version(value) in versionless:
+                continue
+            if kind == "doi":
+                out.text(node, BIBO.doi, value)
+                out.iri(node, OWL.sameAs, doi_iri(value))
+            else:
+                out.text(node, BIBO.identifier, f"arXiv:{value}")
+                out.iri(node, OWL.sameAs, arxiv_iri(value))
 
 
 def _map_relation(
@@ -382,12 +429,7 @@ def _map_attribute(
     value = attribute.value.strip()
     line = attribute.line or None
     if spec is None:
-        if config.keep_other_attributes and plain_text(value):
-            prop = iris.attribute_iri(ctx.base, attribute.key)
-            out.iri(prop, RDF.type, OWL.DatatypeProperty)
-            out.text(prop, RDFS.label, attribute.key)
-            out.iri(prop, RDFS.subPropertyOf, RN.attribute)
-            out.text(node, prop, plain_text(value))
+        _keep_attribute(out, node, attribute, ctx)
         return
     if spec.identifiers or spec.kind in ("url", "links", "doi", "arxiv"):
         if doi := find_doi(value):
@@ -406,9 +448,10 @@ def _map_attribute(
         for person in people:
             out.iri(node, prop, person)
         if people and prop == DCTERMS.creator:
-            _author_list(out, ctx.base, node, people)
+            out.iri(node, BIBO.authorList, biblio.rdf_list(out, ctx.base, node, "authorList", people))
     elif kind == "concepts":
-        labels = [plain_text(x) for x in wikilinks(value)] or [x.strip() for x in value.split(",")]
+        # [[a]], [[b]] / #tag #[[multi word]] / a, b
+        labels = [plain_text(x.target) for x in find_links(value)] or [x.strip() for x in value.split(",")]
         for label in filter(None, labels):
             concept = iris.concept_iri(ctx.base, label)
             out.iri(concept, RDF.type, SKOS.Concept)
@@ -458,19 +501,22 @@ def _map_attribute(
             identifiers.add(("arxiv", bare.group(0)))
 
 
+def _keep_attribute(out: _Emitter, node: str, attribute: Attribute, ctx: MappingContext) -> None:
+    """An attribute no setting maps: kept (unless ``other_attributes: ignore``) under a property of the lab's."""
+    value = plain_text(attribute.value.strip())
+    if ctx.config.keep_other_attributes and value:
+        prop = iris.attribute_iri(ctx.base, attribute.key)
+        out.iri(prop, RDF.type, OWL.DatatypeProperty)
+        out.text(prop, RDFS.label, attribute.key)
+        out.iri(prop, RDFS.subPropertyOf, RN.attribute)
+        out.text(node, prop, value)
+
+
 def _add_web_iri(out: _Emitter, note: Note, node: str, prop: str, iri: str, line: int | None) -> None:
     try:
         out.iri(node, prop, iri)
     except ValueError:
         note.warn(f"{iri!r} is not a valid IRI; left out", line)
-
-
-def _author_list(out: _Emitter, base: str, node: str, people: list[str]) -> None:
-    cells = [iris.genid(base, node, "authorList", str(i)) for i in range(len(people))]
-    out.iri(node, BIBO.authorList, cells[0])
-    for i, (cell, person) in enumerate(zip(cells, people, strict=True)):
-        out.iri(cell, RDF.first, person)
-        out.iri(cell, RDF.rest, cells[i + 1] if i + 1 < len(cells) else RDF.nil)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

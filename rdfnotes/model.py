@@ -73,6 +73,10 @@ class Note:
     node_type: str | None = None
     """The node type the source declares (an Obsidian ``nodeTypeId`` through ``data.json``, a Neo4j label), as a
     marker or type name; used where the title carries no marker."""
+    describes: str | None = None
+    """For an entry of a bibliographic library (a ``.bib`` or CSL-JSON file): the page it describes, ``@citekey``.
+    Its fields go on that page's node: the note of that name, or the note declaring that citekey, when there is
+    one; else the entry is a source node of its own."""
     uid: str | None = None
     """The page's stable identity in its tool: a Roam uid, or an Obsidian plugin's ``nodeInstanceId``."""
     uid_scheme: str = "roam"

@@ -30,6 +30,7 @@ import base64
 import http.client
 import netrc
 import os
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -37,6 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
@@ -112,7 +114,9 @@ def push(
                 report.protocol = "graph-store"
                 continue
             if report.protocol == "graph-store":
-                raise PushError(f"{client.display}: the server does not take graphs by the Graph Store Protocol here")
+                raise PushError(
+                    client.mask(f"{client.display}: the server does not take graphs by the Graph Store Protocol here")
+                )
             report.protocol = "update"
         _push_update(updates, store, lab, void, report)
     links: set[Triple] = set()
@@ -259,7 +263,14 @@ def _insert_data(graphs: Mapping[str, Iterable[Triple]] | Mapping[None, Iterable
 
 
 def redact(url: str) -> str:
-    """``url`` without the ``user:password@`` it may carry."""
+    """``url`` without the ``user:password@`` it may carry, however it is written.
+
+    >>> redact("http://me:pa/ss#w?rd@example.org/store")
+    'http://example.org/store'
+    """
+    unencoded = _unencoded_userinfo(url)
+    if unencoded is not None:
+        return url[: url.index("://") + 3] + url[url.index("://") + 3 + len(unencoded) + 1 :]
     parts = urlsplit(url)
     if "@" not in parts.netloc:
         return url
@@ -268,14 +279,69 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
+# user:password@host written with '/', '?' or '#' left unencoded in the password: a URL parser ends the host at the
+# first of them (and would send the password as the host's name), a person meant the last '@' before a host name.
+_WRITTEN_USERINFO = re.compile(
+    r"^[A-Za-z][A-Za-z0-9+.\-]*://(?P<userinfo>[^@]*:[^@]*(?:@[^@]*)*?)@(?=[^@/?#]*(?:[/?#]|$))"
+)
+
+
+def _unencoded_userinfo(url: str) -> str | None:
+    """The ``user:password`` of ``url`` as a person wrote it, when it holds a '/', '?' or '#' a parser would cut the
+    host at; else ``None``."""
+    found = _WRITTEN_USERINFO.match(url)
+    if found is None or not re.search(r"[/?#]", found.group("userinfo")):
+        return None
+    return found.group("userinfo")
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        port = None
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+class _SameOriginCredentials(urllib.request.HTTPRedirectHandler):
+    """Redirects followed as urllib does, but credentials (``Authorization``, ``Cookie``) go only to the origin they
+    were given for: urllib's own handler copies every header to wherever a server redirects."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        redirected = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if redirected is not None and _origin(newurl) != _origin(req.full_url):
+            for name in list(redirected.headers):
+                if name.lower() in ("authorization", "proxy-authorization", "cookie"):
+                    redirected.remove_header(name)
+        return redirected
+
+
 class _Client:
     """HTTP requests to one endpoint, with the credentials the environment gives, never shown."""
 
     def __init__(self, url: str, timeout: float) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise PushError(f"{redact(url)}: not an http(s) URL of a SPARQL server")
         self.display = redact(url)
+        # Whatever a message shows, these never: the password as written and decoded, however the URL is written.
+        written = _unencoded_userinfo(url)
+        parts = urlsplit(url)
+        candidates = [parts.password, written.partition(":")[2] if written else None]
+        self._secrets = sorted({s for c in candidates if c for s in (c, unquote(c))}, key=len, reverse=True)
+        if written is not None:
+            raise PushError(
+                f"{self.display}: the password in the URL holds '/', '?' or '#' as written: percent-encode it "
+                "(%2F, %3F, %23, %40 for '@'), or give it in RDFNOTES_PUSH_PASSWORD"
+            )
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise PushError(f"{self.display}: not an http(s) URL of a SPARQL server")
         self.url = self.display
         self.timeout = timeout
         self.headers: dict[str, str] = {}
@@ -287,7 +353,7 @@ class _Client:
         user, password = _credentials(url_user, url_password, parts.hostname)
         # What a server's error text must not bring to the screen (a proxy may echo the request's headers).
         basic = base64.b64encode(f"{user}:{password or ''}".encode()).decode() if user is not None else None
-        self._secrets = [s for s in (token, password, parts.password, basic) if s]
+        self._secrets = sorted({*self._secrets, *(s for s in (token, password, basic) if s)}, key=len, reverse=True)
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
         elif user is not None:
@@ -329,7 +395,9 @@ class _Client:
         """This thread's opener: a Digest handler counts the challenges it meets, so threads share none."""
         opener: urllib.request.OpenerDirector | None = getattr(self._local, "opener", None)
         if opener is None:
-            handlers = [_Digest(self._passwords, self._challenge)] if self._passwords else []
+            handlers: list[urllib.request.BaseHandler] = [_SameOriginCredentials()]
+            if self._passwords:
+                handlers.append(_Digest(self._passwords, self._challenge))
             opener = self._local.opener = urllib.request.build_opener(*handlers)
         return opener
 
@@ -343,7 +411,7 @@ class _Client:
         # HTTPException: a URL http.client refuses (a port that is not a number), or an answer that is not HTTP.
         except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
             reason = getattr(exc, "reason", exc)
-            raise PushError(f"{self.display}: cannot reach the server ({reason})") from None
+            raise PushError(self.mask(f"{self.display}: cannot reach the server ({reason})")) from None
 
     def check(self, status: int, method: str, graph: str | None, body: bytes = b"") -> None:
         if 200 <= status < 300:
@@ -353,13 +421,20 @@ class _Client:
             what = f"{method} of the default graph"
         if status in (401, 403):
             raise PushError(
-                f"{self.display}: the server refused the {what} (HTTP {status}): give credentials in "
-                "RDFNOTES_PUSH_USER and RDFNOTES_PUSH_PASSWORD, RDFNOTES_PUSH_TOKEN, or ~/.netrc"
+                self.mask(
+                    f"{self.display}: the server refused the {what} (HTTP {status}): give credentials in "
+                    "RDFNOTES_PUSH_USER and RDFNOTES_PUSH_PASSWORD, RDFNOTES_PUSH_TOKEN, or ~/.netrc"
+                )
             )
-        detail = body.decode("utf-8", "replace").strip().splitlines()
+        detail = self.mask(body.decode("utf-8", "replace")).strip().splitlines()
+        message = f"{self.display}: the {what} failed (HTTP {status}{': ' + detail[0][:200] if detail else ''})"
+        raise PushError(self.mask(message))
+
+    def mask(self, text: str) -> str:
+        """``text`` with every secret of this client (password, token, Basic credentials) as ``***``."""
         for secret in self._secrets:
-            detail = [line.replace(secret, "***") for line in detail]
-        raise PushError(f"{self.display}: the {what} failed (HTTP {status}{': ' + detail[0][:200] if detail else ''})")
+            text = text.replace(secret, "***")
+        return text
 
     def put(self, graph: str | None, triples: Iterable[Triple], *, check: bool = True, method: str = "PUT") -> int:
         """Replace ``graph`` (``None``: the default graph) by ``triples``; with ``method="POST"``, add them to it."""

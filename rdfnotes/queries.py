@@ -25,6 +25,7 @@ unbound in some rows, say by an ``OPTIONAL``, would keep those rows: VALUES join
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -37,6 +38,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutio
 
 from .errors import NoSuchQuery, QueryError
 from .resources import queries_dir
+from .sparql_guard import check, run_on_big_stack
 from .store import Store
 from .vocab import PREFIXES, XSD
 
@@ -125,7 +127,8 @@ def run_query(
     ``limit`` of them (see :func:`stream_query`).
 
     :raises NoSuchQuery: when ``query`` names nothing.
-    :raises QueryError: when the query is not valid SPARQL or a parameter does not fit it.
+    :raises QueryError: when the query is not valid SPARQL, a parameter does not fit it, or it fails as it runs.
+    :raises QueryRefused: (a :class:`QueryError`) when it is too big, nested or chained too deep for the engine.
     """
     stream = stream_query(store, query, params, text=text, limit=limit, offset=offset)
     if stream.boolean is not None or stream.triples is not None:
@@ -180,22 +183,29 @@ def stream_query(
     if (limit is not None and limit < 0) or offset < 0:
         raise QueryError(f"{query}: --limit and --offset take a number of rows, 0 or more")
     bound = bound_query(query, params, text=text)
+    check(bound)  # before the engine: a query nested or chained too deep would overflow its stack
+    try:
+        return run_on_big_stack(functools.partial(_evaluate, store, bound, limit, offset))
+    except SyntaxError as exc:
+        raise QueryError(f"{query}: not valid SPARQL: {_line(exc)}") from None
+    except (RuntimeError, OSError, ValueError) as exc:  # a runtime error: a SERVICE that failed, a bad regex …
+        raise QueryError(f"{query}: the query failed: {_line(exc)}") from None
+
+
+def _evaluate(store: Store, text: str, limit: int | None, offset: int) -> QueryStream:
+    """The query's answer (a page of it), read whole on the thread that ran it (pyoxigraph's results stay on
+    their thread: the rows are handed over as a list, not as Oxigraph gives them)."""
     paged = limit is not None or offset > 0
     results = None
-    if paged and not _CONSTRUCTS.search(bound):
+    if paged and not _CONSTRUCTS.search(text):
         modifiers = (f"\nLIMIT {limit}" if limit is not None else "") + (f"\nOFFSET {offset}" if offset else "")
         try:
-            results = store.query(bound.rstrip() + modifiers)
+            results = store.query(text.rstrip() + modifiers)
             paged = False  # the engine pages
         except (SyntaxError, RuntimeError):
-            results = None  # paged below, as the rows come (any error of the query itself is raised below)
+            results = None  # paged below (any error of the query itself is raised below)
     if results is None:
-        try:
-            results = store.query(bound)
-        except SyntaxError as exc:
-            raise QueryError(f"{query}: not valid SPARQL: {exc}") from exc
-        except RuntimeError as exc:
-            raise QueryError(f"{query}: {exc}") from exc
+        results = store.query(text)
     stop = None if limit is None else offset + limit
     if isinstance(results, QueryBoolean):
         return QueryStream(boolean=bool(results))
@@ -208,10 +218,15 @@ def stream_query(
     rows: Iterator[list[Term | None]] = (list(solution) for solution in results)
     if paged:
         rows = itertools.islice(rows, offset, stop)
-    return QueryStream(variables=variables, rows=rows)
+    return QueryStream(variables=variables, rows=iter(list(rows)))
 
 
 _CONSTRUCTS = re.compile(r"\b(?:CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def _line(exc: BaseException) -> str:
+    """An engine's message on one line."""
+    return " ".join(str(exc).split())
 
 
 def bound_query(query: str, params: Mapping[str, str] | None = None, *, text: str | None = None) -> str:

@@ -39,6 +39,7 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, serialize
 
 from .config import Config
+from .durable import check_output_file
 from .errors import OutputError
 from .export import export
 from .labs import Lab, get_lab, labs, void_triples
@@ -80,6 +81,8 @@ def write_crate(
     """
     chosen = [get_lab(store, lab)] if lab is not None else labs(store)
     as_zip = output.suffix.lower() == ".zip"
+    if as_zip:
+        check_output_file(output)  # a link, a pipe or a device there would be replaced by the rename
     if not as_zip and output.exists():
         if not output.is_dir():
             raise OutputError(f"{output}: not a folder (give a folder, or a name ending in .zip)")

@@ -20,48 +20,28 @@ Every other path goes to ``rdfnotes.web.pages_app(store)``, the HTML pages.
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from socketserver import ThreadingMixIn
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 from wsgiref.simple_server import make_server as _make_server
+from wsgiref.util import request_uri
 
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
 
-from .errors import ServeError
-from .store import Store
-from .vocab import PREFIXES
+from .errors import RdfnotesError, ServeError
+from .media import FORMAT_NAMES, GRAPH_TYPES, NotAcceptable, negotiate, ranked_media
+from .query_workers import PoolError, QueryPool, Request
+from .sparql_guard import GuardLimits, QueryRefused, ServiceRefused, check
+from .store import DATA_DIR, Store
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-RESULT_TYPES: dict[str, QueryResultsFormat] = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "application/xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-}
-GRAPH_TYPES: dict[str, RdfFormat] = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-}
-FORMAT_NAMES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -70,9 +50,14 @@ class Limits:
     max_request_bytes: int = 1_000_000
     """The largest request body (or query string) taken; larger gets 413."""
     query_timeout: float = 30.0
-    """Seconds a query may run before the client gets 503."""
+    """Seconds a query may run; then its worker is killed and the client gets 503. A query waits as long again,
+    at most, for a free worker."""
     max_running: int = 4
-    """Queries running at a time (runaway ones included); more wait, up to ``query_timeout``."""
+    """Queries running at a time: the number of worker processes. More wait, up to ``query_timeout``."""
+    max_memory: int = 2 << 30
+    """Bytes of memory (heap and private mappings) each worker may take (its query fails beyond; 0: no cap)."""
+    guard: GuardLimits = field(default_factory=GuardLimits)
+    """What a query may be before it reaches the engine: size, nesting depth, chains of operators."""
 
 
 class _Reply(Exception):
@@ -95,15 +80,36 @@ class SparqlApp:
         *,
         allowed_hosts: frozenset[str] | None = LOCAL_HOSTS,
         cors_origin: str | None = None,
+        allow_service: Iterable[str] = (),
     ) -> None:
-        from .web import pages_app  # here, not above: the pages use this module's content negotiation
+        from .web import pages_app
 
         self.store = store
         self.limits = limits
         self.allowed_hosts = allowed_hosts
         self.cors_origin = cors_origin
+        self.allow_service = frozenset(allow_service)
+        """The ``SERVICE`` endpoints a query may call (none by default: the endpoint must not be a proxy)."""
         self.pages: WSGIApplication = pages_app(store)
-        self._running = threading.BoundedSemaphore(limits.max_running)
+        self._pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
+
+    @property
+    def pool(self) -> QueryPool:
+        """The query workers, started with the first query."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = QueryPool(
+                    self.store.path / DATA_DIR, size=self.limits.max_running, memory=self.limits.max_memory
+                )
+            return self._pool
+
+    def close(self) -> None:
+        """Stop the query workers."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -116,6 +122,11 @@ class SparqlApp:
         except _Reply as reply:
             status, body = reply.status, (reply.message + "\n").encode("utf-8") if reply.message else b""
             headers = [("Content-Type", "text/plain; charset=utf-8"), *reply.headers]
+        except Exception as exc:  # a bug or a failing store: one line to the client and the log, no traceback
+            message = " ".join(f"the request failed: {type(exc).__name__}: {exc}".split())[:500]
+            print(f"rdfnotes serve: {message}", file=sys.stderr)
+            status, body = "500 Internal Server Error", (message + "\n").encode("utf-8")
+            headers = [("Content-Type", "text/plain; charset=utf-8")]
         if self.cors_origin:
             headers.append(("Access-Control-Allow-Origin", self.cors_origin))
         start_response(status, [*headers, ("Content-Length", str(len(body)))])
@@ -152,17 +163,49 @@ class SparqlApp:
             raise _Reply("405 Method Not Allowed", "use GET or POST", [("Allow", "GET, POST")])
         if "update" in params:
             raise _Reply("403 Forbidden", "this endpoint is read-only: updates are refused")
+        if method == "GET" and "query" not in params:
+            return self._description(environ, _accept(environ, params))
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             raise _Reply("400 Bad Request", "give one SPARQL query: ?query=… or a POST of application/sparql-query")
-        if params.get("default-graph-uri") or params.get("named-graph-uri"):
-            raise _Reply(
-                "400 Bad Request",
-                "default-graph-uri and named-graph-uri are not supported: queries run over the union of every lab's "
-                "notes; name graphs with FROM or GRAPH in the query",
-            )
-        accept = _accept(environ, params)
-        return self._run(queries[0], accept)
+        try:
+            check(queries[0], self.limits.guard, allowed_services=self.allow_service)
+        except ServiceRefused as exc:
+            raise _Reply("403 Forbidden", str(exc)) from None
+        except QueryRefused as exc:
+            raise _Reply("400 Bad Request", str(exc)) from None
+        request = Request(
+            queries[0],
+            _accept(environ, params),
+            # SPARQL 1.1 Protocol, 2.1.4: either parameter sets the query's whole dataset.
+            default_graphs=params.get("default-graph-uri") if "default-graph-uri" in params else None,
+            named_graphs=params.get("named-graph-uri") if "named-graph-uri" in params else None,
+        )
+        if request.default_graphs is not None and request.named_graphs is None:
+            request = Request(request.query, request.accept, request.default_graphs, [])
+        elif request.named_graphs is not None and request.default_graphs is None:
+            request = Request(request.query, request.accept, [], request.named_graphs)
+        try:
+            answer = self.pool.run(request, self.limits.query_timeout)
+        except PoolError as exc:
+            raise _Reply(exc.status, exc.message, exc.headers) from None
+        except RdfnotesError as exc:
+            raise _Reply("503 Service Unavailable", str(exc)) from None
+        if not answer.status.startswith("2"):
+            raise _Reply(answer.status, answer.body.decode("utf-8", "replace").strip())
+        return answer.status, answer.media, answer.body
+
+    def _description(self, environ: WSGIEnvironment, accept: list[str]) -> tuple[str, str, bytes]:
+        """The SPARQL 1.1 Service Description of this endpoint (a plain ``GET /sparql``)."""
+        try:
+            media = negotiate(accept, GRAPH_TYPES, "text/turtle")
+        except NotAcceptable as exc:
+            raise _Reply("406 Not Acceptable", str(exc)) from None
+        triples = service_description(request_uri(environ, include_query=False), federated=bool(self.allow_service))
+        rdf_format = GRAPH_TYPES[media]
+        data = serialize(triples, format=rdf_format, prefixes=SD_PREFIXES if rdf_format == RdfFormat.TURTLE else None)
+        charset = "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else ""
+        return "200 OK", media + charset, data or b""
 
     def _post_params(self, environ: WSGIEnvironment, url_params: dict[str, list[str]]) -> dict[str, list[str]]:
         try:
@@ -190,51 +233,38 @@ class SparqlApp:
             "POST a form (application/x-www-form-urlencoded) or a query (application/sparql-query)",
         )
 
-    def _run(self, query: str, accept: list[str]) -> tuple[str, str, bytes]:
-        timeout = self.limits.query_timeout
-        if not self._running.acquire(timeout=timeout):
-            raise _Reply("503 Service Unavailable", "too many queries running: try again later", [("Retry-After", "5")])
-        outcome: dict[str, Any] = {}
 
-        def evaluate() -> None:
-            try:
-                outcome["result"] = _evaluate(self.store, query, accept)
-            except BaseException as exc:
-                outcome["error"] = exc
-            finally:
-                self._running.release()
-
-        worker = threading.Thread(target=evaluate, name="sparql-query", daemon=True)
-        worker.start()
-        worker.join(timeout)
-        if worker.is_alive():
-            raise _Reply(
-                "503 Service Unavailable", f"the query ran longer than {timeout:g} s: simplify it or add a LIMIT"
-            )
-        if "error" in outcome:
-            raise outcome["error"]
-        result: tuple[str, str, bytes] = outcome["result"]
-        return result
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+SD_PREFIXES = {"sd": SD, "formats": FORMATS}
+_RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV")
+_GRAPH_FORMATS = ("Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 
 
-def _evaluate(store: Store, query: str, accept: list[str]) -> tuple[str, str, bytes]:
-    try:
-        results = store.query(query)
-    except SyntaxError as exc:
-        raise _Reply("400 Bad Request", f"not a valid SPARQL query (updates are refused): {exc}") from None
-    except (OSError, RuntimeError) as exc:
-        raise _Reply("500 Internal Server Error", f"the query failed: {exc}") from None
-    if isinstance(results, QuerySolutions | QueryBoolean):
-        media = _negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
-        data = results.serialize(format=RESULT_TYPES[media])
-    else:
-        media = _negotiate(accept, GRAPH_TYPES, "text/turtle")
-        rdf_format = GRAPH_TYPES[media]
-        triples = list(results)
-        data = serialize(triples, format=rdf_format, prefixes=PREFIXES if rdf_format == RdfFormat.TURTLE else None)
-    assert data is not None
-    charset = "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else ""
-    return "200 OK", media + charset, data
+def service_description(endpoint: str, *, federated: bool = False) -> list[Triple]:
+    """The endpoint described in the SPARQL 1.1 Service Description vocabulary: its URL, the query language, the
+    result formats, and its default graph (the union of the named graphs, ``sd:UnionDefaultGraph``)."""
+    service, dataset, graph = BlankNode("service"), BlankNode("dataset"), BlankNode("default")
+    a = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+    def sd(name: str) -> NamedNode:
+        return NamedNode(SD + name)
+
+    triples = [
+        Triple(service, a, sd("Service")),
+        Triple(service, sd("endpoint"), NamedNode(endpoint)),
+        Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        Triple(service, sd("defaultDataset"), dataset),
+        Triple(dataset, a, sd("Dataset")),
+        Triple(dataset, sd("defaultGraph"), graph),
+        Triple(graph, a, sd("Graph")),
+    ]
+    if federated:  # SERVICE, to the endpoints --allow-service names
+        triples.append(Triple(service, sd("feature"), sd("BasicFederatedQuery")))
+    triples += [Triple(service, sd("resultFormat"), NamedNode(FORMATS + name)) for name in _RESULT_FORMATS]
+    triples += [Triple(service, sd("resultFormat"), NamedNode(FORMATS + name)) for name in _GRAPH_FORMATS]
+    return triples
 
 
 def _accept(environ: WSGIEnvironment, params: dict[str, list[str]]) -> list[str]:
@@ -243,44 +273,15 @@ def _accept(environ: WSGIEnvironment, params: dict[str, list[str]]) -> list[str]
     return chosen + ranked_media(environ.get("HTTP_ACCEPT") or "*/*")
 
 
-def ranked_media(accept: str) -> list[str]:
-    """The media types of an ``Accept`` header, best first (by ``q``, then as listed), those with ``q=0`` left out.
-
-    >>> ranked_media("text/html;q=0.5, text/turtle, application/ld+json;q=0")
-    ['text/turtle', 'text/html']
-    """
-    ranked = []
-    for position, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        quality = 1.0
-        for parameter in fields[1:]:
-            key, _, value = parameter.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if fields[0] and quality > 0:
-            ranked.append((-quality, position, fields[0].lower()))
-    return [media for _, _, media in sorted(ranked)]
-
-
-def _negotiate(accept: list[str], offered: dict[str, Any], default: str) -> str:
-    """The first accepted media type offered; a wildcard (``*/*``, ``text/*``) takes the default, else the first
-    offered type it covers."""
-    for media in accept:
-        if media in offered:
-            return media
-        if media.endswith("/*"):
-            for candidate in (default, *offered):
-                if media == "*/*" or candidate.startswith(media[:-1]):
-                    return candidate
-    raise _Reply("406 Not Acceptable", f"results of this query come as {', '.join(offered)}")
-
-
 class _Server(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def server_close(self) -> None:
+        super().server_close()
+        app = self.get_app()
+        if isinstance(app, SparqlApp):
+            app.close()
 
 
 class _Server6(_Server):
@@ -299,6 +300,7 @@ def make_server(
     *,
     limits: Limits = Limits(),
     cors_origin: str | None = None,
+    allow_service: Iterable[str] = (),
     quiet: bool = False,
 ) -> WSGIServer:
     """A threading WSGI server for :class:`SparqlApp` on ``host:port`` (port 0: any free port), not yet serving.
@@ -308,7 +310,13 @@ def make_server(
     :raises ServeError: when the address cannot be listened on.
     """
     loopback = host in LOCAL_HOSTS or host.startswith("127.")
-    app = SparqlApp(store, limits, allowed_hosts=LOCAL_HOSTS | {host} if loopback else None, cors_origin=cors_origin)
+    app = SparqlApp(
+        store,
+        limits,
+        allowed_hosts=LOCAL_HOSTS | {host} if loopback else None,
+        cors_origin=cors_origin,
+        allow_service=allow_service,
+    )
     server_class = _Server6 if ":" in host else _Server
     handler = _QuietHandler if quiet else WSGIRequestHandler
     try:
@@ -324,6 +332,7 @@ def serve(
     *,
     limits: Limits = Limits(),
     cors_origin: str | None = None,
+    allow_service: Iterable[str] = (),
     quiet: bool = False,
     ready: Callable[[str], None] | None = None,
 ) -> None:
@@ -332,8 +341,17 @@ def serve(
     :param ready: called with the endpoint's URL once the server listens (the port chosen, for port 0).
     :raises ServeError: when the address cannot be listened on.
     """
-    server = make_server(store, host, port, limits=limits, cors_origin=cors_origin, quiet=quiet)
+    server = make_server(
+        store, host, port, limits=limits, cors_origin=cors_origin, allow_service=allow_service, quiet=quiet
+    )
     shown = f"[{host}]" if ":" in host else host
+    app = server.get_app()
+    if isinstance(app, SparqlApp):
+        try:
+            _ = app.pool  # the query workers start now: the first query is answered at once, a failure said here
+        except RdfnotesError as exc:
+            server.server_close()
+            raise ServeError(f"cannot start the query workers: {exc}") from exc
     if ready is not None:
         ready(f"http://{shown}:{server.server_port}/sparql")
     try:

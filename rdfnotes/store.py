@@ -93,25 +93,49 @@ class Store:
         self.history.recover(committed=self._journal.exists and self._journal.committed)
         if self._journal.exists:
             self.recovered = not self._journal.committed
-            if self.recovered:
-                self._journal.undo(self._ox, self.path)
-            else:
-                self._journal.end()
+            try:
+                if self.recovered:
+                    if self._journal.empty_start:
+                        self._empty_database()
+                    self._journal.undo(self._ox, self.path)
+                else:
+                    self._journal.end()
+            except OSError as exc:  # a full disk, most often: nothing is lost, the next open tries again
+                with contextlib.suppress(AttributeError):
+                    del self._ox
+                raise StoreError(
+                    f"{self.path}: cannot finish undoing the last load ({_reason(exc)}): free some space, then retry"
+                ) from None
         self.manifest = self._read_manifest()
+
+    def _empty_database(self) -> None:
+        """Empty the database by removing its files, not by ``clear()``, which writes a deletion for every quad: on
+        a disk a load filled, that write fails, or fills it again."""
+        del self._ox
+        shutil.rmtree(self.path / DATA_DIR)
+        self._ox = OxStore(str(self.path / DATA_DIR))
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None:
+            self.close()
+            return
+        with contextlib.suppress(StoreError):  # the error on its way out says more than a failed flush
+            self.close()
 
     def close(self) -> None:
         """Flush and release the store (its lock goes with the last reference to the database)."""
         if self._closed:
             return
-        self._ox.flush()
         self._closed = True
-        del self._ox
+        try:
+            self._ox.flush()
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot write the store ({_reason(exc)})") from None
+        finally:
+            del self._ox
 
     def _read_manifest(self) -> dict[str, Any]:
         from . import manifest as manifest_files  # how it is kept on disk: rdfnotes/manifest.py
@@ -154,11 +178,17 @@ class Store:
             self._ox.flush()
             self.history.prepare(self._lab_bases())
             self._journal.commit()
-        except BaseException:
-            self.history.abort()
-            self._journal.undo(self._ox, self.path)
-            self.manifest = self._read_manifest()
+        except BaseException as failure:
             self.union_delta = None
+            try:
+                self.history.abort()
+                self._journal.undo(self._ox, self.path)
+            except OSError as exc:  # a full disk: the journal stays, and the next open undoes the sync
+                raise StoreError(
+                    f"{self.path}: {_reason(failure)}; the store could not be put back yet ({_reason(exc)}): "
+                    "free some space, then run any command on it"
+                ) from None
+            self.manifest = self._read_manifest()
             raise
         finally:
             self._in_sync = False
@@ -317,6 +347,16 @@ class Store:
 
     def optimize(self) -> None:
         self._ox.optimize()
+
+
+def _reason(exc: BaseException) -> str:
+    """An error's message on one line (RocksDB's name the file, and repeat themselves)."""
+    if isinstance(exc, OSError) and exc.errno is not None and exc.strerror:
+        return exc.strerror
+    text = " ".join(str(exc).split())
+    if "No space left on device" in text:
+        return "No space left on device"
+    return text[:300]
 
 
 def _triples_text(statements: Iterable[str]) -> str:

@@ -245,7 +245,8 @@ def _check_notes(notes: _Notes, config: Config) -> list[Finding]:
             add("error", "duplicate-identity", None, f"{_other(other, read)} has the same identity {note.uid!r}")
         elif identity is not None:
             seen_ids[identity] = read
-        title_key = (read.root, iris.page_key(note.title))
+        # a library entry (.bib, CSL-JSON) describes the page of its citekey: it claims no title of its own
+        title_key = (read.root, iris.page_key(note.title) if note.describes is None else "")
         if title_key[1] and title_key in seen_titles and (identity is None or seen_ids.get(identity) is read):
             other = seen_titles[title_key]
             add("error", "duplicate-title", None, f"{_other(other, read)} has the same title {note.title!r}")

@@ -48,13 +48,14 @@ OWL = Namespace(
 )
 XSD = Namespace(
     "http://www.w3.org/2001/XMLSchema#",
-    "string date dateTime gYear integer decimal boolean anyURI",
+    "string date dateTime gYear gYearMonth integer decimal boolean anyURI",
 )
 DCTERMS = Namespace(
     "http://purl.org/dc/terms/",
-    "title created creator abstract subject references description issued date identifier modified source license",
+    "title created creator abstract subject references description issued date identifier modified source license "
+    "isPartOf language publisher",
 )
-FOAF = Namespace("http://xmlns.com/foaf/0.1/", "Person name page primaryTopic Document")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/", "Person name givenName familyName page primaryTopic Document")
 PROV = Namespace("http://www.w3.org/ns/prov#", "wasAttributedTo wasDerivedFrom generatedAtTime hadPrimarySource")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#", "Concept prefLabel exactMatch")
 BIBO = Namespace(
@@ -62,7 +63,8 @@ BIBO = Namespace(
     "doi identifier authorList Document AcademicArticle Article Book BookSection Chapter Thesis Report "
     "Manuscript Webpage Patent Letter Proceedings Standard Slideshow AudioVisualDocument Film Map Image "
     "Periodical Journal Magazine Newspaper Interview PersonalCommunication Note Quote LegalDocument "
-    "Legislation LegalCaseDocument Code Specification Collection",
+    "Legislation LegalCaseDocument Code Specification Collection editor editorList volume issue pageStart pageEnd "
+    "pages number isbn10 isbn13 issn shortTitle Website Manual",
 )
 DG = Namespace(
     "https://discoursegraphs.com/schema/dg_core#",

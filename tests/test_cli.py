@@ -28,7 +28,7 @@ def test_load_prints_a_summary_and_exits_0(runner: CliRunner, tmp_path: Path) ->
     assert code == 0, err
     assert out.splitlines() == [
         "Loaded 10 files (10 read, 0 unchanged) as lab lab-a-sleep.",
-        f"Store {tmp_path / 'store'}: 10 notes, 12 relations, 218 triples; 0 errors, 0 warnings.",
+        f"Store {tmp_path / 'store'}: 10 notes, 12 relations, 238 triples; 0 errors, 0 warnings.",
     ]
     code, out, _ = invoke(runner, tmp_path / "store", "load", str(EXAMPLES / "lab-a"))
     assert out.splitlines()[0] == "Loaded 10 files (0 read, 10 unchanged) as lab lab-a-sleep."
@@ -144,11 +144,11 @@ def test_export_to_a_file_and_to_stdout(runner: CliRunner, tmp_path: Path) -> No
     assert code == 0 and "Wrote" in err
     code, out, _ = invoke(runner, store, "export")
     assert out.encode("utf-8") == (tmp_path / "lab.ttl").read_bytes()
-    assert len(rdflib.Graph().parse(tmp_path / "lab.ttl", format="turtle")) == 218
+    assert len(rdflib.Graph().parse(tmp_path / "lab.ttl", format="turtle")) == 238
     code, out, _ = invoke(runner, store, "export", "--format", "nquads")
-    # the default graph (218 distinct triples) then the file graphs (244: 26 stated by two files, such as a relation
+    # the default graph (238 distinct triples) then the file graphs (264: 26 stated by two files, such as a relation
     # on both its pages or a shared author)
-    assert code == 0 and len(out.splitlines()) == 218 + 244
+    assert code == 0 and len(out.splitlines()) == 238 + 264
 
 
 def test_an_export_that_fails_leaves_the_old_file_whole(runner: CliRunner, tmp_path: Path) -> None:
@@ -239,3 +239,36 @@ def test_an_export_that_cannot_be_written_is_a_message(runner: CliRunner, tmp_pa
     code, out, err = invoke(runner, store, "export", "-o", str(target))
     assert (code, out) == (2, "")
     assert err.startswith(f"Error: {target}: cannot write the export there (")
+
+
+def test_export_writes_only_a_regular_file_or_a_new_path(runner: CliRunner, tmp_path: Path) -> None:
+    """A symbolic link, a pipe, a device or a folder at the path is refused, and left as it was (before, the rename
+    replaced a link or a pipe, and as root /dev/full itself)."""
+    import os
+    import stat
+    import subprocess
+    import sys
+
+    store = tmp_path / "store"
+    invoke(runner, store, "load", str(LAB_A))
+    kept = tmp_path / "kept.ttl"
+    kept.write_text("mine\n", encoding="utf-8")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(kept)
+    pipe = tmp_path / "pipe.ttl"
+    os.mkfifo(pipe)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    cases = {link: "a symbolic link", pipe: "a pipe", folder: "a folder", Path("/dev/full"): "a device"}
+    for target, what in cases.items():
+        # In a process of its own: a regression that opened the pipe would wait forever.
+        command = [sys.executable, "-c", "from rdfnotes.cli import main; main()", "--store", str(store), "export"]
+        done = subprocess.run([*command, "-o", str(target)], capture_output=True, text=True, timeout=60, check=False)
+        assert (done.returncode, done.stdout) == (2, ""), (target, done.stderr)
+        assert done.stderr == (
+            f"Error: {target}: is {what}, not a file: an export writes only a regular file or a new path\n"
+        )
+    assert link.is_symlink() and kept.read_text(encoding="utf-8") == "mine\n"
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and list(folder.iterdir()) == []
+    assert stat.S_ISCHR(os.lstat("/dev/full").st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "kept.ttl", "link.ttl", "pipe.ttl", "store"]

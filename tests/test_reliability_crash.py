@@ -199,3 +199,48 @@ def test_a_first_load_through_the_bulk_loader_killed_leaves_nothing_or_everythin
         f"was empty {seen['empty']} times, whole {seen['whole']} times"
     )
     assert failures == []
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_a_site_export_killed_at_any_moment_leaves_the_old_site_or_the_new(tmp_path: Path) -> None:
+    """``export --format html`` killed with SIGKILL: the folder holds the whole old site or the whole new one,
+    with the user's own file kept (before: old and new pages mixed, and empty files)."""
+    store = tmp_path / "store"
+    folder = tmp_path / "notes"
+    shutil.copytree(LAB_A, folder)
+    command = [sys.executable, "-c", "from rdfnotes.cli import main; main()", "--store", str(store)]
+    assert subprocess.run([*command, "load", str(folder), "--lab", LAB], capture_output=True).returncode in (0, 1)
+    site = tmp_path / "site"
+    subprocess.run([*command, "export", "--format", "html", "-o", str(site)], check=True, capture_output=True)
+    (site / "README.txt").write_text("my own file\n", encoding="utf-8")
+    old = site_files(site)
+    shutil.copytree(site, tmp_path / "old-copy", symlinks=True)
+    for path in sorted(folder.glob("*.md"))[::2]:
+        path.write_text("- edited\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "QUE - A new question.md").write_text("- new\n", encoding="utf-8")
+    assert subprocess.run([*command, "load", str(folder), "--lab", LAB], capture_output=True).returncode in (0, 1)
+    started = time.monotonic()
+    subprocess.run([*command, "export", "--format", "html", "-o", str(tmp_path / "new")], check=True)
+    seconds = time.monotonic() - started
+    new = {**site_files(tmp_path / "new"), "README.txt": b"my own file\n"}
+    assert new != old
+    rng = random.Random(12)
+    outcomes = {"old": 0, "new": 0}
+    for _ in range(TRIALS):
+        process = subprocess.Popen([*command, "export", "--format", "html", "-o", str(site)])
+        time.sleep(rng.uniform(0.3, 1.1) * seconds)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        now = site_files(site)
+        assert now in (old, new), "a mix of the old site and the new"
+        outcomes["old" if now == old else "new"] += 1
+        if now == new:  # back to the old site for the next trial
+            shutil.rmtree(site)
+            shutil.copytree(tmp_path / "old-copy", site, symlinks=True)
+    subprocess.run([*command, "export", "--format", "html", "-o", str(site)], check=True, capture_output=True)
+    assert site_files(site) == new
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [], "leftovers beside the site"
+    report_figure(f"site export killed: {TRIALS} trials, 0 failures (old {outcomes['old']}, new {outcomes['new']})")

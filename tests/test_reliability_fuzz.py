@@ -607,6 +607,59 @@ def test_neo4j_csv_reader() -> None:
     run_reader_property("Neo4j CSV reader", files, format="neo4j-csv")
 
 
+BIB_FRAGMENTS = [
+    "@article{",
+    "@book{key2020,",
+    "@string{j = {J}}",
+    "}",
+    "{",
+    ",\n",
+    "author = {",
+    "Family, Given and ",
+    "{Body and Co} and others",
+    "title = {{A} Title}",
+    "date = {2025-11}",
+    "year = 2020,",
+    "month = sep,",
+    "pages = {285--296}",
+    "doi = {10.1038/NRN2762}",
+    "isbn = {978-3-16-148410-0}",
+    '"quoted {x}"',
+    "\\&",
+    '{\\"u}',
+    "%",
+    "#",
+    "=",
+    "\n",
+]
+bib_text = st.lists(st.sampled_from(BIB_FRAGMENTS) | tricky, max_size=40).map("".join)
+csl_name = st.fixed_dictionaries(
+    {}, optional={"family": tricky, "given": tricky, "literal": tricky, "non-dropping-particle": tricky}
+)
+csl_item = st.fixed_dictionaries(
+    {"id": tricky | json_any, "type": st.sampled_from(["article-journal", "book", "chapter"]) | tricky},
+    optional={
+        "author": st.lists(csl_name | json_any, max_size=3),
+        "issued": st.fixed_dictionaries({"date-parts": json_any}) | json_any,
+        "title": tricky | json_any,
+        "container-title": tricky,
+        "page": tricky,
+        "DOI": tricky,
+    },
+)
+
+
+def test_bibliography_readers() -> None:
+    files = st.one_of(
+        bib_text.flatmap(mutated).map(lambda data: {"library.bib": data}),
+        st.lists(csl_item | json_any, max_size=4)
+        .map(lambda items: json.dumps(items, ensure_ascii=False, default=str))
+        .flatmap(mutated)
+        .map(lambda data: {"library.json": data}),
+    )
+    run_reader_property("BibTeX and CSL-JSON readers", files)
+
+
 def test_rdf_reader() -> None:
     files = st.one_of(
         rdf_file.map(lambda pair: {f"data{pair[0]}": pair[1]}),

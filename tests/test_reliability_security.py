@@ -5,6 +5,7 @@ the server echoes them."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import http.server
 import json
 import shutil
@@ -76,6 +77,8 @@ def test_a_string_parameter_matches_only_itself(lab: Store) -> None:
         cases += 1
         rows = run_query(lab, "notes-by-author", {"author": value}).rows
         assert rows == [row for row in everything if row[0] is not None and row[0].value == value]
+        if value.startswith("<") and value.endswith(">"):
+            return  # an undeclared parameter written <…> is an IRI (see the next test), not a string
         text = f"SELECT ?n ?label WHERE {{ ?n <{RDFS.label}> ?label }}"
         found = run_query(lab, "ad-hoc", {"label": value}, text=text).rows
         assert len(found) == labels.count(value)
@@ -333,6 +336,19 @@ class _Echo(http.server.BaseHTTPRequestHandler):
         return
 
 
+def with_credentials(how: str, port: int, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The URL of a push to ``port``, with lab-bot's credentials given ``how``: a token, a user and password in the
+    environment, or in the URL."""
+    if how == "token":
+        monkeypatch.setenv("RDFNOTES_PUSH_TOKEN", "s3cret-value")
+    elif how == "environment":
+        monkeypatch.setenv("RDFNOTES_PUSH_USER", "lab-bot")
+        monkeypatch.setenv("RDFNOTES_PUSH_PASSWORD", "s3cret-value")
+    else:
+        return f"http://lab-bot:s3cret-value@127.0.0.1:{port}/store"
+    return f"http://127.0.0.1:{port}/store"
+
+
 @pytest.mark.parametrize("how", ["token", "password in the URL", "environment"])
 def test_push_never_shows_credentials_even_when_the_server_echoes_them(
     lab: Store, how: str, monkeypatch: pytest.MonkeyPatch
@@ -342,14 +358,7 @@ def test_push_never_shows_credentials_even_when_the_server_echoes_them(
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/store"
-    if how == "token":
-        monkeypatch.setenv("RDFNOTES_PUSH_TOKEN", "s3cret-value")
-    elif how == "environment":
-        monkeypatch.setenv("RDFNOTES_PUSH_USER", "lab-bot")
-        monkeypatch.setenv("RDFNOTES_PUSH_PASSWORD", "s3cret-value")
-    else:
-        url = f"http://lab-bot:s3cret-value@127.0.0.1:{server.server_port}/store"
+    url = with_credentials(how, server.server_port, monkeypatch)
     try:
         with pytest.raises(PushError) as caught:
             push(lab, url)
@@ -360,3 +369,132 @@ def test_push_never_shows_credentials_even_when_the_server_echoes_them(
     assert "HTTP 500" in message and "***" in message
     encoded = base64.b64encode(b"lab-bot:s3cret-value").decode()
     assert "s3cret-value" not in message and encoded not in message, message
+
+
+# -- push: credentials stay with their origin, passwords are never shown ----------------------------------------
+
+
+class _Redirect(http.server.BaseHTTPRequestHandler):
+    """Every request is answered by a redirect to the same path on ``target``."""
+
+    target: ClassVar[str] = ""
+    code: ClassVar[int] = 302
+
+    def _redirect(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(self.code)
+        self.send_header("Location", self.target + self.path)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_PUT = do_POST = do_DELETE = _redirect
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+class _Collector(http.server.BaseHTTPRequestHandler):
+    """Records each request's method and Authorization header; answers 404 to GET (no graph yet), 204 else."""
+
+    seen: ClassVar[list[tuple[str, str | None]]] = []
+
+    def _record(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.seen.append((self.command, self.headers.get("Authorization")))
+        self.send_response(404 if self.command == "GET" else 204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_PUT = do_POST = do_DELETE = _record
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+def _serve(handler: type[http.server.BaseHTTPRequestHandler]) -> http.server.ThreadingHTTPServer:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("how", ["token", "environment", "password in the URL"])
+@pytest.mark.parametrize("code", [302, 307])
+def test_push_sends_no_credentials_to_another_origin_after_a_redirect(
+    lab: Store, how: str, code: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server (one port) redirects every request to another (another port: another origin); the second must
+    never see the credentials. urllib's own redirect handler forwarded the Authorization header."""
+    from rdfnotes.errors import PushError
+    from rdfnotes.push import push
+
+    collector, redirector = _serve(_Collector), _serve(_Redirect)
+    _Collector.seen = []
+    _Redirect.target, _Redirect.code = f"http://127.0.0.1:{collector.server_port}", code
+    url = with_credentials(how, redirector.server_port, monkeypatch)
+    try:
+        with contextlib.suppress(PushError):  # a PUT is not redirected by urllib: the push fails, saying so
+            push(lab, url)
+    finally:
+        for server in (collector, redirector):
+            server.shutdown()
+            server.server_close()
+    assert _Collector.seen, "the redirect was not followed at all"
+    assert [auth for _, auth in _Collector.seen] == [None] * len(_Collector.seen)
+
+
+class _MovedHere(_Collector):
+    """``/old/…`` redirects to ``/new/…`` on the same server (the same origin); the rest is recorded."""
+
+    def _either(self) -> None:
+        if not self.path.startswith("/old"):
+            self._record()
+            return
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(302)
+        self.send_header("Location", "/new" + self.path.removeprefix("/old"))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_PUT = do_POST = do_DELETE = _either
+
+
+def test_push_keeps_credentials_on_a_redirect_within_the_origin(lab: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rdfnotes.errors import PushError
+    from rdfnotes.push import push
+
+    server = _serve(_MovedHere)
+    _Collector.seen = []
+    monkeypatch.setenv("RDFNOTES_PUSH_TOKEN", "s3cret-value")
+    try:
+        with contextlib.suppress(PushError):  # the PUT gets a 302, which urllib does not follow
+            push(lab, f"http://127.0.0.1:{server.server_port}/old/store", protocol="graph-store")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert ("GET", "Bearer s3cret-value") in _Collector.seen
+
+
+@pytest.mark.parametrize("password", ["pa/ss", "pa#ss", "pa?ss", "pa@ss", "p@/#?:ss", "pa%2Fss", "pa:ss", "a/b@c#d?e"])
+@pytest.mark.parametrize("encoded", [False, True])
+def test_push_never_shows_a_password_however_the_url_is_written(lab: Store, password: str, encoded: bool) -> None:
+    """Against a closed port and an echoing server: the password appears in no message, as written or decoded."""
+    from rdfnotes.errors import PushError
+    from rdfnotes.push import push, redact
+
+    written = urllib.parse.quote(password, safe="") if encoded else password
+    echo = _serve(_Echo)
+    try:
+        for port in (echo.server_port, 9):
+            url = f"http://lab-bot:{written}@127.0.0.1:{port}/store"
+            assert password not in redact(url) and written not in redact(url)
+            with pytest.raises(PushError) as caught:
+                push(lab, url)
+            message = str(caught.value)
+            for secret in {password, written, urllib.parse.unquote(written)}:
+                assert secret not in message, message
+            encoded_basic = base64.b64encode(f"lab-bot:{urllib.parse.unquote(written)}".encode()).decode()
+            assert encoded_basic not in message
+            assert "\n" not in message
+    finally:
+        echo.shutdown()
+        echo.server_close()

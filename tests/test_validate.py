@@ -72,7 +72,7 @@ def test_lab_a_is_sound() -> None:
     report = validate([LAB_A], load_config())
     assert report.findings == []
     assert (report.files, report.exit_status(), report.exit_status(strict=True)) == (10, 0, 0)
-    assert report.summary() == "Validated 10 files (218 triples): 0 errors, 0 warnings; sound."
+    assert report.summary() == "Validated 10 files (238 triples): 0 errors, 0 warnings; sound."
 
 
 def test_one_path_given_alone_is_validated_as_that_path(tmp_path: Path) -> None:
@@ -430,7 +430,7 @@ def invoke(tmp_path: Path, *args: str, config: Path | None = None) -> tuple[int,
 
 def test_cli_clean_folder_exits_0(tmp_path: Path) -> None:
     code, out = invoke(tmp_path, str(LAB_A))
-    assert (code, out) == (0, "Validated 10 files (218 triples): 0 errors, 0 warnings; sound.\n")
+    assert (code, out) == (0, "Validated 10 files (238 triples): 0 errors, 0 warnings; sound.\n")
 
 
 def test_cli_errors_exit_1_and_name_file_and_line(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from stat import S_ISREG
 from ..config import Config, Rule
 from ..errors import ConfigError, ReadError
 from ..model import Note, Problem
-from . import neo4j_csv, obsidian, rdf, roam_json, roam_markdown
+from . import bibfiles, neo4j_csv, obsidian, rdf, roam_json, roam_markdown
 from .units import (
     NOT_REGULAR,
     NoteFile,
@@ -56,7 +56,8 @@ __all__ = [
 
 NOTE_SUFFIXES = (".md", ".markdown")
 RDF_SUFFIXES = (".ttl", ".trig", ".nt", ".nq", ".jsonld")
-FORMATS = ("markdown", "obsidian", "roam-json", "neo4j-csv", "rdf")
+BIB_SUFFIXES = (".bib", ".bibtex")
+FORMATS = ("markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json")
 """The names ``format=`` (and ``rdfnotes load --format``) accepts."""
 
 _SNIFF_BYTES = 65536
@@ -140,6 +141,8 @@ def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
         return neo4j_csv.read_unit(unit, context)
     if unit.format == "rdf":
         return rdf.read_unit(unit, context)
+    if unit.format in ("bibtex", "csl-json"):
+        return bibfiles.read_unit(unit, context)
     raise ConfigError(f"unknown format {unit.format!r} (known: {', '.join(FORMATS)})")
 
 
@@ -170,6 +173,8 @@ def discover_units(root: Path, config: Config, *, format: str | None = None) -> 
         for file in files:
             if file.relpath.lower().endswith(NOTE_SUFFIXES):
                 units.append(Unit(file.relpath, "obsidian", (file, *shared)))
+            elif format is None and (library := _library_format(file)) is not None:
+                units.append(Unit(file.relpath, library, (file,)))  # the lab's Zotero library, kept in the vault
         return sorted(units, key=_unit_key)
     used: set[str] = set()
     for file in files:
@@ -202,6 +207,8 @@ _SUFFIXES_OF_FORMAT = {
     "roam-json": (".json",),
     "neo4j-csv": (".csv",),
     "rdf": (*RDF_SUFFIXES, ".json"),
+    "bibtex": BIB_SUFFIXES,
+    "csl-json": (".json",),
 }
 
 
@@ -210,12 +217,32 @@ def _fits(file: NoteFile, format: str) -> bool:
     return file.relpath.lower().endswith(_SUFFIXES_OF_FORMAT.get(format, ()))
 
 
+def _library_format(file: NoteFile) -> str | None:
+    """``bibtex`` for a ``.bib`` file, ``csl-json`` for a CSL-JSON one (a list of items with a ``type`` and an
+    ``issued``, ``citation-key`` or ``container-title``), else ``None``."""
+    name = file.relpath.lower()
+    if name.endswith(BIB_SUFFIXES):
+        return "bibtex"
+    if name.endswith(".json"):
+        head = _head(file)
+        if (
+            head.lstrip("\ufeff \t\r\n").startswith("[")
+            and '"type"' in head
+            and any(key in head for key in ('"issued"', '"citation-key"', '"container-title"'))
+            and '"children"' not in head
+        ):
+            return "csl-json"
+    return None
+
+
 def _sniff(file: NoteFile) -> str | None:
     name = file.relpath.lower()
     if name.endswith(NOTE_SUFFIXES):
         return "markdown"
     if name.endswith(RDF_SUFFIXES):
         return "rdf"
+    if (library := _library_format(file)) is not None:
+        return library
     if name.endswith(".json"):
         head = _head(file)
         if '"@context"' in head:

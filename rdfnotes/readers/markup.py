@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
+
+import yaml
+
+from .bounded import load_yaml
 
 ROAM_PAGE_URL = re.compile(r"roamresearch\.com/[^#\s)]*#/app/(?P<graph>[^/\s)]+)/page/(?P<uid>[\w-]+)")
 _MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]*)\]\((?P<target>[^)\s]+(?:\s[^)]*)?)\)")
@@ -23,6 +28,41 @@ _INNER_LINK = re.compile(r"\[\[([^\[\]]*)\]\]")
 # A URL starts where a run of scheme characters starts: a search from inside a run would scan it again and again.
 _BARE_URL = re.compile(r"(?<![a-zA-Z0-9+.-])[0-9+.-]*(?P<url>[a-zA-Z][a-zA-Z0-9+.-]*://[^\s,)\]>]+)")
 _TAG = re.compile(r"(?<![\w/#&])#(?P<tag>[\w][\w\-/.]*[\w]|[\w])")
+
+
+# A front matter is a bibliographic record (its `author` the work's, its `date` the publication's) when it has one of
+# these fields (compared as config.name_key compares names): no ordinary note has them. See rdfnotes.biblio.
+BIBLIOGRAPHIC_SIGNS = frozenset(
+    {
+        "citekey",
+        "citationkey",
+        "doi",
+        "journaltitle",
+        "journal",
+        "booktitle",
+        "issn",
+        "isbn",
+        "publicationtitle",
+        "containertitle",
+        "bibtype",
+        "entrytype",
+        "itemtype",
+        "shortjournal",
+        "langid",
+        "urldate",
+        "eprint",
+    }
+)
+_NOT_NAME = re.compile(r"[^0-9a-z]")
+
+
+def looks_bibliographic(keys: Iterable[str]) -> bool:
+    """Whether front-matter keys are a bibliographic record's (Zotero, Better BibTeX, a literature note).
+
+    >>> looks_bibliographic(["title", "author", "citekey"]), looks_bibliographic(["title", "author", "date"])
+    (True, False)
+    """
+    return any(_NOT_NAME.sub("", key.casefold()) in BIBLIOGRAPHIC_SIGNS for key in keys)
 
 
 @dataclass(frozen=True)
@@ -108,6 +148,49 @@ def _sub_closed(pattern: re.Pattern[str], closer: str, text: str) -> str:
     """``pattern.sub(" ", text)`` for a pattern ending in ``closer``, in time linear in the text's length."""
     head, tail = _closed(text, closer)
     return pattern.sub(" ", head) + tail
+
+
+_TOP_KEY = re.compile(r"^(?P<key>[^\s:#\-][^:]*?)\s*:(?:\s+(?P<value>.*)|\s*)$")
+
+
+def lenient_front_matter(lines: list[str], problems: list[tuple[int, str]]) -> dict[str, Any]:
+    """Front matter that is not valid YAML as a whole, read one top-level field at a time (lines 2 on).
+
+    A field YAML reads is kept as YAML gives it; one it cannot read (Zotero's ``file: "C\\:\\Users\\…"``, whose
+    ``\\:`` is no YAML escape) is kept as its text, unquoted, and ``problems`` gets ``(line, message)``.
+
+    >>> problems = []
+    >>> lenient_front_matter(['title: "A"', 'file: "C\\\\:\\\\Users\\\\x.pdf"', "tags:", "  - a"], problems)
+    {'title': 'A', 'file': 'C\\\\:\\\\Users\\\\x.pdf', 'tags': ['a']}
+    >>> problems
+    [(3, "front-matter field 'file' is not valid YAML: kept as its text")]
+    """
+    blocks: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(lines, start=2):
+        if _TOP_KEY.match(line) and not line[:1].isspace():
+            blocks.append((number, [line]))
+        elif blocks:
+            blocks[-1][1].append(line)
+        elif line.strip() and not line.lstrip().startswith("#"):
+            problems.append((number, f"front-matter line is not 'key: value' and was skipped: {line.strip()[:80]!r}"))
+    data: dict[str, Any] = {}
+    for number, block in blocks:
+        try:
+            parsed = load_yaml("\n".join(block))  # aliases bounded: a field may hold a bomb of its own
+        except yaml.YAMLError:
+            parsed = None
+        if isinstance(parsed, dict) and len(parsed) == 1:
+            data.update({str(k): v for k, v in parsed.items()})
+            continue
+        match = _TOP_KEY.match(block[0])
+        assert match is not None  # a block starts with a key line
+        key = match["key"].strip()
+        value = (match["value"] or "").strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        data[key] = " ".join([value, *(x.strip() for x in block[1:] if x.strip())]).strip()
+        problems.append((number, f"front-matter field {key!r} is not valid YAML: kept as its text"))
+    return data
 
 
 def unquote_yaml_scalar(value: str) -> str:

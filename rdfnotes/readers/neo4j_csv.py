@@ -98,15 +98,19 @@ def split_records(text: str) -> list[tuple[int, list[str]]]:
     while i < n:
         if text[i] == '"':
             j, buf = i + 1, []
-            while j < n:
-                if text[j] == '"':
-                    if text[j + 1 : j + 2] == '"':
-                        buf.append('"')
-                        j += 2
-                        continue
+            while j < n:  # to the closing quote, a doubled one read as one (found, not walked: fields may be MBs)
+                k = text.find('"', j)
+                if k == -1:
+                    buf.append(text[j:])
+                    j = n
                     break
-                buf.append(text[j])
-                j += 1
+                buf.append(text[j:k])
+                if text[k + 1 : k + 2] == '"':
+                    buf.append('"')
+                    j = k + 2
+                    continue
+                j = k
+                break
             if j + 1 >= n or text[j + 1] in ",\n":
                 field = "".join(buf)
                 line += field.count("\n")

@@ -31,14 +31,14 @@ import yaml
 from ..config import Rule
 from ..errors import ReadError
 from ..model import Link, Note, Problem, Relation
-from .markup import wikilinks, yaml_strings, yaml_value_text
+from .bounded import TooLarge, load_json, load_yaml
+from .markup import lenient_front_matter, looks_bibliographic, wikilinks, yaml_strings, yaml_value_text
 from .roam_markdown import decode, fields_as_relations
 from .roam_markdown import read as read_markdown
 from .units import NoteFile, ReadContext, Unit, UnitContent, read_bytes, stat_file
 
 RELATIONS_FILE = "relations.json"
 _RELATION_KEY = re.compile(r"^relation_(?P<id>.+)$")
-_LOADER: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 @dataclass(frozen=True)
@@ -156,9 +156,11 @@ def parse_relations(file: NoteFile) -> list[dict[str, str]]:
 def _json(file: NoteFile) -> dict[str, Any]:
     text = decode(read_bytes(file), file.relpath)
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except json.JSONDecodeError as exc:
         raise ReadError(file.relpath, f"not valid JSON ({exc.msg})", exc.lineno) from exc
+    except TooLarge as exc:
+        raise ReadError(file.relpath, f"not read: {exc}") from None
     if not isinstance(data, dict):
         raise ReadError(file.relpath, "expected a JSON object")
     return data
@@ -194,13 +196,14 @@ def read_note(
     text = decode(data, path)
     lines = text.split("\n")
     front: dict[str, Any] = {}
+    front_problems: list[tuple[int, str]] = []
     front_lines: dict[str, int] = {}
     end = 0
     if lines and lines[0].strip() == "---":
         close = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
         if close is None:
             raise ReadError(path, "the front matter opened here is never closed by a '---' line", 1)
-        front = _yaml(lines[1:close], path)
+        front = _yaml(lines[1:close], path, front_problems)
         for number, line in enumerate(lines[1:close], start=2):
             if match := re.match(r"^([^\s:#](?:[^:]*[^\s:])?)\s*:", line):
                 front_lines.setdefault(match.group(1).strip(), number)
@@ -227,14 +230,17 @@ def read_note(
     if instance:
         note.uid = str(instance)
         note.uid_scheme = "obsidian"
-    for key in ("created", "date"):
+    bibliographic = looks_bibliographic(front)  # then `author` and `date` are the work's (rdfnotes.biblio)
+    for key in ("created",) if bibliographic else ("created", "date"):
         if isinstance(front.get(key), str):
             note.created = front.pop(key)
             note.created_line = front_lines.get(key)
             break
-    author = front.pop("author", None)
+    author = None if bibliographic else front.pop("author", None)
     if isinstance(author, str) and author.strip():
         note.author = author.strip()
+    for problem_line, message in front_problems:
+        note.warn(message, problem_line)
 
     for key, value in front.items():
         key_line = front_lines.get(key, 0)
@@ -255,13 +261,16 @@ def _cleaned(note: Note) -> None:
     note.relations = [Relation(r.label, _clean_link(r.target), r.incoming) for r in note.relations]
 
 
-def _yaml(lines: list[str], path: str) -> dict[str, Any]:
+def _yaml(lines: list[str], path: str, problems: list[tuple[int, str]]) -> dict[str, Any]:
+    """The front matter as YAML; when it is not valid YAML as a whole (Zotero writes ``file: "C\\:\\Users…"``),
+    each top-level field is read on its own, and a field YAML cannot read is kept as its text, with a warning in
+    ``problems`` (line, message)."""
     try:
-        data = yaml.load("\n".join(lines), Loader=_LOADER)  # the base loader builds only str/list/dict
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        raise ReadError(path, f"the front matter is not valid YAML ({getattr(exc, 'problem', exc)})", line) from exc
+        data = load_yaml("\n".join(lines))  # only str/list/dict, aliases bounded
+    except TooLarge as exc:
+        raise ReadError(path, f"the front matter is not read: {exc}", 2) from None
+    except yaml.YAMLError:
+        data = lenient_front_matter(lines, problems)
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -17,6 +17,7 @@ from pyoxigraph import RdfFormat, Triple, parse
 
 from ..errors import ReadError
 from ..model import Problem
+from .bounded import TooLarge, load_json
 from .units import RdfDocument, ReadContext, Unit, UnitContent, read_bytes
 
 FORMATS_BY_SUFFIX = {
@@ -58,7 +59,9 @@ def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
 
 def _repair_json_ld(data: bytes, path: str, content: UnitContent) -> bytes:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = load_json(data.decode("utf-8-sig"))
+    except TooLarge as exc:
+        raise ReadError(path, f"not read: {exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         raise ReadError(path, f"not valid JSON ({getattr(exc, 'msg', exc)})", line) from exc

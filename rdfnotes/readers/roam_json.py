@@ -22,6 +22,7 @@ from typing import Any
 from ..config import Rule
 from ..errors import ReadError
 from ..model import Link, Note, Problem, Relation
+from .bounded import TooLarge, load_json
 from .roam_markdown import decode, read_block
 from .units import ReadContext, Unit, UnitContent, read_bytes
 
@@ -42,9 +43,11 @@ def graph_from_file_name(relpath: str) -> str | None:
 def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
     text = decode(read_bytes(unit.main), unit.key)
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except json.JSONDecodeError as exc:
         raise ReadError(unit.key, f"not valid JSON ({exc.msg})", exc.lineno) from exc
+    except TooLarge as exc:
+        raise ReadError(unit.key, f"not read: {exc}") from None
     return read(data, unit.key, spaced_keys=context.spaced_keys)
 
 

@@ -24,7 +24,7 @@ from pyoxigraph import NamedNode, Triple
 
 from ..export import serialize_triples
 from ..labs import lab_bases
-from ..serve import ranked_media
+from ..media import ranked_media
 from ..store import Store
 from . import data
 from .diagram import render_svg

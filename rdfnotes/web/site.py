@@ -5,11 +5,19 @@ filtered in the browser by ``static/search.js``), one ``{path}.html`` per node w
 and for each question ``{path}/diagram.html`` and ``diagram.svg``. The same store gives the same bytes. The list
 of files written is kept in ``.rdfnotes-site``, so exporting again removes the pages of nodes that are gone (and
 nothing else).
+
+All or nothing: the site is built in a folder beside the target (the files of the last export that did not change
+hard-linked, not written again; the folder's other files carried over), then swapped in with one rename
+(``renameat2(RENAME_EXCHANGE)`` on Linux): an export stopped at any point leaves the old site whole, never a mix
+of old and new pages or an empty file.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -43,32 +51,33 @@ class SiteReport:
 def write_site(store: Store, directory: str | os.PathLike[str], *, chunk: int = batch.CHUNK) -> SiteReport:
     """Write the pages of ``store`` as a static site into ``directory`` (created if need be).
 
-    The nodes are read ``chunk`` at a time (:mod:`rdfnotes.web.batch`) and each file is written as it is made
-    (only when its bytes changed), so memory holds one chunk's rows, not the site. ``chunk=0`` reads each node
-    with the server's own queries, one node at a time: the same bytes, far slower (the tests' oracle).
+    The nodes are read ``chunk`` at a time (:mod:`rdfnotes.web.batch`) and each file is written into the new site
+    as it is made (a file the last export wrote the same is hard-linked instead), so memory holds one chunk's rows,
+    not the site. ``chunk=0`` reads each node with the server's own queries, one node at a time: the same bytes,
+    far slower (the tests' oracle).
 
     :raises OutputError: when the folder, or a file in it, cannot be written.
     """
     root = Path(directory)
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        root.parent.mkdir(parents=True, exist_ok=True)
+        if root.exists() and not root.is_dir():
+            raise NotADirectoryError(20, "Not a directory", str(root))
+        _remove_leftovers(root)
+        build = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.", suffix=".partial"))
     except OSError as exc:
         raise _cannot_write(root, exc) from exc
     bases = lab_bases(store)
     writer = TripleWriter(data.rdf_prefixes(store))
     written: set[str] = set()
-    folders: set[Path] = {root}
+    folders: set[Path] = {build}
 
     def put(name: str, body: bytes) -> None:
-        target = root / name
+        target = build / name
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        try:
-            same = target.stat().st_size == len(body) and target.read_bytes() == body
-        except FileNotFoundError:
-            same = False
-        if not same:
+        if not _link_if_same(root / name, target, body):
             target.write_bytes(body)
         written.add(name)
 
@@ -107,10 +116,14 @@ def write_site(store: Store, directory: str | os.PathLike[str], *, chunk: int = 
                     put(here, pages(here).diagram(hood).encode("utf-8"))
                     put(f"{path}/diagram.svg", render_svg(hood, pages(here).href).encode("utf-8"))
                     rdf(f"{path}/diagram", data.neighbourhood_triples(hood))
-        removed = _remove_stale(root, written)
-        (root / LISTING).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
+        removed = _carry_over(root, build, written) if root.is_dir() else 0
+        (build / LISTING).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
+        build.chmod(0o777 & ~_umask())  # mkdtemp's is 0700: the site is to be read by a web server
+        _swap(build, root)
     except OSError as exc:
         raise _cannot_write(root, exc) from exc
+    finally:
+        shutil.rmtree(build, ignore_errors=True)  # the new site when it failed, the old one once swapped
     return SiteReport(root, sum(name.endswith(".html") for name in written), len(written), removed)
 
 
@@ -139,27 +152,95 @@ class _PerNode:
         return [hood for hood in found if hood is not None]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _link_if_same(old: Path, new: Path, body: bytes) -> bool:
+    """Hard-link the last export's file when it holds ``body`` already (its time and inode kept)."""
+    try:
+        if old.is_symlink() or not old.is_file() or old.stat().st_size != len(body) or old.read_bytes() != body:
+            return False
+        os.link(old, new)
+    except OSError:
+        return False
+    return True
+
+
+def _carry_over(root: Path, build: Path, keep: set[str]) -> int:
+    """Bring into ``build`` the files of ``root`` that are not the last export's (a person's own, links as
+    links); the last export's files that this one does not write are left behind: their number."""
+    listing = root / LISTING
+    listed = set(listing.read_text(encoding="utf-8").splitlines()) if listing.is_file() else set()
+    inside = root.resolve()
+    removed = sum(
+        1
+        for name in listed
+        if name
+        and name not in keep
+        and ".." not in Path(name).parts
+        and (root / name).is_file()
+        and inside in (root / name).resolve().parents
+    )
+    for folder, subfolders, files in os.walk(root):
+        here = Path(folder)
+        relative = here.relative_to(root)
+        (build / relative).mkdir(parents=True, exist_ok=True)
+        for name in [*files, *(d for d in subfolders if (here / d).is_symlink())]:
+            path = relative / name
+            key = path.as_posix()
+            if key in listed or key in keep or key == LISTING:
+                continue
+            source, target = here / name, build / path
+            if source.is_symlink():
+                os.symlink(os.readlink(source), target)
+            else:
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copy2(source, target)
+        subfolders[:] = [d for d in subfolders if not (here / d).is_symlink()]
+    return removed
+
+
+def _swap(build: Path, root: Path) -> None:
+    """Put ``build`` at ``root`` in one step; what was at ``root`` is left at ``build`` (to be removed)."""
+    if not root.exists():
+        os.rename(build, root)
+        return
+    if _exchange(build, root):
+        return
+    aside = root.with_name(f".{root.name}.{os.getpid()}.old")  # no atomic exchange here: two renames
+    os.rename(root, aside)
+    os.rename(build, root)
+    os.rename(aside, build)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Exchange two paths atomically (Linux ``renameat2`` with ``RENAME_EXCHANGE``); false where it is missing."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    if done != 0:
+        errno = ctypes.get_errno()
+        if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: the file system cannot; do it in two renames
+            return False
+        raise OSError(errno, os.strerror(errno), str(second))
+    return True
+
+
+def _remove_leftovers(root: Path) -> None:
+    """Remove what an export killed half-way left beside ``root`` (its partial or old site)."""
+    for leftover in root.parent.glob(f".{root.name}.*"):
+        if leftover.is_dir() and not leftover.is_symlink() and leftover.name.endswith((".partial", ".old")):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 def _cannot_write(root: Path, exc: OSError) -> OutputError:
     return OutputError(f"{exc.filename or root}: cannot write the site there ({exc.strerror or exc})")
-
-
-def _remove_stale(root: Path, keep: set[str]) -> int:
-    """Remove the files the last export listed that this one does not write; only files inside ``root`` (the
-    listing is a file in the folder, which anyone who could write there may have changed)."""
-    listing = root / LISTING
-    if not listing.is_file():
-        return 0
-    inside = root.resolve()
-    removed = 0
-    for name in listing.read_text(encoding="utf-8").splitlines():
-        target = root / name
-        outside = ".." in Path(name).parts or inside not in target.resolve().parents
-        if not name or name in keep or outside or not target.is_file():
-            continue
-        target.unlink()
-        removed += 1
-        parent = target.parent
-        while parent != root and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
-    return removed
