@@ -32,6 +32,7 @@ TOP_LEVEL_KEYS = frozenset(
         "other_attributes",
         "item_types",
         "history",
+        "provenance",
     }
 )
 ATTRIBUTE_KINDS = frozenset(
@@ -87,6 +88,8 @@ class Config:
     item_types: dict[str, str] = field(hash=False)
     ignore: tuple[str, ...] = ()
     history_keep: int = 100
+    line_provenance: bool = True
+    """Whether each relation and attribute keeps the file and line that state it (``provenance: {lines: …}``)."""
     """How many loads the store's history keeps (``history: {keep: N}``; 0: none, and nothing is recorded)."""
 
     def node_type(self, marker: str) -> NodeType | None:
@@ -252,10 +255,23 @@ def _build(data: dict[str, Any], where: str) -> Config:
         item_types={str(k): _iri(v, f"{where}: item type {k}") for k, v in (data.get("item_types") or {}).items()},
         ignore=tuple(str(pattern) for pattern in data.get("ignore") or ()),
         history_keep=_history_keep(data.get("history"), where),
+        line_provenance=_line_provenance(data.get("provenance"), where),
     )
 
 
 HISTORY_KEYS = frozenset({"keep"})
+
+
+def _line_provenance(value: Any, where: str) -> bool:
+    """``provenance: {lines: true}``: each relation and attribute keeps the file and line that state it."""
+    if value is None:
+        return True
+    if not isinstance(value, dict) or set(value) - {"lines"}:
+        raise ConfigError(f"{where}: 'provenance' is a mapping with one setting, lines: true or false, not {value!r}")
+    lines = value.get("lines", True)
+    if not isinstance(lines, bool):
+        raise ConfigError(f"{where}: 'provenance.lines' is true or false, not {lines!r}")
+    return lines
 
 
 def _history_keep(value: Any, where: str) -> int:

@@ -168,11 +168,17 @@ class _Emitter:
     stable order. Text, not pyoxigraph terms: the store takes the notes as N-Quads text, and making millions of
     term objects only to write them out again was a quarter of a big load."""
 
-    def __init__(self) -> None:
+    def __init__(self, node: str = "") -> None:
         self.statements: dict[str, None] = {}
         self._nodes: dict[str, str] = {}
+        self.line: int | None = None
+        """The line of the note the triples added now are stated on (0: a line the export does not give; ``None``:
+        not a relation or attribute, nothing recorded)."""
+        self._node = f"<{node}>"
+        self.stated: dict[tuple[str, int], None] = {}
+        """Each triple about the note's node (as subject or object) added while :attr:`line` was set, with it."""
 
-    def _node(self, iri: str) -> str:
+    def _term(self, iri: str) -> str:
         term = self._nodes.get(iri)
         if term is None:
             NamedNode(iri)  # raises ValueError for an IRI that is not one, here rather than in the store
@@ -180,10 +186,13 @@ class _Emitter:
         return term
 
     def add(self, subject: str, predicate: str, obj: str) -> None:
-        self.statements[f"{self._node(subject)} {_common_term(predicate)} {obj}"] = None
+        statement = f"{self._term(subject)} {_common_term(predicate)} {obj}"
+        self.statements[statement] = None
+        if self.line is not None and (obj == self._node or statement.startswith(self._node + " ")):
+            self.stated[(statement, self.line)] = None
 
     def iri(self, subject: str, predicate: str, obj: str) -> None:
-        self.add(subject, predicate, self._node(obj))
+        self.add(subject, predicate, self._term(obj))
 
     def text(self, subject: str, predicate: str, value: str) -> None:
         value = _clean_text(value)
@@ -197,7 +206,7 @@ class _Emitter:
 def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str]:
     """The triples of ``note``'s graph, as N-Triples statements (``<s> <p> <o>``, no final dot, as
     ``str(pyoxigraph.Triple)`` writes them); ``node`` is the note's own IRI, ``graph`` its file's graph IRI."""
-    out = _Emitter()
+    out = _Emitter(node)
     config = ctx.config
     parts = parse_title(note.title, config)
     if parts.class_iri is None and note.node_type:
@@ -219,7 +228,9 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     if parts.cites:
         source = ctx.resolver.resolve(Link(parts.cites, 0))
         _describe_target(out, source, ctx)
+        out.line = 0  # stated by the title: the file, no line
         out.iri(node, _source_property(out, ctx, note), source.iri)
+        out.line = None
     if note.uid:
         out.text(node, RN.nodeInstanceId if note.uid_scheme == "obsidian" else RN.roamUid, note.uid)
     if note.url and (url := iris.web_iri(note.url)):
@@ -242,11 +253,12 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
         Attribute(key, value, 0, tuple(wikilinks(value))) for key, value in note.front_matter.items()
     ]
     has_item_type = any((a := ctx.attribute(attr.key)) is not None and a.kind == "type" for attr in attributes)
-    identifiers: set[tuple[str, str]] = set()
+    identifiers: dict[tuple[str, str], int] = {}
     for attribute in attributes:
+        out.line = attribute.line
         _map_attribute(out, note, node, attribute, ctx, identifiers, is_source)
     if is_source or has_item_type:
-        for kind, value in sorted(identifiers):
+        for (kind, value), out.line in sorted(identifiers.items()):
             if kind == "doi":
                 out.text(node, BIBO.doi, value)
                 out.iri(node, OWL.sameAs, doi_iri(value))
@@ -266,8 +278,11 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
                 )
             )
             continue
+        out.line = None
         _describe_target(out, target, ctx)
+        out.line = relation.target.line
         _map_relation(out, note, node, relation.label, relation.target.line, target, ctx, incoming=relation.incoming)
+    out.line = None
 
     markers = {node_type.marker for node_type in config.node_types}
     for link in note.links:
@@ -278,6 +293,8 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
             continue
         _describe_target(out, target, ctx)
         out.iri(node, DCTERMS.references, target.iri)
+    if config.line_provenance:
+        stated_where(out, ctx.base, graph)
     return list(out.statements)
 
 
@@ -374,7 +391,7 @@ def _map_attribute(
     node: str,
     attribute: Attribute,
     ctx: MappingContext,
-    identifiers: set[tuple[str, str]],
+    identifiers: dict[tuple[str, str], int],
     is_source: bool,
 ) -> None:
     config = ctx.config
@@ -391,9 +408,9 @@ def _map_attribute(
         return
     if spec.identifiers or spec.kind in ("url", "links", "doi", "arxiv"):
         if doi := find_doi(value):
-            identifiers.add(("doi", doi))
+            identifiers.setdefault(("doi", doi), attribute.line)
         if arxiv := find_arxiv(value):
-            identifiers.add(("arxiv", arxiv))
+            identifiers.setdefault(("arxiv", arxiv), attribute.line)
     if not value or spec.kind == "ignore":
         return
     prop = spec.property_iri or ""
@@ -448,14 +465,14 @@ def _map_attribute(
         out.iri(node, RDF.type, class_iri)
     elif kind == "doi":
         if doi := find_doi(value):
-            identifiers.add(("doi", doi))
+            identifiers.setdefault(("doi", doi), attribute.line)
         else:
             note.warn(f"{attribute.key}:: {value!r} holds no DOI", line)
     elif kind == "arxiv":
         # A bare "1706.03762" in an arXiv attribute; prefixed forms were found above.
         bare = re.search(r"\b\d{4}\.\d{4,5}(?:v\d+)?\b", value)
         if bare and not find_arxiv(value):
-            identifiers.add(("arxiv", bare.group(0)))
+            identifiers.setdefault(("arxiv", bare.group(0)), attribute.line)
 
 
 def _add_web_iri(out: _Emitter, note: Note, node: str, prop: str, iri: str, line: int | None) -> None:
@@ -463,6 +480,26 @@ def _add_web_iri(out: _Emitter, note: Note, node: str, prop: str, iri: str, line
         out.iri(node, prop, iri)
     except ValueError:
         note.warn(f"{iri!r} is not a valid IRI; left out", line)
+
+
+def stated_where(out: _Emitter, base: str, graph: str) -> None:
+    """Where each relation and attribute of the note is stated: for each triple :attr:`_Emitter.stated` holds, a
+    reified statement (``rdf:subject``, ``rdf:predicate``, ``rdf:object``) with the note's file (``rn:statedIn``,
+    its graph: an ``rn:NoteFile`` with its ``rn:path``) and line (``rn:line``, where the export gives one). Its IRI is a Skolem IRI named by
+    the file, the triple and the line: two pages stating one relation give two statements. (RDF 1.2 triple terms,
+    which pyoxigraph 0.5 stores and queries, would take three triples instead of five, but rdflib and pySHACL, which
+    validate and the tests read the graph with, do not read them; see the README.)"""
+    graph_term = f"<{graph}>"
+    line_type = f"^^<{XSD.integer}>"
+    for statement, line in list(out.stated):
+        subject, predicate, obj = statement.split(" ", 2)
+        node = iris.genid(base, graph, "stated", statement, str(line))
+        out.statements[f"<{node}> <{RDF.subject}> {subject}"] = None
+        out.statements[f"<{node}> <{RDF.predicate}> {predicate}"] = None
+        out.statements[f"<{node}> <{RDF.object}> {obj}"] = None
+        out.statements[f"<{node}> <{RN.statedIn}> {graph_term}"] = None
+        if line:  # 0: the export gives no line (an Obsidian relations.json's relation, a front-matter field)
+            out.statements[f'<{node}> <{RN.line}> "{line}"{line_type}'] = None
 
 
 def _author_list(out: _Emitter, base: str, node: str, people: list[str]) -> None:

@@ -249,6 +249,8 @@ class Related:
 
     node: NodeRef
     sources: tuple[NodeRef, ...] = ()
+    stated: tuple[str, ...] = ()
+    """Where the relation is stated: ``FILE line N``, one per page stating it."""
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,8 @@ class Value:
     text: str
     link: str | None = None
     """A web address to link the text to: a DOI's, an arXiv page, an ``owl:sameAs``, a web page the note names."""
+    stated: tuple[str, ...] = ()
+    """Where the attribute is stated: ``FILE line N``."""
 
 
 @dataclass
@@ -376,6 +380,7 @@ def node_page(store: Store, iri: str) -> NodePage | None:
     identifiers += [Value(same, same) for same in values(OWL.sameAs) if same not in shown]
 
     context, minted = node_context(store, iri)
+    stated = statements(store, iri)
     in_context = {(prop, item.node.iri) for (prop, _), items in context.items() for item in items}
     grouped: dict[str, list[Value]] = {}
     property_names: dict[str, str] = {}
@@ -385,12 +390,13 @@ def node_page(store: Store, iri: str) -> NodePage | None:
             continue
         property_names[prop] = p.get("property_label") or short_name(prop)
         is_web = p["value"].startswith(("http://", "https://"))
+        where = stated.get((prop, "out", p["value"]), ())
         if "value_name" in p:
-            value = Value(p["value_name"])
+            value = Value(p["value_name"], stated=where)
         elif is_web and lab_of(p["value"], bases) is None:
-            value = Value(p["value"], p["value"])
+            value = Value(p["value"], p["value"], where)
         else:
-            value = Value(p["value"])
+            value = Value(p["value"], stated=where)
         if value not in grouped.setdefault(prop, []):
             grouped[prop].append(value)
     properties = sorted(((property_names[k], v) for k, v in grouped.items()), key=lambda kv: kv[0].casefold())
@@ -413,6 +419,19 @@ def node_page(store: Store, iri: str) -> NodePage | None:
     )
 
 
+def statements(store: Store, iri: str) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """Where each relation and attribute of the node is stated, by (property, direction, the other end's value):
+    ``FILE line N`` for each file and line (the reified statements the mapping writes, rdfnotes.mapping)."""
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for record in rows(query(store, "node-statements", {"node": f"<{iri}>"})):
+        out = record["subject"] == iri
+        key = (record["property"], "out" if out else "in", record["value"] if out else record["subject"])
+        where = f"{record['path']} line {record['line']}"
+        if where not in found.setdefault(key, []):
+            found[key].append(where)
+    return {key: tuple(places) for key, places in found.items()}
+
+
 def node_context(store: Store, iri: str) -> tuple[dict[tuple[str, str], list[Related]], dict[str, str]]:
     """The nodes ``iri`` is linked with, by (property, direction), each with the sources it comes from; and the
     names the store gives the properties (a lab's own relations)."""
@@ -422,6 +441,7 @@ def node_context(store: Store, iri: str) -> tuple[dict[tuple[str, str], list[Rel
     for record in records:
         by_key.setdefault((record["property"], record["direction"]), {}).setdefault(record["other"], []).append(record)
     out: dict[tuple[str, str], list[Related]] = {}
+    stated = statements(store, iri)
     for key, others in by_key.items():
         related = []
         for other_records in others.values():
@@ -433,7 +453,8 @@ def node_context(store: Store, iri: str) -> tuple[dict[tuple[str, str], list[Rel
                     if "source" in r and r["source"] != iri and not (key[0] == DG.sourceDocument and key[1] == "out")
                 ]
             )
-            related.append(Related(node, tuple(sorted(sources, key=NodeRef.sort_key))))
+            where = stated.get((key[0], key[1], node.iri), ())
+            related.append(Related(node, tuple(sorted(sources, key=NodeRef.sort_key)), where))
         out[key] = sorted(related, key=lambda r: r.node.sort_key())
     return out, names
 
