@@ -35,7 +35,7 @@ from .export import export
 from .labs import Lab, labs
 from .link import LinkReport, link
 from .loader import LoadReport, load, remove_lab
-from .queries import BundledQuery, QueryResult, bundled_queries, run_query
+from .queries import BundledQuery, QueryResult, bound_query, bundled_queries, run_query
 from .store import Store
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "StoreError",
     "StoreLocked",
     "__version__",
+    "bound_query",
     "bundled_queries",
     "export",
     "labs",

@@ -180,19 +180,19 @@ def list_queries() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice(["table", "csv", "tsv", "json", "sparql"]),
     default="table",
     show_default=True,
-    help="json is the W3C SPARQL results JSON.",
+    help="json is the W3C SPARQL results JSON; sparql prints the query with its parameters bound, to run elsewhere.",
 )
 @click.pass_context
 def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> None:
     """Run QUERY: a bundled query's name, a .rq file, or - to read SPARQL from standard input.
 
     Parameters are bound as RDF terms, never pasted into the query: --param question='<https://…>' binds an IRI
-    (a bundled query declares each parameter's type), anything else a string.
+    (a bundled query declares each parameter's type), anything else a string, each by a VALUES block.
     """
-    from .queries import run_query
+    from .queries import bound_query, run_query
 
     bindings = {}
     for param in params:
@@ -201,6 +201,9 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
             raise click.BadParameter(f"{param!r} is not NAME=VALUE", param_hint="--param")
         bindings[name] = value
     text = sys.stdin.read() if query == "-" else None
+    if fmt == "sparql":
+        click.echo(bound_query(query, bindings, text=text), nl=False)
+        return
     with _store(ctx) as store:
         result = run_query(store, "standard input" if query == "-" else query, bindings, text=text)
     click.echo(result.serialize(fmt), nl=False)

@@ -1,16 +1,25 @@
-"""Bundled and ad-hoc SPARQL queries, with parameters bound as RDF terms (never pasted into the query text).
+"""Bundled and ad-hoc SPARQL queries, with parameters bound as RDF terms (never pasted into the query text raw).
 
 A bundled query is a ``queries/NAME.rq`` file whose leading comment describes it::
 
     # title: Open questions
     # description: Questions that no evidence or source informs yet.
     # param: question iri  The question to look at (optional: all questions without it)
+    # param: include_linked boolean  true to list questions only linked to as well (optional)
 
-Each parameter is a variable of the query's SELECT clause; a value given for it binds it through Oxigraph's
-``substitutions`` (SEP-0007), so a hostile value can match nothing but itself. Oxigraph requires the variable to be
-in the SELECT clause (a query naming a parameter it does not project is refused), and, as seen with pyoxigraph 0.5,
-a variable bound only inside an ``OPTIONAL`` or one branch of a ``UNION`` is not filtered by it: bind a parameter's
-variable in the query's main pattern.
+Every bundled query is standard SPARQL 1.1 (tests parse each with Jena's and rdflib's parsers) and gives the same
+answers wherever the dataset lives: on the local store, on a server it was pushed to, in another engine over an
+export (see :mod:`rdfnotes.store` for the dataset model, and ``tests/test_engines.py``). They never rely on a triple
+being seen once: rows are ``DISTINCT`` and counts ``COUNT(DISTINCT …)``, so an engine whose default graph is the
+union of the named graphs with a triple once per graph holding it gives the same rows.
+
+A parameter is bound by a ``VALUES ?name { term }`` block that :func:`bind` puts at the start of the query's outer
+``WHERE`` group: plain SPARQL 1.1, so the bound text runs unchanged on any engine (:func:`bound_query` gives it).
+The term is checked for its declared type (an IRI must be a valid IRI, a string is escaped), so a hostile value
+matches nothing but itself. A value parameter (``iri``, ``string``, ``integer``, ``date``) is a variable bound in
+every row of the query's main pattern, which the block then narrows to the rows of that value (a variable left
+unbound in some rows, say by an ``OPTIONAL``, would keep those rows: VALUES joins, it does not filter). A
+``boolean`` parameter is an option the query reads with ``COALESCE(?name, false)``.
 """
 
 from __future__ import annotations
@@ -23,14 +32,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple, Variable
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
 
 from .errors import NoSuchQuery, QueryError
 from .resources import queries_dir
 from .store import Store
 from .vocab import PREFIXES, XSD
 
-PARAM_TYPES = ("string", "iri", "integer", "date")
+PARAM_TYPES = ("string", "iri", "integer", "date", "boolean")
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
 Term = NamedNode | BlankNode | Literal | Triple
@@ -112,12 +121,9 @@ def run_query(
     :raises NoSuchQuery: when ``query`` names nothing.
     :raises QueryError: when the query is not valid SPARQL or a parameter does not fit it.
     """
-    described: BundledQuery | None = None
-    if text is None:
-        text, described = find_query(query)
-    substitutions = _bind(params or {}, described, text)
+    bound = bound_query(query, params, text=text)
     try:
-        results = store.query(text, substitutions=substitutions)
+        results = store.query(bound)
     except SyntaxError as exc:
         raise QueryError(f"{query}: not valid SPARQL: {exc}") from exc
     except RuntimeError as exc:
@@ -132,8 +138,42 @@ def run_query(
     return QueryResult(variables=variables, rows=rows)
 
 
-def _bind(params: Mapping[str, str], described: BundledQuery | None, text: str) -> dict[Variable, Term]:
-    bound: dict[Variable, Term] = {}
+def bound_query(query: str, params: Mapping[str, str] | None = None, *, text: str | None = None) -> str:
+    """The text of a bundled query (by name), a ``.rq`` file or ``text`` when given, with ``params`` bound: what
+    to run on another engine.
+
+    :raises NoSuchQuery: when ``query`` names nothing.
+    :raises QueryError: when a parameter does not fit the query.
+    """
+    described: BundledQuery | None = None
+    if text is None:
+        text, described = find_query(query)
+    return bind(text, params or {}, described)
+
+
+def bind(text: str, params: Mapping[str, str], described: BundledQuery | None = None) -> str:
+    """``text`` with a ``VALUES`` block per parameter at the start of its outer ``WHERE`` group (at its end, as
+    the query's trailing VALUES clause, when it has no ``WHERE {``).
+
+    :raises QueryError: when a parameter is not the query's or its value is not of its type.
+    """
+    if not params:
+        return text
+    terms = _terms(params, described, text)
+    for name, term in terms:
+        if isinstance(term, NamedNode):
+            # A SERVICE named by the parameter gets its IRI written in: what every engine asks (a variable SERVICE
+            # is an extension; Oxigraph asks one only through its own substitutions).
+            text = _service(name).sub(rf"\g<1>{_sparql_term(term)}", text)
+    blocks = [f"VALUES ?{name} {{ {_sparql_term(term)} }}" for name, term in terms]
+    at = _where_group(text)
+    if at is None:
+        return text.rstrip() + "\n" + "\n".join(blocks) + "\n"
+    return text[:at] + "\n  " + "\n  ".join(blocks) + text[at:]
+
+
+def _terms(params: Mapping[str, str], described: BundledQuery | None, text: str) -> list[tuple[str, Term]]:
+    bound: list[tuple[str, Term]] = []
     # A query not bundled may declare its parameters too (``# param:`` lines): their types hold for it as well.
     declared = {p.name: p for p in (described.parameters if described else _header(text)[1])}
     for name, value in params.items():
@@ -141,10 +181,10 @@ def _bind(params: Mapping[str, str], described: BundledQuery | None, text: str) 
         if described is not None and name not in declared:
             known = ", ".join(declared) or "none"
             raise QueryError(f"query {described.name!r} has no parameter {name!r} (its parameters: {known})")
-        if described is None and not re.search(rf"[?$]{re.escape(name)}\b", text):
+        if not re.fullmatch(r"\w+", name) or (described is None and not re.search(rf"[?$]{name}\b", text)):
             raise QueryError(f"the query has no variable ?{name} to bind")
         kind = declared[name].type if name in declared else _guess_type(value)
-        bound[Variable(name)] = _term(name, value, kind)
+        bound.append((name, _term(name, value, kind)))
     return bound
 
 
@@ -152,17 +192,65 @@ def _guess_type(value: str) -> str:
     return "iri" if value.startswith("<") and value.endswith(">") else "string"
 
 
+_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+# What SPARQL's IRIREF allows between < and > (an IRI pyoxigraph accepts may still hold none of the others).
+_IRIREF = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
+
+
 def _term(name: str, value: str, kind: str) -> Term:
     try:
         if kind == "iri":
-            return NamedNode(value[1:-1] if value.startswith("<") and value.endswith(">") else value)
+            iri = NamedNode(value[1:-1] if value.startswith("<") and value.endswith(">") else value)
+            if not _IRIREF.fullmatch(iri.value):
+                raise ValueError("not an IRI SPARQL can write")
+            return iri
         if kind == "integer":
             return Literal(str(int(value)), datatype=NamedNode(XSD.integer))
         if kind == "date":
             return Literal(value, datatype=NamedNode(XSD.date))
+        if kind == "boolean":
+            if value.strip().lower() not in _BOOLEANS:
+                raise ValueError("true or false")
+            return Literal(str(_BOOLEANS[value.strip().lower()]).lower(), datatype=NamedNode(XSD.boolean))
     except ValueError as exc:
         raise QueryError(f"parameter {name}: {value!r} is not a valid {kind} ({exc})") from exc
     return Literal(value)
+
+
+def _sparql_term(term: Term) -> str:
+    """A term in SPARQL syntax: an IRI as ``<…>``, a literal quoted with every character that could end or escape
+    its quotes escaped."""
+    if isinstance(term, NamedNode):
+        return f"<{term.value}>"
+    assert isinstance(term, Literal)
+    escaped = term.value.translate(_ESCAPES)
+    if term.datatype.value == XSD.string:
+        return f'"{escaped}"'
+    return f'"{escaped}"^^<{term.datatype.value}>'
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+# The pieces of a query that may hold a "WHERE" or a brace that is not one: comments, strings, IRIs.
+_SKIP = re.compile(
+    r"#[^\n]*|\"\"\"(?:[^\\]|\\.)*?\"\"\"|\'\'\'(?:[^\\]|\\.)*?\'\'\'|\"(?:[^\"\\\n]|\\.)*\""
+    r"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\x00-\x20]*>|[?$]\w+",
+    re.DOTALL,
+)
+_WHERE = re.compile(r"\bWHERE\b", re.IGNORECASE)
+
+
+def _service(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(\bSERVICE\s+(?:SILENT\s+)?)[?$]{name}\b", re.IGNORECASE)
+
+
+def _where_group(text: str) -> int | None:
+    """The offset just after the ``{`` opening the query's outer ``WHERE`` group, or None when it has none."""
+    code = _SKIP.sub(lambda m: " " * len(m.group()), text)  # the same offsets, with nothing to mistake
+    where = _WHERE.search(code)
+    if where is None:
+        return None
+    brace = re.compile(r"\s*\{").match(code, where.end())
+    return brace.end() if brace else None
 
 
 def _parse_query_file(path: Path) -> BundledQuery:

@@ -21,6 +21,7 @@ import pytest
 from pyoxigraph import Triple
 
 from rdfnotes import QueryError, QueryResult, Store, bundled_queries, load, load_config, run_query
+from rdfnotes.queries import bound_query
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LAB_A = FIXTURES / "lab-a"
@@ -178,9 +179,14 @@ def test_every_query_parses_runs_and_is_described(lab_a: Store, name: str) -> No
     assert query.description.endswith(".")
     assert all(p.description for p in query.parameters)
     text = query.text
-    assert re.search(r"^SELECT\s+\?", text, re.MULTILINE), "a SELECT that lists its variables"
+    assert re.search(r"^SELECT\s+(DISTINCT\s+)?\?", text, re.MULTILINE), "a SELECT that lists its variables"
     assert not re.search(r"SELECT\s+(DISTINCT\s+)?\*", text)
     assert "ORDER BY" in text
+    # duplicate-insensitive (see test_engines.py): rows DISTINCT or grouped, every count and concatenation DISTINCT
+    code = "\n".join(re.sub(r"(^|\s)#.*$", "", line) for line in text.splitlines())
+    assert re.search(r"^SELECT\s+DISTINCT\s", code, re.MULTILINE) or re.search(r"^GROUP BY\s", code, re.MULTILINE)
+    assert not re.search(r"\b(COUNT|GROUP_CONCAT)\((?!DISTINCT\s)", code)
+    assert not re.search(r"\b(SUM|AVG|SAMPLE)\(", code)
     # every prefix used is declared in the file itself
     declared = set(re.findall(r"^PREFIX (\w+):", text, re.MULTILINE))
     lines = [re.sub(r"(^|\s)#.*$", "", line) for line in text.splitlines() if not line.startswith("PREFIX")]
@@ -195,17 +201,42 @@ def test_every_query_parses_runs_and_is_described(lab_a: Store, name: str) -> No
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_every_parameter_is_a_projected_variable(lab_a: Store, name: str) -> None:
+def test_every_parameter_is_a_projected_variable_or_an_option(lab_a: Store, name: str) -> None:
     variables = run_query(lab_a, name).variables
     for parameter in QUERIES[name].parameters:
-        assert parameter.name in variables
-        assert parameter.type in ("string", "iri", "integer", "date")
+        if parameter.type == "boolean":
+            # an option: read once, as false when not given
+            assert parameter.name not in variables
+            assert QUERIES[name].text.count(f"?{parameter.name}") == 1
+            assert f"COALESCE(?{parameter.name}, false)" in QUERIES[name].text
+        else:
+            assert parameter.name in variables
+            assert parameter.type in ("string", "iri", "integer", "date")
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_query_is_standard_sparql_for_rdflib_bound_or_not(name: str) -> None:
+    """rdflib's SPARQL 1.1 parser (pyparsing, its own grammar) takes every query, and each with its parameters bound
+    (Jena's parser takes them too: test_engines.py)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    query = QUERIES[name]
+    prepareQuery(query.text)
+    values = {"iri": "<https://example.org/x>", "string": 'a "b" \\ c', "integer": "3", "date": "2024-01-02"}
+    params = {p.name: values.get(p.type, "true") for p in query.parameters}
+    bound = bound_query(name, params)
+    assert bound.count("VALUES ?") == query.text.count("VALUES ?") + len(params)
+    prepareQuery(bound)
 
 
 # The cross-lab queries answer nothing on one lab: tests/test_link.py checks their parameters on three.
 PARAMETERS = [
-    (name, p.name) for name, query in sorted(QUERIES.items()) for p in query.parameters if not name.startswith("cross-")
+    (name, p.name)
+    for name, query in sorted(QUERIES.items())
+    for p in query.parameters
+    if not name.startswith("cross-") and p.type != "boolean"
 ]
+OPTIONS = [(name, p.name) for name, query in sorted(QUERIES.items()) for p in query.parameters if p.type == "boolean"]
 
 
 @pytest.mark.parametrize(("name", "parameter"), PARAMETERS)
@@ -236,6 +267,16 @@ def test_a_hostile_parameter_matches_nothing_and_changes_nothing(lab_a: Store, n
             assert run_query(lab_a, name, {parameter: hostile}).rows == []
     assert size(lab_a) == before
     assert run_query(lab_a, name).rows, "the store still answers"
+
+
+@pytest.mark.parametrize(("name", "option"), OPTIONS)
+def test_an_option_is_true_or_false_and_nothing_else(lab_a: Store, name: str, option: str) -> None:
+    default = run_query(lab_a, name).rows
+    assert run_query(lab_a, name, {option: "false"}).rows == default
+    assert run_query(lab_a, name, {option: "no"}).rows == default
+    for hostile in ["maybe", *HOSTILE_STRINGS]:
+        with pytest.raises(QueryError, match=f"parameter {option}: .* is not a valid boolean"):
+            run_query(lab_a, name, {option: hostile})
 
 
 def test_a_parameter_of_the_wrong_type_matches_nothing(lab_a: Store) -> None:
@@ -375,8 +416,8 @@ def test_lab_a_consistent_evidence_matches_both_directions(lab_a: Store) -> None
 
 
 def test_lab_a_question_overview(lab_a: Store) -> None:
-    rows = ask(lab_a, "question-overview", None, "question_title", "evidence", "sources", "claims")
-    assert rows == [(REPLAY, "0", "1", "0"), (RETENTION, "3", "3", "0")]
+    rows = ask(lab_a, "question-overview", None, "question_title", "evidence", "claims", "others", "sources")
+    assert rows == [(REPLAY, "0", "0", "0", "1"), (RETENTION, "3", "0", "0", "3")]
     assert ask(lab_a, "question-overview", {"question": iri_of(lab_a, RETENTION)}, "question_title") == [(RETENTION,)]
 
 
@@ -424,8 +465,11 @@ SEED_QUESTION = "What do we know about transformer language models' natural lang
 FOUNDATION_MODELS = "On the Opportunities and Risks of Foundation Models"
 
 
-def test_seed_a_question_only_linked_to_is_open(seed: Store) -> None:
-    rows = ask(seed, "open-questions", None, "question_title", "author", "created", "sources", "source_titles")
+def test_seed_a_question_only_linked_to_is_open_when_asked(seed: Store) -> None:
+    # The seed's question has no note of its own (only the source page links to it): left out unless asked for.
+    columns = ("question_title", "author", "created", "sources", "source_titles")
+    assert ask(seed, "open-questions", None, *columns) == []
+    rows = ask(seed, "open-questions", {"include_linked": "true"}, *columns)
     assert rows == [(SEED_QUESTION, None, None, "1", FOUNDATION_MODELS)]
     informs = ask(
         seed,
@@ -436,7 +480,9 @@ def test_seed_a_question_only_linked_to_is_open(seed: Store) -> None:
         "evidence",
     )
     assert informs == [("informs", SEED_QUESTION, None)]
-    assert ask(seed, "question-overview", None, "question_title", "evidence", "sources") == [(SEED_QUESTION, "0", "1")]
+    assert ask(seed, "question-overview", None, "question_title") == []
+    overview = ask(seed, "question-overview", {"include_linked": "yes"}, "question_title", "evidence", "sources")
+    assert overview == [(SEED_QUESTION, "0", "1")]
 
 
 def test_seed_dangling_links(seed: Store) -> None:
@@ -655,3 +701,68 @@ def test_social_media_dangling_discourse_links(social_media: Store) -> None:
     assert len(with_note) == 268
     assert {r["target"] for r in rows}.isdisjoint(with_note)
     assert {r["page"] for r in rows} <= with_note
+
+
+# -- what researchers ask (issue 14), through the command line as they type it -------------------------------------
+
+
+def _cli_csv(store: Path, *args: str) -> str:
+    from click.testing import CliRunner
+
+    from rdfnotes.cli import cli
+
+    result = CliRunner().invoke(cli, ["--store", str(store), "query", *args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    return result.stdout.replace("\r\n", "\n")
+
+
+def test_a_claim_that_informs_a_question_is_counted_and_link_only_questions_wait_to_be_asked(tmp_path: Path) -> None:
+    """A question a claim informs counts that claim (before: 0 claims), is not open; a question only linked to (no
+    note) is not listed as open nor in the overview (before: both listed it) unless include_linked is given."""
+    from lab_pages import context_page, write_lab
+
+    notes = write_lab(
+        tmp_path / "lab",
+        {
+            "QUE - Do naps help": "",
+            "QUE - Does caffeine matter": "",
+            "CLM - Naps help recall": context_page(("Informs", "QUE - Do naps help")),
+            "HYP - Naps replay the day": context_page(("Informs", "QUE - Do naps help")),
+            "EVD - A nap study": context_page(("Informs", "QUE - Do naps help"), ("Informs", "QUE - Is it the dark")),
+        },
+    )
+    _load(tmp_path / "store", notes).close()
+    base = "https://w3id.org/rdfnotes/id/lab/page/"
+    assert _cli_csv(tmp_path / "store", "question-overview") == (
+        "question,question_title,evidence,claims,others,sources\n"
+        f"{base}que-does-caffeine-matter-f694a144,Does caffeine matter,0,0,0,0\n"
+        f"{base}que-do-naps-help-02f6d6cc,Do naps help,1,1,1,0\n"
+    )
+    assert _cli_csv(tmp_path / "store", "question-overview", "--param", "include_linked=true") == (
+        "question,question_title,evidence,claims,others,sources\n"
+        f"{base}que-does-caffeine-matter-f694a144,Does caffeine matter,0,0,0,0\n"
+        f"{base}que-is-it-the-dark-928783d6,Is it the dark,1,0,0,0\n"
+        f"{base}que-do-naps-help-02f6d6cc,Do naps help,1,1,1,0\n"
+    )
+    assert _cli_csv(tmp_path / "store", "open-questions") == (
+        "question,question_title,author,created,sources,source_titles\n"
+        f"{base}que-does-caffeine-matter-f694a144,Does caffeine matter,,,0,\n"
+    )
+
+
+def test_the_bound_query_text_is_printed_to_run_elsewhere(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from rdfnotes.cli import cli
+
+    args = ["--store", str(tmp_path / "none"), "query", "notes-by-author", "-p", 'author=Maya "M" Okafor']
+    result = CliRunner().invoke(cli, [*args, "--format", "sparql"])
+    assert result.exit_code == 0, result.output
+    text = QUERIES["notes-by-author"].text
+    at = text.index("WHERE {\n") + len("WHERE {")
+    assert result.stdout == text[:at] + '\n  VALUES ?author { "Maya \\"M\\" Okafor" }' + text[at:]
+    assert not (tmp_path / "none").exists()
+    endpoint = ["query", "cross-partner-works", "-p", "endpoint=<http://127.0.0.1:7878/sparql>", "--format", "sparql"]
+    text = CliRunner().invoke(cli, endpoint).stdout
+    assert "SERVICE SILENT <http://127.0.0.1:7878/sparql> {" in text and "SERVICE SILENT ?" not in text
+    assert "VALUES ?endpoint { <http://127.0.0.1:7878/sparql> }" in text
