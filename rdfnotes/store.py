@@ -13,9 +13,10 @@ Every note file has its own named graph (its provenance), and within it each rel
 more as a reified statement with its line (``rdf:subject``/``rdf:predicate``/``rdf:object``, ``rn:statedIn`` the
 file, ``rn:line``; rdfnotes.mapping.stated_where): RDF 1.1 reification rather than RDF 1.2 triple terms, which
 pyoxigraph 0.5 stores and queries (``<<( s p o )>>``, tested) but rdflib and pySHACL cannot read. It costs five
-triples per statement (about 2.3 times the triples of a lab; ``provenance: {lines: false}`` leaves it out). The default graph is kept equal to the union of all
-named graphs, each triple once, so queries run on the default graph and count every relation once however many
-pages state it. (Oxigraph's own union option is no substitute: pyoxigraph 0.5 counts a triple once per graph
+triples per statement (about 2.3 times the triples of a lab; ``provenance: {lines: false}`` leaves it out).
+
+The default graph is kept equal to the union of all named graphs, each triple once, so queries run on the default
+graph and count every relation once however many pages state it. (Oxigraph's own union option is no substitute: pyoxigraph 0.5 counts a triple once per graph
 holding it, oxigraph issue #1919.) The bundled queries do not rely on that, though: they are written to give the
 same answers where a triple is seen once per graph holding it (``DISTINCT`` rows, ``COUNT(DISTINCT …)``), as on a
 server whose default graph is the union of its named graphs (see rdfnotes.queries).
