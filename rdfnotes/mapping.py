@@ -486,9 +486,9 @@ def stated_where(out: _Emitter, base: str, graph: str) -> None:
     """Where each relation and attribute of the note is stated: for each triple :attr:`_Emitter.stated` holds, a
     reified statement (``rdf:subject``, ``rdf:predicate``, ``rdf:object``) with the note's file (``rn:statedIn``,
     its graph: an ``rn:NoteFile`` with its ``rn:path``) and line (``rn:line``, where the export gives one). Its IRI
-    is a Skolem IRI named by the file, the triple and the line: two pages stating one relation give two statements. (RDF 1.2 triple terms,
-    which pyoxigraph 0.5 stores and queries, would take three triples instead of five, but rdflib and pySHACL, which
-    validate and the tests read the graph with, do not read them; see the README.)"""
+    is a Skolem IRI named by the file, the triple and the line: two pages stating one relation give two statements.
+    (RDF 1.2 triple terms, which pyoxigraph 0.5 stores and queries, would take three triples instead of five, but
+    rdflib and pySHACL, which validate and the tests read the graph with, do not read them; see the README.)"""
     graph_term = f"<{graph}>"
     line_type = f"^^<{XSD.integer}>"
     for statement, line in list(out.stated):

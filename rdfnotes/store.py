@@ -16,10 +16,11 @@ pyoxigraph 0.5 stores and queries (``<<( s p o )>>``, tested) but rdflib and pyS
 triples per statement (about 2.3 times the triples of a lab; ``provenance: {lines: false}`` leaves it out).
 
 The default graph is kept equal to the union of all named graphs, each triple once, so queries run on the default
-graph and count every relation once however many pages state it. (Oxigraph's own union option is no substitute: pyoxigraph 0.5 counts a triple once per graph
-holding it, oxigraph issue #1919.) The bundled queries do not rely on that, though: they are written to give the
-same answers where a triple is seen once per graph holding it (``DISTINCT`` rows, ``COUNT(DISTINCT …)``), as on a
-server whose default graph is the union of its named graphs (see rdfnotes.queries).
+graph and count every relation once however many pages state it. (Oxigraph's own union option is no substitute:
+pyoxigraph 0.5 counts a triple once per graph holding it, oxigraph issue #1919.) The bundled queries do not rely on
+that, though: they are written to give the same answers where a triple is seen once per graph holding it
+(``DISTINCT`` rows, ``COUNT(DISTINCT …)``), as on a server whose default graph is the union of its named graphs (see
+rdfnotes.queries).
 
 A sync (:meth:`Store.syncing`: a load, a lab removed, links rebuilt) is all or nothing, however many writes it
 takes: before each write, the journal keeps what it replaces; a sync that does not finish is undone at once, or,
