@@ -28,7 +28,7 @@ def test_load_prints_a_summary_and_exits_0(runner: CliRunner, tmp_path: Path) ->
     assert code == 0, err
     assert out.splitlines() == [
         "Loaded 10 files (10 read, 0 unchanged) as lab lab-a-sleep.",
-        f"Store {tmp_path / 'store'}: 10 notes, 12 relations, 503 triples; 0 errors, 0 warnings.",
+        f"Store {tmp_path / 'store'}: 10 notes, 12 relations, 515 triples; 0 errors, 0 warnings.",
     ]
     code, out, _ = invoke(runner, tmp_path / "store", "load", str(EXAMPLES / "lab-a"))
     assert out.splitlines()[0] == "Loaded 10 files (0 read, 10 unchanged) as lab lab-a-sleep."
@@ -144,11 +144,11 @@ def test_export_to_a_file_and_to_stdout(runner: CliRunner, tmp_path: Path) -> No
     assert code == 0 and "Wrote" in err
     code, out, _ = invoke(runner, store, "export")
     assert out.encode("utf-8") == (tmp_path / "lab.ttl").read_bytes()
-    assert len(rdflib.Graph().parse(tmp_path / "lab.ttl", format="turtle")) == 503
+    assert len(rdflib.Graph().parse(tmp_path / "lab.ttl", format="turtle")) == 515
     code, out, _ = invoke(runner, store, "export", "--format", "nquads")
-    # 503 distinct triples (285 of them where relations and attributes are stated, one statement per file and
+    # 515 distinct triples (297 of them where relations and attributes are stated, one statement per file and
     # line); 26 are stated by two files (a relation on both its pages, a shared author).
-    assert code == 0 and len(out.splitlines()) == 529
+    assert code == 0 and len(out.splitlines()) == 541
 
 
 def test_an_export_that_fails_leaves_the_old_file_whole(runner: CliRunner, tmp_path: Path) -> None:

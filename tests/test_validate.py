@@ -72,7 +72,7 @@ def test_lab_a_is_sound() -> None:
     report = validate([LAB_A], load_config())
     assert report.findings == []
     assert (report.files, report.exit_status(), report.exit_status(strict=True)) == (10, 0, 0)
-    assert report.summary() == "Validated 10 files (503 triples): 0 errors, 0 warnings; sound."
+    assert report.summary() == "Validated 10 files (515 triples): 0 errors, 0 warnings; sound."
 
 
 def test_one_path_given_alone_is_validated_as_that_path(tmp_path: Path) -> None:
@@ -330,7 +330,7 @@ def invoke(tmp_path: Path, *args: str) -> tuple[int, str]:
 
 def test_cli_clean_folder_exits_0(tmp_path: Path) -> None:
     code, out = invoke(tmp_path, str(LAB_A))
-    assert (code, out) == (0, "Validated 10 files (503 triples): 0 errors, 0 warnings; sound.\n")
+    assert (code, out) == (0, "Validated 10 files (515 triples): 0 errors, 0 warnings; sound.\n")
 
 
 def test_cli_errors_exit_1_and_name_file_and_line(tmp_path: Path) -> None:
@@ -343,7 +343,7 @@ def test_cli_errors_exit_1_and_name_file_and_line(tmp_path: Path) -> None:
     lines = out.splitlines()
     assert lines[0].startswith(f"{folder.as_posix()}/QUE - Other.md:7: error: only evidence or a claim supports")
     assert lines[0].endswith("[supports-source]")
-    assert lines[-1] == "Validated 4 files (54 triples): 1 error, 0 warnings; not sound."
+    assert lines[-1] == "Validated 4 files (58 triples): 1 error, 0 warnings; not sound."
 
 
 def test_cli_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
@@ -356,7 +356,7 @@ def test_cli_json_is_sorted_and_stable(tmp_path: Path) -> None:
     code, out = invoke(tmp_path, str(MATSULAB), "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert data["summary"] == {"errors": 1, "files": 6, "triples": 95, "warnings": 0}
+    assert data["summary"] == {"errors": 1, "files": 6, "triples": 119, "warnings": 0}
     assert [(f["rule"], f["severity"], f["line"]) for f in data["findings"]] == [("duplicate-title", "error", None)]
     assert set(data["findings"][0]) == {"severity", "rule", "file", "line", "node", "message"}
     assert invoke(tmp_path, str(MATSULAB), "--format", "json")[1] == out
