@@ -158,8 +158,8 @@ def init(path: Path, force: bool) -> None:
     click.echo(f"Wrote {written}: review it, then run: rdfnotes load {path}")
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
 
 
 @cli.command("queries")
@@ -213,11 +213,11 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "trig", "ntriples", "nquads", "jsonld", "html"]),
+    type=click.Choice(["turtle", "trig", "ntriples", "nquads", "jsonld", "html", "rocrate"]),
     default="turtle",
     show_default=True,
     help="turtle, ntriples, jsonld: the graph; trig, nquads: one named graph per note file; html: the pages as a "
-    "static site (a folder).",
+    "static site (a folder); rocrate: an RO-Crate (a folder, or -o FILE.zip).",
 )
 @click.option(
     "-o",
@@ -226,11 +226,28 @@ def query(ctx: click.Context, query: str, params: tuple[str, ...], fmt: str) -> 
     help="File to write [default: stdout]; for html, the folder of the site.",
 )
 @click.option("--lab", help="Export this lab alone, with its VoID description [default: the whole store].")
+@click.option("--with-notes", is_flag=True, help="rocrate: put the note files themselves in the crate too.")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None) -> None:
-    """Write the store as RDF, or as a static web site: the same notes always give the same bytes."""
+def export(ctx: click.Context, fmt: str, output: Path | None, lab: str | None, with_notes: bool) -> None:
+    """Write the store as RDF, as a static web site, or as an RO-Crate: the same notes always give the same bytes."""
     from .export import export as export_store
 
+    if fmt == "rocrate":
+        from .rocrate import write_crate
+
+        if output is None:
+            raise click.UsageError("--format rocrate writes a folder or a .zip: give it with -o DIR or -o FILE.zip")
+        config = _config(ctx)
+        with _store(ctx) as store:
+            crate = write_crate(store, config, output, lab=lab, with_notes=with_notes)
+        click.echo(
+            f"Wrote the RO-Crate {crate.path} of {', '.join(crate.labs)}: {_count(crate.files, 'file')}, "
+            f"{crate.bytes} bytes ({_count(crate.queries, 'query', 'queries')} with their answers, "
+            f"{_count(crate.notes, 'note file')})."
+        )
+        return
+    if with_notes:
+        raise click.UsageError("--with-notes is for --format rocrate")
     if fmt == "html":
         from .web import write_site
 
@@ -498,6 +515,91 @@ def push(
         f"Pushed {_count(len(report.labs), 'lab')} ({', '.join(report.labs)}) to {report.url} by "
         f"{report.protocol}: {_count(report.graphs, 'graph')}, {_count(report.triples, 'triple')}{stale}."
     )
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder of the nanopublications (TriG files, index, and the record of earlier runs).",
+)
+@click.option("--lab", help="The lab whose notes to publish [default: the store's only lab].")
+@click.option(
+    "--keys",
+    type=click.Path(path_type=Path),
+    help="A nanopub profile (profile.yml, or its folder) [default: ~/.nanopub/profile.yml].",
+)
+@click.option(
+    "--new-keys",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Make a new RSA key pair and profile in this folder (not in a git work tree), and sign with it.",
+)
+@click.option("--orcid", help="The signer's ORCID iD, for --new-keys.")
+@click.option("--name", "signer_name", default="", help="The signer's name, for --new-keys.")
+@click.option("--licence", help="The licence's IRI [default: licence: in rdfnotes.yaml].")
+@click.option("--publish", "publish_url", help="Then send what is new to this nanopub server or SPARQL store.")
+@click.option(
+    "--protocol",
+    type=click.Choice(["nanopub-server", "graph-store", "update"]),
+    default="graph-store",
+    show_default=True,
+    help="How --publish sends: POST of TriG to a nanopub server or a Graph Store endpoint, or SPARQL Update.",
+)
+@click.pass_context
+def nanopub(
+    ctx: click.Context,
+    folder: Path,
+    lab: str | None,
+    keys: Path | None,
+    new_keys: Path | None,
+    orcid: str | None,
+    signer_name: str,
+    licence: str | None,
+    publish_url: str | None,
+    protocol: str,
+) -> None:
+    """Write each discourse note of a lab as a signed nanopublication with a Trusty URI.
+
+    A note unchanged since the last run keeps its nanopublication; a changed one gets a new one that supersedes
+    it; a removed one's is retracted. Check one with any nanopub library (see the README).
+
+    \b
+        rdfnotes nanopub -o nanopubs --new-keys ~/.rdfnotes-keys --orcid 0000-0002-1825-0097 --name "Maya Okafor"
+        rdfnotes nanopub -o nanopubs --keys ~/.rdfnotes-keys --publish http://localhost:7878/store
+    """
+    from .errors import NanopubError
+    from .nanopub import generate_keys, load_signer, make_nanopubs, publish
+
+    if new_keys is not None:
+        if keys is not None:
+            raise NanopubError("give --keys or --new-keys, not both")
+        if not orcid:
+            raise NanopubError("--new-keys needs the signer's --orcid")
+        keys = generate_keys(new_keys, orcid=orcid, name=signer_name)
+        click.echo(f"Made a key pair and nanopub profile in {keys.parent} (keep id_rsa private).")
+    signer = load_signer(keys)
+    config = _config(ctx)
+    with _store(ctx) as store:
+        report = make_nanopubs(store, config, folder, signer, lab=lab, licence=licence)
+    for reason in report.skipped:
+        click.secho(f"warning: {reason}: left out", fg="yellow", err=True)
+    written = len(report.written)
+    click.echo(
+        f"Wrote {_count(written, 'nanopublication')} of lab {report.lab} to {folder} "
+        f"({report.count('new')} new, {report.count('supersedes')} superseding, "
+        f"{_count(report.count('retracts'), 'retraction')}, {_count(report.count('index'), 'index', 'indexes')}); "
+        f"{report.unchanged} unchanged."
+    )
+    if report.index:
+        click.echo(f"Index of {_count(report.current, 'note')}: {report.index}")
+    if publish_url:
+        sent = publish(folder, publish_url, protocol=protocol)
+        click.echo(f"Published {_count(sent.sent, 'nanopublication')} to {sent.url} ({sent.already} sent before).")
+    if report.skipped:
+        ctx.exit(1)
 
 
 @cli.command()

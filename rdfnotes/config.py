@@ -31,10 +31,13 @@ TOP_LEVEL_KEYS = frozenset(
         "attributes",
         "other_attributes",
         "item_types",
+        "licence",
+        "authors",
         "history",
         "provenance",
     }
 )
+_ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 ATTRIBUTE_KINDS = frozenset(
     {"text", "people", "concepts", "date", "year", "url", "links", "type", "doi", "arxiv", "ignore"}
 )
@@ -76,6 +79,15 @@ class AttributeType:
 
 
 @dataclass(frozen=True)
+class Author:
+    """A person credited with a lab's published work (``authors:`` in rdfnotes.yaml)."""
+
+    name: str
+    orcid: str | None = None
+    """Their ORCID iD as an IRI (``https://orcid.org/…``), when given."""
+
+
+@dataclass(frozen=True)
 class Config:
     base: str
     lab: str | None
@@ -87,6 +99,9 @@ class Config:
     keep_other_attributes: bool
     item_types: dict[str, str] = field(hash=False)
     ignore: tuple[str, ...] = ()
+    licence: str | None = None
+    """The licence of what the lab publishes (nanopublications, RO-Crates), as an IRI."""
+    authors: tuple[Author, ...] = ()
     history_keep: int = 100
     line_provenance: bool = True
     """Whether each relation and attribute keeps the file and line that state it (``provenance: {lines: …}``)."""
@@ -254,9 +269,43 @@ def _build(data: dict[str, Any], where: str) -> Config:
         keep_other_attributes=other == "keep",
         item_types={str(k): _iri(v, f"{where}: item type {k}") for k, v in (data.get("item_types") or {}).items()},
         ignore=tuple(str(pattern) for pattern in data.get("ignore") or ()),
+        licence=_licence(data.get("licence"), where),
+        authors=_authors(data.get("authors"), where),
         history_keep=_history_keep(data.get("history"), where),
         line_provenance=_line_provenance(data.get("provenance"), where),
     )
+
+
+def _licence(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", text):
+        raise ConfigError(f"{where}: 'licence' must be the licence's http(s) IRI, not {text!r}")
+    return text
+
+
+def _authors(value: Any, where: str) -> tuple[Author, ...]:
+    """``authors:`` as a list of ``{name: …, orcid: …}`` (the ORCID optional, bare or as its IRI)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: 'authors' must be a list of entries with a 'name' (and an 'orcid')")
+    authors = []
+    for entry in value:
+        if not isinstance(entry, dict) or not str(entry.get("name") or "").strip():
+            raise ConfigError(f"{where}: each author needs a 'name': {entry!r}")
+        unknown = sorted(set(map(str, entry)) - {"name", "orcid"})
+        if unknown:
+            raise ConfigError(f"{where}: unknown author setting {unknown[0]!r} (known: name, orcid)")
+        orcid = None
+        if entry.get("orcid"):
+            match = _ORCID.match(str(entry["orcid"]).strip())
+            if not match:
+                raise ConfigError(f"{where}: author {entry['name']!r}: not an ORCID iD: {entry['orcid']!r}")
+            orcid = f"https://orcid.org/{match.group(1)}"
+        authors.append(Author(name=str(entry["name"]).strip(), orcid=orcid))
+    return tuple(authors)
 
 
 HISTORY_KEYS = frozenset({"keep"})

@@ -62,5 +62,9 @@ class OutputError(RdfnotesError):
     """An export (a file, or the static site's folder) could not be written where it was asked for."""
 
 
+class NanopubError(RdfnotesError):
+    """Nanopublications could not be made, signed, kept or published (keys, profile, output folder, server)."""
+
+
 class DiffError(RdfnotesError):
     """A diff could not be made: a side is unreadable, an earlier state is not in the history, a patch is bad."""

@@ -52,10 +52,10 @@ XSD = Namespace(
 )
 DCTERMS = Namespace(
     "http://purl.org/dc/terms/",
-    "title created creator abstract subject references description issued date identifier modified source",
+    "title created creator abstract subject references description issued date identifier modified source license",
 )
 FOAF = Namespace("http://xmlns.com/foaf/0.1/", "Person name page primaryTopic Document")
-PROV = Namespace("http://www.w3.org/ns/prov#", "wasAttributedTo wasDerivedFrom")
+PROV = Namespace("http://www.w3.org/ns/prov#", "wasAttributedTo wasDerivedFrom generatedAtTime hadPrimarySource")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#", "Concept prefLabel exactMatch")
 BIBO = Namespace(
     "http://purl.org/ontology/bibo/",
