@@ -63,7 +63,7 @@ def cli(ctx: click.Context, store_path: Path, config_path: Path | None) -> None:
 def _config(ctx: click.Context) -> Any:
     from .config import load_config
 
-    return load_config(ctx.obj["config"], search_dir=Path.cwd())
+    return load_config(ctx.obj["config"], search_dir=Path())  # named as the user would: rdfnotes.yaml
 
 
 def _store(ctx: click.Context) -> Any:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import ConfigError
-from .vocab import expand
+from .vocab import RN, expand
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.yaml")
 CONFIG_FILE_NAME = "rdfnotes.yaml"
@@ -28,6 +28,7 @@ TOP_LEVEL_KEYS = frozenset(
         "node_types",
         "source",
         "relations",
+        "grammar",
         "attributes",
         "other_attributes",
         "item_types",
@@ -37,6 +38,9 @@ TOP_LEVEL_KEYS = frozenset(
         "provenance",
     }
 )
+GRAMMAR_KEYS = ("source", "relation", "target")
+ANY_TYPE = "*"
+"""A grammar rule's source or target that stands for any discourse node type."""
 _ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 ATTRIBUTE_KINDS = frozenset(
     {"text", "people", "concepts", "date", "year", "url", "links", "type", "doi", "arxiv", "ignore"}
@@ -70,6 +74,18 @@ class RelationType:
     symmetric: bool = False
 
 
+@dataclass(frozen=True, order=True)
+class Rule:
+    """One (source type, relation, target type) of a lab's grammar, named as the lab names them (see ``grammar``)."""
+
+    source: str
+    relation: str
+    target: str
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.relation} {self.target}"
+
+
 @dataclass(frozen=True)
 class AttributeType:
     name: str
@@ -99,6 +115,10 @@ class Config:
     keep_other_attributes: bool
     item_types: dict[str, str] = field(hash=False)
     ignore: tuple[str, ...] = ()
+    grammar: tuple[Rule, ...] = ()
+    """The allowed (source type, relation, target type): the lab's, or the bundled defaults'."""
+    grammar_declared_in: str | None = None
+    """The settings file that declared ``grammar`` (``None``: the bundled defaults, which no lab declared)."""
     licence: str | None = None
     """The licence of what the lab publishes (nanopublications, RO-Crates), as an IRI."""
     authors: tuple[Author, ...] = ()
@@ -111,6 +131,20 @@ class Config:
         for node_type in self.node_types:
             if node_type.marker == marker:
                 return node_type
+        return None
+
+    def type_class(self, name: str) -> str | None:
+        """The class of a node type named by its name or marker (``Evidence``, ``EVD``, ``Source``, ``@``); ``*``
+        (any type, in a grammar) is ``rn:DiscourseNode``."""
+        if name == ANY_TYPE:
+            return RN.DiscourseNode
+        node_type = self.node_type(name) or next(
+            (t for t in self.node_types if name_key(t.name) == name_key(name)), None
+        )
+        if node_type is not None:
+            return node_type.class_iri
+        if name == self.source_prefix or name_key(name) in ("source", "sourcedocument"):
+            return self.source_class
         return None
 
     def relation(self, label: str) -> tuple[RelationType, bool] | None:
@@ -152,7 +186,7 @@ def load_config(path: Path | None = None, *, search_dir: Path | None = None) -> 
     user = _read_yaml(path) if path is not None else {}
     where = str(path) if path is not None else "the bundled defaults"
     _check_keys(user, where)
-    return _build(_merge(defaults, user), where)
+    return _build(_merge(defaults, user), where, grammar_declared="grammar" in user)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -214,7 +248,7 @@ def _iri(value: Any, where: str) -> str:
         raise ConfigError(f"{where}: {exc}") from exc
 
 
-def _build(data: dict[str, Any], where: str) -> Config:
+def _build(data: dict[str, Any], where: str, *, grammar_declared: bool = False) -> Config:
     base = str(data.get("base") or "")
     if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", base) or not base.endswith(("/", "#")):
         raise ConfigError(f"{where}: 'base' must be an absolute IRI ending in '/' or '#', not {base!r}")
@@ -258,7 +292,7 @@ def _build(data: dict[str, Any], where: str) -> Config:
     other = str(data.get("other_attributes", "keep"))
     if other not in ("keep", "ignore"):
         raise ConfigError(f"{where}: 'other_attributes' is 'keep' or 'ignore', not {other!r}")
-    return Config(
+    config = Config(
         base=base,
         lab=str(data["lab"]) if data.get("lab") else None,
         node_types=node_types,
@@ -274,6 +308,44 @@ def _build(data: dict[str, Any], where: str) -> Config:
         history_keep=_history_keep(data.get("history"), where),
         line_provenance=_line_provenance(data.get("provenance"), where),
     )
+    grammar = _grammar(data.get("grammar"), config, where)
+    return replace(config, grammar=grammar, grammar_declared_in=where if grammar_declared else None)
+
+
+def _grammar(entries: Any, config: Config, where: str) -> tuple[Rule, ...]:
+    """The ``grammar`` entries, each ``{source, relation, target}`` naming known node types and relation labels."""
+    if entries is None:
+        return ()
+    if not isinstance(entries, list):
+        raise ConfigError(f"{where}: 'grammar' must be a list of {{source, relation, target}} entries")
+    rules = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: grammar entry {number} must be {{source, relation, target}}, not {entry!r}")
+        for key in entry:
+            if key not in GRAMMAR_KEYS:
+                close = difflib.get_close_matches(str(key), GRAMMAR_KEYS, n=1)
+                hint = f" - did you mean {close[0]!r}?" if close else f" (known: {', '.join(GRAMMAR_KEYS)})"
+                raise ConfigError(f"{where}: grammar entry {number} has unknown key {key!r}{hint}")
+        missing = [key for key in GRAMMAR_KEYS if not str(entry.get(key) or "").strip()]
+        if missing:
+            raise ConfigError(f"{where}: grammar entry {number} needs {', '.join(repr(k) for k in missing)}")
+        rule = Rule(*(str(entry[key]).strip() for key in GRAMMAR_KEYS))
+        for name in (rule.source, rule.target):
+            if config.type_class(name) is None:
+                known = sorted({t.name for t in config.node_types} | {ANY_TYPE})
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f" - did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+                raise ConfigError(f"{where}: grammar entry {number} names node type {name!r}, which is not one{hint}")
+        if config.relation(rule.relation) is None:
+            known = sorted(r.label for r in config.relations)
+            close = difflib.get_close_matches(rule.relation, known, n=1)
+            hint = f" - did you mean {close[0]!r}?" if close else f" (known: {', '.join(known)})"
+            raise ConfigError(
+                f"{where}: grammar entry {number} names relation {rule.relation!r}, which is not one{hint}"
+            )
+        rules.append(rule)
+    return tuple(rules)
 
 
 def _licence(value: Any, where: str) -> str | None:

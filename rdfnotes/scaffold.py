@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .config import CONFIG_FILE_NAME, Config, load_config, name_key
+from .config import CONFIG_FILE_NAME, Config, Rule, load_config, name_key
 from .errors import ConfigError, ConfigExists
 from .model import Note
 from .readers import obsidian_vault, read_path, stat_file
@@ -111,6 +111,7 @@ def _vault_config(folder: Path, vault: Path, defaults: Config) -> str:
         complement = f", complement: {_quote(relation_type.complement)}" if relation_type.complement else ""
         lines.append(f"  - {{label: {_quote(relation_type.label)}{complement}, property: {_quote(prop)}}}")
     lines.append("")
+    lines += _grammar_lines(settings.rules(), f"the plugin's discourseRelations ({data_path.relative_to(vault)})")
     return "\n".join(lines + _attributes_hint(folder, defaults)) + "\n"
 
 
@@ -162,7 +163,37 @@ def _notes_config(folder: Path, defaults: Config) -> str:
     if not labels:
         lines[-1] = "relations: []  # none found: the defaults' Informs, Supports, Opposes … apply"
     lines.append("")
+    stated = sorted({rule for _, rule in result.grammar})
+    lines += _grammar_lines(stated, "the export's grammar") if stated else _default_grammar_lines(defaults)
     return "\n".join(lines + _attributes_hint(folder, defaults, result.notes)) + "\n"
+
+
+_GRAMMAR_HELP = [
+    "# `rdfnotes validate` reports a relation whose ends are no (source type, relation, target type) listed here;",
+    '# types by name or marker, "*" for any type. Relations listed nowhere are not checked.',
+]
+
+
+def _grammar_lines(rules: list[Rule], found: str) -> list[str]:
+    lines = [f"# The lab's grammar, from {found}.", *_GRAMMAR_HELP, "grammar:"]
+    lines += [_rule_line(rule) for rule in rules]
+    return [*lines, ""]
+
+
+def _default_grammar_lines(defaults: Config) -> list[str]:
+    """The bundled grammar, commented out: until a lab declares its own, what it does not allow is a warning."""
+    lines = [
+        "# The lab's grammar: none found in the notes. Until one is declared the bundled grammar below applies and",
+        "# what it does not allow is a warning; uncomment it and make it the lab's, and that becomes an error.",
+        *_GRAMMAR_HELP,
+        "# grammar:",
+    ]
+    lines += ["# " + _rule_line(rule) for rule in defaults.grammar]
+    return [*lines, ""]
+
+
+def _rule_line(rule: Rule) -> str:
+    return f"  - {{source: {_quote(rule.source)}, relation: {_quote(rule.relation)}, target: {_quote(rule.target)}}}"
 
 
 def _attributes_hint(folder: Path, defaults: Config, notes: list[Note] | None = None) -> list[str]:

@@ -32,8 +32,8 @@ from typing import Any
 from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, serialize
 
-from . import iris
-from .config import Config
+from . import grammar, iris
+from .config import Config, Rule
 from .dates import is_daily_page
 from .loader import load, note_graph_iri
 from .mapping import parse_title
@@ -72,6 +72,8 @@ class Finding:
     line: int | None
     node: str | None
     message: str
+    also: tuple[str, ...] = ()
+    """The other files stating the same thing (a relation written on both of its pages is one finding)."""
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
         return (self.file or "", self.line or 0, self.rule, self.node or "", self.message)
@@ -80,7 +82,8 @@ class Finding:
         where = self.file or "(store)"
         if self.line:
             where += f":{self.line}"
-        return f"{where}: {self.severity}: {self.message} [{self.rule}]"
+        also = f" (also stated in {', '.join(self.also)})" if self.also else ""
+        return f"{where}: {self.severity}: {self.message}{also} [{self.rule}]"
 
 
 @dataclass
@@ -154,7 +157,7 @@ def validate(
     ([], 0)
     """
     if isinstance(source, Store):
-        return _validate_store(source, config, roots={})
+        return _validate_store(source, config, grammar.choose(config), roots={})
     # One path given alone is one path, not the characters of its name.
     paths = [Path(source)] if isinstance(source, str | os.PathLike) else [Path(p) for p in source]
     with tempfile.TemporaryDirectory(prefix="rdfnotes-validate-") as tmp, Store(Path(tmp) / "store") as store:
@@ -164,7 +167,7 @@ def validate(
             Finding("error", "read", str(p), None, None, "no such file or folder") for p in paths if not p.exists()
         ]
         notes = _read_notes(roots, store, config, format)
-        report = _validate_store(store, config, roots=roots, notes=notes)
+        report = _validate_store(store, config, grammar.choose(config, notes.grammar), roots=roots, notes=notes)
     report.findings = sorted({*report.findings, *missing, *_check_notes(notes, config)}, key=Finding.sort_key)
     return report
 
@@ -188,6 +191,7 @@ class _Notes:
     by_graph: dict[str, _Read] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
     files: int = 0
+    grammar: list[tuple[str, Rule]] = field(default_factory=list)
 
 
 def _display(root: Path, relpath: str) -> str:
@@ -207,6 +211,7 @@ def _read_notes(roots: dict[str, Path], store: Store, config: Config, format: st
         known = {note["graph"]: note for unit in entry.get("units", {}).values() for note in unit.get("notes", [])}
         read = read_path(root, config, format=format)
         result.files += len(read.units)
+        result.grammar += [(_display(root, file), rule) for file, rule in read.grammar]
         for problem in read.problems:
             severity = "error" if problem.severity == "error" else "warning"
             file = _display(root, problem.path)
@@ -296,7 +301,7 @@ def _other(other: _Read, read: _Read) -> str:
 
 
 def _validate_store(
-    store: Store, config: Config, *, roots: dict[str, Path], notes: _Notes | None = None
+    store: Store, config: Config, lab_grammar: grammar.Grammar, *, roots: dict[str, Path], notes: _Notes | None = None
 ) -> ValidationReport:
     import rdflib
     from pyshacl import validate as shacl_validate
@@ -306,13 +311,14 @@ def _validate_store(
     if triples:
         data.parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
     shapes = rdflib.Graph().parse(shapes_path(), format="turtle")
+    shapes += grammar.grammar_shapes(lab_grammar, config)
     ontology = rdflib.Graph().parse(ontology_path(), format="turtle")
     _, results, _ = shacl_validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True, allow_infos=True
     )
     assert isinstance(results, rdflib.Graph)
     where = _Where(store, roots, notes or _Notes(), config, shapes)
-    findings: set[Finding] = set()
+    findings: list[Finding] = []
     sh = rdflib.Namespace(_SH)
     for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
         focus = results.value(result, sh.focusNode)
@@ -322,13 +328,47 @@ def _validate_store(
         severity = _SEVERITY.get(str(results.value(result, sh.resultSeverity)), "error")
         message = str(results.value(result, sh.resultMessage) or "does not fit its shape")
         rule = str(shape).removeprefix(SHAPES_NS) if isinstance(shape, rdflib.URIRef) else "shape"
-        findings |= where.findings(severity, rule, message, focus, path, value, shape)
+        if rule.startswith("grammar-"):
+            message = _grammar_message(data, config, focus, path, value)
+            message += f" ({_grammar_origin(lab_grammar)})"
+        findings += where.findings(severity, rule, message, focus, path, value, shape)
     report = ValidationReport(
-        findings=sorted(findings, key=Finding.sort_key),
+        findings=_one_per_statement(findings),
         files=notes.files if notes is not None else len(where.graph_file),
         triples=len(triples),
     )
     return report
+
+
+def _grammar_origin(lab_grammar: grammar.Grammar) -> str:
+    if lab_grammar.declared:
+        return f"the lab's grammar, declared in {lab_grammar.declared_in}"
+    return "the default grammar: the lab declared none"
+
+
+def _grammar_message(graph: Any, config: Config, focus: Any, path: Any, value: Any) -> str:
+    """Which types a relation joins that the grammar does not allow: ``no Claim Informs Claim``."""
+    import rdflib
+
+    def names(node: Any) -> str:
+        found = grammar.type_names(config, (str(t) for t in graph.objects(node, rdflib.RDF.type)))
+        return "/".join(found) or "(a type the configuration does not name)"
+
+    label = next((r.label for r in config.relations if r.property_iri == str(path)), _short(str(path)))
+    return f"not in the grammar: {names(focus)} {label} {names(value)}"
+
+
+def _one_per_statement(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per thing found, however many files state it: the first file (and its line) names it, the
+    others are listed in ``also``."""
+    grouped: dict[tuple[str, str, str | None, str], list[Finding]] = {}
+    for finding in sorted(set(findings), key=Finding.sort_key):
+        grouped.setdefault((finding.severity, finding.rule, finding.node, finding.message), []).append(finding)
+    merged = []
+    for group in grouped.values():
+        others = tuple(f"{f.file}:{f.line}" if f.line else str(f.file) for f in group[1:])
+        merged.append(Finding(**{**asdict(group[0]), "also": others}))
+    return sorted(merged, key=Finding.sort_key)
 
 
 class _Where:
@@ -471,11 +511,16 @@ def _short(iri: str) -> str:
     return f"<{iri}>"
 
 
-def rules() -> Sequence[tuple[str, str]]:
-    """Every rule id with what it finds: the shapes' (from ``shapes.ttl``) and the notes' checks."""
+def rules(config: Config | None = None) -> Sequence[tuple[str, str]]:
+    """Every rule id with what it finds: the shapes' (``shapes.ttl``, and the grammar's under ``config``: the
+    bundled defaults when none is given) and the notes' checks."""
     import rdflib
 
+    from .config import load_config
+
+    config = config or load_config()
     shapes = rdflib.Graph().parse(shapes_path(), format="turtle")
+    shapes += grammar.grammar_shapes(grammar.choose(config), config)
     sh = rdflib.Namespace(_SH)
     found = [
         (str(s).removeprefix(SHAPES_NS), str(shapes.value(s, sh.message)))

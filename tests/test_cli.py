@@ -184,6 +184,31 @@ def test_config_file_with_a_typo_gets_a_suggestion(runner: CliRunner, tmp_path: 
     assert "unknown setting 'relatons' - did you mean 'relations'?" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (
+            "{sorce: Evidence, relation: Informs, target: Claim}",
+            "grammar entry 1 has unknown key 'sorce' - did you mean 'source'?",
+        ),
+        (
+            "{source: Evidense, relation: Informs, target: Claim}",
+            "grammar entry 1 names node type 'Evidense', which is not one - did you mean 'Evidence'?",
+        ),
+        (
+            "{source: Evidence, relation: Inform, target: Claim}",
+            "grammar entry 1 names relation 'Inform', which is not one - did you mean 'Informs'?",
+        ),
+        ("{source: Evidence, relation: Informs}", "grammar entry 1 needs 'target'"),
+    ],
+)
+def test_a_misspelt_grammar_is_an_error_naming_it(runner: CliRunner, tmp_path: Path, entry: str, message: str) -> None:
+    config = tmp_path / "rdfnotes.yaml"
+    config.write_text(f"grammar:\n  - {entry}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["--store", str(tmp_path / "s"), "--config", str(config), "validate", str(LAB_A)])
+    assert (result.exit_code, result.stderr) == (2, f"Error: {config}: {message}\n")
+
+
 def test_a_lab_type_from_the_config(runner: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()

@@ -31,6 +31,16 @@ def test_an_obsidian_vault_gets_its_types_and_relations_from_data_json(tmp_path:
     motivates = config.relation("is motivated by")
     assert motivates is not None and motivates[1] is True and motivates[0].property_iri == RN.motivates
     assert config.source_prefix == "@"
+    assert (config.grammar_declared_in, [str(rule) for rule in config.grammar]) == (
+        str(written),
+        [
+            "Evidence derived from Source",
+            "Evidence informs Question",
+            "Evidence opposes Claim",
+            "Evidence supports Claim",
+            "Hypothesis motivates Question",
+        ],
+    )
 
 
 def test_load_with_the_written_settings_gives_the_same_graph(tmp_path: Path) -> None:
@@ -56,6 +66,9 @@ def test_a_roam_export_gets_its_graph_name_markers_and_labels(tmp_path: Path) ->
     store, report = load_into(tmp_path / "store", folder)  # rdfnotes.yaml itself is not a note
     store.close()
     assert report.files_seen == 10
+    # Markdown states no grammar: the defaults' is written commented out, and no grammar is declared.
+    assert '# grammar:\n#   - {source: "Evidence", relation: "Supports", target: "Claim"}\n' in text
+    assert config.grammar_declared_in is None and config.grammar == load_config().grammar
 
 
 def test_an_unknown_relation_label_gets_a_property_in_the_labs_namespace(tmp_path: Path) -> None:

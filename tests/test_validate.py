@@ -143,23 +143,69 @@ def test_lab_c_roam_json_is_sound() -> None:
 # -- seeded faults: the shapes ------------------------------------------------------------------------------------
 
 
-def test_supports_from_a_question_breaks_the_grammar_on_its_line(tmp_path: Path) -> None:
-    found = check(
-        tmp_path,
-        {
-            "QUE - Other.md": page(
-                "[[QUE]] - Other", "###### Discourse Context", "", "- **Supports::** [[CLM - Sleep helps]]"
-            )
-        },
+QUESTION_SUPPORTS = {
+    "QUE - Other.md": page("[[QUE]] - Other", "###### Discourse Context", "", "- **Supports::** [[CLM - Sleep helps]]")
+}
+
+
+def test_a_relation_the_default_grammar_does_not_allow_is_a_warning_on_its_line(tmp_path: Path) -> None:
+    """No grammar declared: the bundled one applies, and what it does not allow is worth a look, not an error."""
+    root = notes(tmp_path / "lab-t", {**SOUND, **QUESTION_SUPPORTS})
+    report = validate([root], load_config())
+    assert rows(report, root) == [("warning", "grammar-supports", "QUE - Other.md", 8)]
+    assert report.findings[0].message == (
+        "not in the grammar: Question Supports Claim (the default grammar: the lab declared none): "
+        "'[[QUE]] - Other' dg:supports '[[CLM]] - Sleep helps'"
     )
-    assert found == [("error", "supports-source", "QUE - Other.md", 8)]
+    assert report.exit_status() == 0
 
 
-def test_a_relation_stated_on_both_pages_is_reported_on_both_lines(tmp_path: Path) -> None:
-    """Evidence informs a claim: wrong (informs reaches a question), and both pages say it."""
-    found = check(
-        tmp_path,
+def test_a_relation_the_declared_grammar_does_not_allow_is_an_error(tmp_path: Path) -> None:
+    settings = tmp_path / "rdfnotes.yaml"
+    settings.write_text(
+        "grammar:\n"
+        "  - {source: Evidence, relation: Supports, target: Claim}\n"
+        "  - {source: Evidence, relation: Informs, target: Question}\n",
+        encoding="utf-8",
+    )
+    root = notes(tmp_path / "lab-t", {**SOUND, **QUESTION_SUPPORTS})
+    report = validate([root], load_config(settings))
+    assert rows(report, root) == [("error", "grammar-supports", "QUE - Other.md", 8)]
+    assert report.findings[0].message == (
+        f"not in the grammar: Question Supports Claim (the lab's grammar, declared in {settings}): "
+        "'[[QUE]] - Other' dg:supports '[[CLM]] - Sleep helps'"
+    )
+
+
+def test_a_declared_grammar_allows_what_the_defaults_do_not(tmp_path: Path) -> None:
+    """A lab whose evidence informs claims says so, and its graph is sound."""
+    settings = tmp_path / "rdfnotes.yaml"
+    settings.write_text(
+        "grammar:\n"
+        "  - {source: EVD, relation: Informs, target: Claim}\n"
+        "  - {source: '*', relation: Supports, target: CLM}\n",
+        encoding="utf-8",
+    )
+    extra = {
+        "EVD - Recall improved - @smith2020.md": page(
+            "[[EVD]] - Recall improved - [[@smith2020]]",
+            "###### Discourse Context",
+            "",
+            "- **Informs::** [[CLM - Sleep helps]]",
+        ),
+        **QUESTION_SUPPORTS,
+    }
+    root = notes(tmp_path / "lab-t", {**SOUND, **extra})
+    assert rows(validate([root], load_config(settings)), root) == []
+    assert [r for _, r, *_ in rows(validate([root], load_config()), root)] == ["grammar-informs", "grammar-supports"]
+
+
+def test_a_relation_stated_on_both_pages_is_one_finding_naming_both_files(tmp_path: Path) -> None:
+    """Evidence informs a claim (the default grammar has informs reach a question), and both pages say it."""
+    root = notes(
+        tmp_path / "lab-t",
         {
+            **SOUND,
             "CLM - Sleep helps.md": page(
                 "[[CLM]] - Sleep helps",
                 "###### Discourse Context",
@@ -174,9 +220,62 @@ def test_a_relation_stated_on_both_pages_is_reported_on_both_lines(tmp_path: Pat
             ),
         },
     )
-    assert found == [
-        ("error", "informs-target", "CLM - Sleep helps.md", 8),
-        ("error", "informs-target", "EVD - Bad - @smith2020.md", 8),
+    report = validate([root], load_config())
+    assert rows(report, root) == [("warning", "grammar-informs", "CLM - Sleep helps.md", 8)]
+    assert report.findings[0].also == (f"{root.as_posix()}/EVD - Bad - @smith2020.md:8",)
+    assert str(report.findings[0]) == (
+        f"{root.as_posix()}/CLM - Sleep helps.md:8: warning: not in the grammar: Evidence Informs Claim (the default "
+        "grammar: the lab declared none): '[[EVD]] - Bad - [[@smith2020]]' rn:informs '[[CLM]] - Sleep helps' "
+        f"(also stated in {root.as_posix()}/EVD - Bad - @smith2020.md:8) [grammar-informs]"
+    )
+
+
+def test_the_vaults_data_json_is_its_grammar(tmp_path: Path) -> None:
+    """lab-b's data.json allows Evidence informs Question; without that triple the vault's two informs break it."""
+    vault = writable_copy(LAB_B, tmp_path / "vault")
+    settings = vault / ".obsidian/plugins/discourse-graphs/data.json"
+    data = json.loads(settings.read_text(encoding="utf-8"))
+    data["discourseRelations"] = [r for r in data["discourseRelations"] if r["id"] != "rel3_a3"]
+    data["discourseRelations"].append(
+        {
+            **data["discourseRelations"][0],
+            "id": "x",
+            "relationshipTypeId": "relation_inf003",
+            "sourceId": "node_SrcS7aa04",
+            "destinationId": "node_QueQ7aa01",
+        }
+    )
+    settings.write_text(json.dumps(data), encoding="utf-8")
+    report = validate([vault], load_config())
+    grammar = [(f.severity, f.rule, _relative(f, vault)) for f in report.findings if f.rule.startswith("grammar-")]
+    assert grammar == [
+        (
+            "error",
+            "grammar-informs",
+            "Discourse/EVD - Declarative word-pair retention was higher after sleep than after wake.md",
+        ),
+        (
+            "error",
+            "grammar-informs",
+            "Discourse/EVD - Motor gains after sleep vanished when time of day was controlled.md",
+        ),
+    ]
+    assert report.findings[0].message.startswith(
+        f"not in the grammar: Evidence Informs Question (the lab's grammar, declared in {settings.as_posix()}): "
+    )
+
+
+def test_the_roam_json_exports_grammar_is_its_grammar(tmp_path: Path) -> None:
+    folder = writable_copy(LAB_C, tmp_path / "lab-c")
+    (export,) = folder.glob("*.json")
+    data = json.loads(export.read_text(encoding="utf-8"))
+    data["grammar"] = [g for g in data["grammar"] if g["label"] != "Addresses"] + [
+        {"label": "Addresses", "source": "Evidence", "destination": "Question"}
+    ]
+    export.write_text(json.dumps(data), encoding="utf-8")
+    report = validate([folder], load_config())
+    assert [(f.severity, f.rule, f.message.split(" (")[0]) for f in report.findings] == [
+        ("error", "grammar-addresses", "not in the grammar: Claim Addresses Question")
     ]
 
 
@@ -216,7 +315,8 @@ def test_a_doi_not_normalised_in_rdf_from_elsewhere(tmp_path: Path) -> None:
 
 
 def test_two_types_and_two_labels_on_one_node(tmp_path: Path) -> None:
-    """Two files with one Roam uid are one node: it gets both titles and both types."""
+    """Two files with one Roam uid are one node: it gets both titles and both types (one finding each, naming both
+    files)."""
     found = check(
         tmp_path,
         {
@@ -228,8 +328,6 @@ def test_two_types_and_two_labels_on_one_node(tmp_path: Path) -> None:
         ("error", "node-label", "CLM - Twin.md", None),
         ("error", "node-type", "CLM - Twin.md", None),
         ("error", "duplicate-identity", "EVD - Twin - @smith2020.md", None),
-        ("error", "node-label", "EVD - Twin - @smith2020.md", None),
-        ("error", "node-type", "EVD - Twin - @smith2020.md", None),
     ]
 
 
@@ -293,7 +391,7 @@ def test_the_store_is_validated_without_paths(tmp_path: Path) -> None:
     # The shapes run on the store; files come from its note graphs, lines from where the store says each relation
     # is stated (line 7: the page's first line after the front matter and a blank line).
     assert [(f.rule, f.file, f.line) for f in report.findings] == [
-        ("supports-source", (folder / "QUE - Other.md").resolve().as_posix(), 7)
+        ("grammar-supports", (folder / "QUE - Other.md").resolve().as_posix(), 7)
     ]
 
 
@@ -317,14 +415,17 @@ def test_shapes_use_only_declared_rn_terms_and_every_shape_has_severity_and_mess
         assert shapes.value(shape, sh.severity) in (sh.Violation, sh.Warning), shape
         assert shapes.value(shape, sh.message) is not None, shape
     ids = [rule for rule, _ in rules()]
-    assert len(ids) == len(set(ids)) and set(NOTE_RULES) <= set(ids) and "supports-source" in ids
+    assert len(ids) == len(set(ids)) and set(NOTE_RULES) <= set(ids) and "grammar-supports" in ids
 
 
 # -- the command line ------------------------------------------------------------------------------------------------
 
 
-def invoke(tmp_path: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "validate", *args], catch_exceptions=False)
+def invoke(tmp_path: Path, *args: str, config: Path | None = None) -> tuple[int, str]:
+    settings = ["--config", str(config)] if config else []
+    result = CliRunner().invoke(
+        cli, ["--store", str(tmp_path / "store"), *settings, "validate", *args], catch_exceptions=False
+    )
     return result.exit_code, result.stdout
 
 
@@ -338,12 +439,17 @@ def test_cli_errors_exit_1_and_name_file_and_line(tmp_path: Path) -> None:
         tmp_path / "lab-t",
         {**SOUND, "QUE - Other.md": page("[[QUE]] - Other", "", "- **Supports::** [[CLM - Sleep helps]]")},
     )
-    code, out = invoke(tmp_path, str(folder))
+    settings = tmp_path / "rdfnotes.yaml"
+    settings.write_text("grammar:\n  - {source: Evidence, relation: Supports, target: Claim}\n", encoding="utf-8")
+    code, out = invoke(tmp_path, str(folder), config=settings)
     assert code == 1
-    lines = out.splitlines()
-    assert lines[0].startswith(f"{folder.as_posix()}/QUE - Other.md:7: error: only evidence or a claim supports")
-    assert lines[0].endswith("[supports-source]")
-    assert lines[-1] == "Validated 4 files (58 triples): 1 error, 0 warnings; not sound."
+    assert out == (
+        f"{folder.as_posix()}/QUE - Other.md:7: error: not in the grammar: Question Supports Claim (the lab's grammar, "
+        f"declared in {settings}): '[[QUE]] - Other' dg:supports '[[CLM]] - Sleep helps' [grammar-supports]\n"
+        "Validated 4 files (58 triples): 1 error, 0 warnings; not sound.\n"
+    )
+    code, out = invoke(tmp_path, str(folder))
+    assert code == 0 and out.endswith("Validated 4 files (58 triples): 0 errors, 1 warning; sound.\n")
 
 
 def test_cli_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
@@ -358,7 +464,7 @@ def test_cli_json_is_sorted_and_stable(tmp_path: Path) -> None:
     data = json.loads(out)
     assert data["summary"] == {"errors": 1, "files": 6, "triples": 119, "warnings": 0}
     assert [(f["rule"], f["severity"], f["line"]) for f in data["findings"]] == [("duplicate-title", "error", None)]
-    assert set(data["findings"][0]) == {"severity", "rule", "file", "line", "node", "message"}
+    assert set(data["findings"][0]) == {"severity", "rule", "file", "line", "node", "message", "also"}
     assert invoke(tmp_path, str(MATSULAB), "--format", "json")[1] == out
 
 
@@ -401,7 +507,6 @@ def test_two_vault_notes_with_one_node_instance_id(tmp_path: Path) -> None:
     assert rows(report, vault) == [
         ("error", "node-label", "Discourse/CLM - Sleep benefits declarative memory most.md", None),
         ("error", "duplicate-identity", "Discourse/" + claim.name, None),
-        ("error", "node-label", "Discourse/" + claim.name, None),
         ("warning", "evidence-source", evidence, None),
         ("error", "missing-node", evidence, None),
     ]

@@ -20,7 +20,7 @@ from operator import attrgetter
 from pathlib import Path
 from stat import S_ISREG
 
-from ..config import Config
+from ..config import Config, Rule
 from ..errors import ConfigError, ReadError
 from ..model import Note, Problem
 from . import neo4j_csv, obsidian, rdf, roam_json, roam_markdown
@@ -72,13 +72,15 @@ class ReadResult:
       ``"error"``) and warnings — each naming a path relative to the root (and a line where there is one);
     - ``documents``: the RDF files found (:class:`RdfDocument`: relative path and parsed triples, blank nodes as
       the parser gave them);
-    - ``units``: the units read, with the format chosen for each.
+    - ``units``: the units read, with the format chosen for each;
+    - ``grammar``: the grammar the export states, ``(file, rule)`` sorted (see :mod:`rdfnotes.grammar`).
     """
 
     notes: list[Note] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     documents: list[RdfDocument] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
+    grammar: list[tuple[str, Rule]] = field(default_factory=list)
 
 
 def read_path(root: Path, config: Config, *, format: str | None = None) -> ReadResult:
@@ -110,11 +112,13 @@ def read_path(root: Path, config: Config, *, format: str | None = None) -> ReadR
         result.notes.extend(content.notes)
         result.documents.extend(content.documents)
         result.problems.extend(content.problems)
+        result.grammar.extend(content.grammar)
         for note in content.notes:
             result.problems.extend(note.problems)
     # A file every unit of a vault reads (relations.json) is named once, not once per note.
     unique = {(p.path, p.message, p.line, p.severity): p for p in result.problems}
     result.problems = list(unique.values())
+    result.grammar = sorted(set(result.grammar))
     return result
 
 

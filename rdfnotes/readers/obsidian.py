@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from ..config import Rule
 from ..errors import ReadError
 from ..model import Link, Note, Problem, Relation
 from .markup import wikilinks, yaml_strings, yaml_value_text
@@ -70,6 +71,16 @@ class Settings:
     node_types: dict[str, NodeTypeDef] = field(default_factory=dict)
     relation_types: dict[str, RelationTypeDef] = field(default_factory=dict)
     allowed: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def rules(self) -> list[Rule]:
+        """The allowed triples as a grammar, types and relations by name (ids the file does not define are left out)."""
+        found = []
+        for source, relation, target in sorted(self.allowed):
+            ends = self.node_types.get(source), self.node_types.get(target)
+            label = self.relation_types.get(relation)
+            if ends[0] is not None and ends[1] is not None and label is not None:
+                found.append(Rule(ends[0].name, label.label, ends[1].name))
+        return found
 
     def type_of_title(self, title: str) -> NodeTypeDef | None:
         found = [t for t in self.node_types.values() if t.matches(title)]
@@ -161,6 +172,7 @@ def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
     for file in unit.files[1:]:
         if file.relpath.endswith("data.json"):
             settings = context.cached("obsidian-settings", file, parse_settings)
+            content.grammar.extend((file.relpath, rule) for rule in settings.rules())
         elif file.relpath.endswith(RELATIONS_FILE):
             relations = context.cached("obsidian-relations", file, parse_relations)
     note = read_note(read_bytes(unit.main), unit.key, settings, relations, spaced_keys=context.spaced_keys)

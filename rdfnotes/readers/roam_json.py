@@ -19,11 +19,13 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
+from ..config import Rule
 from ..errors import ReadError
 from ..model import Link, Note, Problem, Relation
 from .roam_markdown import decode, read_block
 from .units import ReadContext, Unit, UnitContent, read_bytes
 
+_GRAMMAR = ("source", "label", "destination")
 _EXPORT_NAME = re.compile(r"^(?P<graph>.+?)_query-results_\d+")
 
 
@@ -58,6 +60,11 @@ def read(data: Any, path: str, *, spaced_keys: frozenset[str]) -> UnitContent:
     else:
         raise ReadError(path, "not a Roam JSON export: expected a list of pages or an object with 'nodes'")
     content = UnitContent()
+    if isinstance(data, dict) and isinstance(data.get("grammar"), list):
+        for entry in data["grammar"]:
+            if isinstance(entry, dict) and all(str(entry.get(k) or "").strip() for k in _GRAMMAR):
+                rule = Rule(*(str(entry[k]).strip() for k in _GRAMMAR))
+                content.grammar.append((path, rule))
     graph = graph_from_file_name(path)
     by_uid: dict[str, Note] = {}
     for number, page in enumerate(pages, start=1):

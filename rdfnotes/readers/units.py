@@ -9,7 +9,7 @@ from typing import Any
 
 from pyoxigraph import Triple
 
-from ..config import Config, name_key
+from ..config import Config, Rule, name_key
 from ..errors import ReadError
 from ..model import Note, Problem
 
@@ -118,6 +118,8 @@ class UnitContent:
     notes: list[Note] = field(default_factory=list)
     documents: list[RdfDocument] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    grammar: list[tuple[str, Rule]] = field(default_factory=list)
+    """The grammar the export states, as ``(file, rule)`` (an Obsidian ``data.json``, a Roam JSON ``grammar``)."""
 
 
 class ReadContext:
