@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import missing_tool
 
 OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
 VIRTUOSO = shutil.which("virtuoso-t")
@@ -120,7 +121,9 @@ def virtuoso_server(folder: Path) -> Iterator[str]:
     """A fresh Virtuoso 7 with a throwaway database in ``folder`` (its own virtuoso.ini, free ports, user ``dba``,
     password ``dba``): its base URL (``/sparql``, ``/sparql-auth``, ``/sparql-graph-crud-auth``)."""
     if VIRTUOSO is None:
-        pytest.fail("virtuoso-t is missing: apt-get install virtuoso-opensource (.ci/run does)")
+        missing_tool(
+            "virtuoso-t is not installed (a server push is tested against): apt-get install virtuoso-opensource"
+        )
     # The ini is written per attempt, with that attempt's ports: virtuoso-t reads it from the folder it runs in.
     script = f"cat > virtuoso.ini <<'EOF'\n{VIRTUOSO_INI}EOF\nexec {VIRTUOSO} -f -c virtuoso.ini"
     probe = "http://127.0.0.1:{port}/sparql?query=ASK%7B%7D"
@@ -149,7 +152,9 @@ def jena_classpath(folder: Path) -> str:
     where its relocated Xerces does not look (without them Jena fails to start: "internal error" in XSSimpleTypeDecl).
     """
     if JAVA is None or not (JAVA_LIBRARIES / "jena-arq.jar").is_file():
-        pytest.fail("Jena or Java is missing: apt-get install libapache-jena-java default-jdk-headless (.ci/run does)")
+        missing_tool(
+            "Jena or Java is missing (an independent engine): apt-get install libapache-jena-java default-jdk-headless"
+        )
     resources = folder / "jena-resources"
     with zipfile.ZipFile(JAVA_LIBRARIES / "jena-core.jar") as jar:
         for name in jar.namelist():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import NoReturn
 
 import rdflib
 from pyoxigraph import RdfFormat, serialize
@@ -57,13 +58,18 @@ def writable_copy(source: Path, folder: Path) -> Path:
 def external_tool(names: tuple[str, ...], package: str, purpose: str) -> str:
     """The path of a program the tests run (the first of ``names`` found). Missing, the test is skipped with the
     reason, unless ``RDFNOTES_REQUIRE_TOOLS=1`` (CI, which installs them: .ci/run), where it fails."""
-    import pytest
 
     for name in names:
         found = shutil.which(name)
         if found is not None:
             return found
-    reason = f"{names[0]} is not installed ({purpose}): apt-get install {package} (.ci/run does)"
+    missing_tool(f"{names[0]} is not installed ({purpose}): apt-get install {package} (.ci/run does)")
+
+
+def missing_tool(reason: str) -> NoReturn:
+    """Skip the test for a program the machine lacks, saying what to install (``RDFNOTES_REQUIRE_TOOLS=1``: fail)."""
+    import pytest
+
     if os.environ.get("RDFNOTES_REQUIRE_TOOLS") == "1":
         pytest.fail(f"{reason}; RDFNOTES_REQUIRE_TOOLS=1")
     pytest.skip(reason)
