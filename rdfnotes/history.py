@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from .durable import fsync_dir, write_synced
 from .errors import DiffError
+from .iris import LINK_GRAPH
 
 if TYPE_CHECKING:
     from .config import Config
@@ -356,8 +357,6 @@ def state_after(store: Store, load: int) -> dict[str, set[str]]:
 def note_graphs_after(store: Store, load: int, lab: str | None = None) -> set[str]:
     """The union of the labs' note graphs (not the links' or VoID graphs) right after ``load``; of one lab's with
     ``lab``."""
-    from .labs import LINK_GRAPH
-
     bases = {change["base"] for entry in entries(store.path) for change in entry.get("labs", {}).values()}
     bases |= {root["base"] for root in store.manifest["roots"].values()}
     wanted = None

@@ -12,6 +12,9 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+LINK_GRAPH = "https://w3id.org/rdfnotes/graph/links"
+"""The graph ``rdfnotes link`` writes: the links between labs and what justified each."""
+
 # The characters Roam's exporter drops from file names when "remove special characters" is on.
 _SPECIAL = re.compile(r'[<>:"/\\|?*\[\]]')
 _SPACES = re.compile(r"\s+")

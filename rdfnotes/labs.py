@@ -18,6 +18,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Triple
 
 from .errors import NoSuchLab
+from .iris import LINK_GRAPH
 from .store import Store
 from .vocab import DCTERMS, RDF, RN, XSD, Namespace
 
@@ -26,8 +27,6 @@ VOID = Namespace(
     "Dataset Linkset triples entities uriSpace vocabulary inDataset subjectsTarget objectsTarget linkPredicate",
 )
 SKOS_EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
-LINK_GRAPH = "https://w3id.org/rdfnotes/graph/links"
-"""The graph ``rdfnotes link`` writes: the links between labs and what justified each."""
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,8 @@ from pyoxigraph import Literal, NamedNode, QuerySolutions, Triple
 from . import __version__, iris
 from .errors import ReadError
 from .identifiers import arxiv_without_version, find_arxiv, find_doi
+from .iris import LINK_GRAPH
 from .labs import (
-    LINK_GRAPH,
     SSSOM_OBJECT_SOURCE,
     SSSOM_SUBJECT_SOURCE,
     dataset_iri,

@@ -44,7 +44,8 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
 
 from .errors import NoSuchLab, PushError
-from .labs import LINK_GRAPH, VOID, Lab, get_lab, labs, void_triples
+from .iris import LINK_GRAPH
+from .labs import VOID, Lab, get_lab, labs, void_triples
 from .progress import Progress, counted
 from .store import Store
 
