@@ -23,6 +23,7 @@ import bisect
 import gc
 import hashlib
 import json
+import marshal
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,7 @@ from urllib.parse import quote
 from pyoxigraph import BlankNode, NamedNode, Triple
 
 from . import __version__, biblio, iris
+from . import manifest as manifest_files
 from .config import Config
 from .errors import NothingToLoad, ReadError
 from .labs import Lab, get_lab, lab_bases, lab_graphs, root_files, root_graphs
@@ -41,7 +43,7 @@ from .mapping import MappingContext, Target, map_note
 from .model import Link, Note, Problem
 from .progress import Progress, counted
 from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
-from .store import Store
+from .store import MANIFEST_VERSION, Store
 from .vocab import RDFS, RN
 
 ProgressCallback = Progress
@@ -132,7 +134,13 @@ def load(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(roots, store, config, report, lab, format, progress, add)
+        try:
+            return _load(roots, store, config, LoadReport(problems=list(report.problems)), lab, format, progress, add)
+        except manifest_files.ManifestUnreadable:
+            # A damaged file of the manifest, found when one of its records was needed: what the load wrote is
+            # undone (Store.syncing), and it is made again without the manifest, reading every file.
+            store.manifest = {"version": MANIFEST_VERSION, "roots": {}}
+            return _load(roots, store, config, report, lab, format, progress, add)
     finally:
         if collecting:
             gc.enable()
@@ -204,11 +212,12 @@ def _sync_root(
     previous: dict[str, Any] = store.manifest["roots"].get(key, {})
     fingerprint = _fingerprint(config)
     same_settings = previous.get("fingerprint") == fingerprint
-    prior_units: dict[str, dict[str, Any]] = previous.get("units", {})
-    old_units = prior_units if same_settings and trust_manifest else {}
-    prior_graphs = {graph for entry in prior_units.values() for graph in entry.get("graphs", [])}
+    # The records of the units loaded before, each read from the manifest's files only when asked for: a re-sync
+    # compares every unit's files with the key list, and reads the records of the few that changed.
+    prior_units = manifest_files.as_units(previous.get("units", {}))
+    trusted = same_settings and trust_manifest
     # A manifest written before units were: each file's graph, dropped below unless something gives it again.
-    prior_graphs |= {entry["graph"] for entry in previous.get("files", {}).values() if entry.get("graph")}
+    legacy_graphs = {entry["graph"] for entry in previous.get("files", {}).values() if entry.get("graph")}
 
     units = discover_units(root, config, format=format)
     by_key = {unit.key: unit for unit in units}
@@ -217,7 +226,7 @@ def _sync_root(
     context = ReadContext(config)
 
     contents: dict[str, UnitContent] = {}
-    unchanged: dict[str, dict[str, Any]] = {}
+    unchanged: set[str] = set()
     kept: dict[str, dict[str, Any]] = {}
 
     def read(unit: Unit, last_good: dict[str, Any] | None, consequence: str) -> None:
@@ -242,12 +251,12 @@ def _sync_root(
                 report.files_skipped += 1
 
     changed: list[Unit] = []
+    same = prior_units.same
     for unit in units:
-        old = old_units.get(unit.key)
-        if old is not None and old.get("format") == unit.format and old.get("files") == unit.signature():
-            unchanged[unit.key] = old
-            continue
-        changed.append(unit)
+        if trusted and same(unit.key, unit.format, _flat(unit)):
+            unchanged.add(unit.key)
+        else:
+            changed.append(unit)
     for unit in counted(changed, "Reading", progress):
         read(unit, prior_units.get(unit.key), "its last good version stays in the store")
     report.files_read += len(contents)
@@ -257,26 +266,17 @@ def _sync_root(
     lab = _lab_name(lab_option or config.lab or previous.get("lab"), notes, root)
     if lab != previous.get("lab"):
         # Another lab name gives other IRIs: every unit is mapped again.
-        for unit_key, entry in unchanged.items():
-            read(by_key[unit_key], entry, "its last graph stays")
+        for unit_key in sorted(unchanged):
+            read(by_key[unit_key], prior_units[unit_key], "its last graph stays")
         report.files_read += len(unchanged)
         report.files_unchanged -= len(unchanged)
-        unchanged = {}
+        unchanged = set()
     base = config.base_for(lab)
     if lab not in report.labs:
         report.labs.append(lab)
 
-    index = _NameIndex(base)
-    known_units = {**unchanged, **kept}
     new_notes: dict[str, list[dict[str, Any]]] = {}
-    # In unit order, read now or not: which file a shared page name goes to must not depend on what changed.
-    for unit_key in sorted({*known_units, *contents}):
-        if unit_key not in contents:
-            for known in known_units[unit_key].get("notes", []):
-                index.add(
-                    known.get("path", unit_key), known["node"], known["keys"], known.get("uid"), known.get("soft", ())
-                )
-            continue
+    for unit_key in sorted(contents):
         new_notes[unit_key] = []
         for note in contents[unit_key].notes:
             node = iris.node_iri(base, uid=note.uid, key=iris.page_key(note.title))
@@ -284,19 +284,37 @@ def _sync_root(
             soft = _soft_keys(note, keys)
             if note.describes is not None:
                 keys = []  # a library entry holds its page's name only when no note does (below)
-            index.add(note.path, node, keys, note.uid, soft)
-            entry = {"path": note.path, "node": node, "keys": keys, "uid": note.uid}
+            entry: dict[str, Any] = {"path": note.path, "node": node, "keys": keys, "uid": note.uid}
             new_notes[unit_key].append({**entry, "soft": soft} if soft else entry)
-    report.problems.extend(index.problems)
-
-    to_map: dict[str, UnitContent] = contents  # the units read, and below those to re-link
-    del notes  # each unit's notes are let go once mapped: memory stays flat as the store is written
     # Links resolve as they did unless the names changed: a unit came or went, or one read now names other pages.
-    names_changed = any(unit_key not in by_key for unit_key in prior_units) or any(
+    gone_from_disk = set(prior_units).difference(by_key)
+    names_changed = bool(gone_from_disk) or any(
         notes_read != [_index_entry(known) for known in prior_units.get(unit_key, {}).get("notes", [])]
         for unit_key, notes_read in new_notes.items()
     )
-    for unit_key, entry in unchanged.items() if names_changed else ():
+    if not names_changed and prior_units.names is not None and lab == previous.get("lab"):
+        # The same units name the same pages as at the last load: its index is this one (made of them alone).
+        index = _NameIndex.restore(base, prior_units.names)
+    else:
+        index = _NameIndex(base)
+        # In unit order, read now or not: which file a shared page name goes to must not depend on what changed.
+        for unit_key in sorted({*unchanged, *kept, *contents}):
+            if unit_key in contents:
+                for entry in new_notes[unit_key]:
+                    index.add(entry["path"], entry["node"], entry["keys"], entry["uid"], entry.get("soft", ()))
+                continue
+            for known in (kept[unit_key] if unit_key in kept else prior_units[unit_key]).get("notes", []):
+                index.add(
+                    known.get("path", unit_key), known["node"], known["keys"], known.get("uid"), known.get("soft", ())
+                )
+    report.problems.extend(index.problems)
+    indexed = set(contents)
+    index_exact = True  # whether the index is made of the units the manifest will hold, as it will hold them
+
+    to_map: dict[str, UnitContent] = contents  # the units read, and below those to re-link
+    del notes  # each unit's notes are let go once mapped: memory stays flat as the store is written
+    for unit_key in sorted(unchanged) if names_changed else ():
+        entry = prior_units[unit_key]
         if not any(_resolves_elsewhere(index, known.get("links", [])) for known in entry.get("notes", [])):
             continue
         try:
@@ -339,6 +357,8 @@ def _sync_root(
                 message = f"a value of {size:,.1f} MiB is more than the store takes (16 MiB); {consequence}"
                 report.problems.append(Problem(unit_key, message, severity="warning" if last_good else "error"))
                 report.files_read -= 1
+                nonlocal index_exact
+                index_exact = False  # its names are in the index, its last good record (or none) in the manifest
                 if last_good is not None:
                     kept[unit_key] = last_good
                 else:
@@ -352,21 +372,51 @@ def _sync_root(
             yield from graphs.items()
 
     def removed_graphs() -> Iterator[str]:
-        """The graphs no unit gives any more: known once every unit is mapped (the store asks for them last)."""
-        units_entry = {**unchanged, **kept, **new_entries}
-        current_graphs = {graph for entry in units_entry.values() for graph in entry.get("graphs", [])}
-        yield from sorted(prior_graphs - current_graphs)
+        """The graphs no unit gives any more: known once every unit is mapped (the store asks for them last).
 
-    report.files_removed += sum(1 for unit_key in prior_units if unit_key not in by_key)
+        When every unit's graphs are named by its key (as each reader's are), only the units changed or gone can
+        have given a graph that is gone: their records alone are read."""
+        given = [*kept.values(), *new_entries.values()]
+        if prior_units.owned:
+            gone = gone_from_disk.union(k for k in new_entries if k in prior_units)
+        else:
+            gone = set(prior_units)
+            given += [prior_units[unit_key] for unit_key in unchanged]
+            # Every record read: whether those of the units unchanged have graphs of their own (then, the next
+            # load reads only the changed ones).
+            owned[0] = previous.get("base") == base and all(_owned(base, k, prior_units[k]) for k in unchanged)
+        prior_graphs = {graph for unit_key in gone for graph in prior_units[unit_key].get("graphs", [])}
+        current_graphs = {graph for entry in given for graph in entry.get("graphs", [])}
+        yield from sorted((prior_graphs | legacy_graphs) - current_graphs)
+
+    owned = [prior_units.owned and previous.get("base") == base]
+    report.files_removed += len(gone_from_disk)
     store.replace_graphs(mapped_graphs(), remove=removed_graphs())
     report.problems.extend(ctx.problems)
-    units_entry = {**unchanged, **kept, **new_entries}
-    store.manifest["roots"][key] = {
-        "lab": lab,
-        "base": base,
-        "fingerprint": fingerprint,
-        "units": dict(sorted(units_entry.items())),
-    }
+    final = prior_units.derive(keep=unchanged | set(kept), new=new_entries)
+    final.owned = (
+        (not unchanged or owned[0])
+        and all(_owned(base, k, entry) for k, entry in kept.items())
+        and all(_owned(base, k, entry) for k, entry in new_entries.items())
+    )
+    if index_exact and indexed <= new_entries.keys():
+        final.names = prior_units.names if index.restored else index.snapshot()
+    store.manifest["roots"][key] = {"lab": lab, "base": base, "fingerprint": fingerprint, "units": final}
+
+
+def _flat(unit: Unit) -> manifest_files.Flat:
+    """The unit's files as the manifest's key list holds them (``Unit.signature``, flat)."""
+    files = unit.files
+    if len(files) == 1:
+        main = files[0]
+        return (main.relpath, main.mtime_ns, main.size)
+    return tuple(value for f in files for value in (f.relpath, f.mtime_ns, f.size))
+
+
+def _owned(base: str, unit_key: str, entry: dict[str, Any]) -> bool:
+    """Whether each graph of a unit's record is named by the unit's key (``{base}file/{key}``, ``#part``)."""
+    own = iris.file_graph_iri(base, unit_key)
+    return all(graph == own or graph.startswith(own + "#") for graph in entry.get("graphs", []))
 
 
 def _utf8(name: str) -> bool:
@@ -499,10 +549,46 @@ class _NameIndex:
         self._sorted_keys: list[str] | None = None
         self._targets: dict[tuple[str, str | None], Target] = {}
         """What each (name, uid) resolved to, until a page is added: many notes link the same pages."""
+        self.restored = False
+        """Whether the index is the one a load kept (:meth:`restore`)."""
+
+        self._kept: bytes | None = None
+        """The names of a kept index (:meth:`restore`), read when first needed: a load that maps nothing does not."""
+
+    def snapshot(self) -> bytes:
+        """The index as the manifest keeps it (:meth:`restore` makes it again)."""
+        problems = [(p.path, p.message, p.line, p.severity) for p in self.problems]
+        names = self._kept if self._kept is not None else marshal.dumps((self.by_key, self.by_uid, self._soft), 2)
+        return marshal.dumps((problems, names), 2)
+
+    @classmethod
+    def restore(cls, base: str, data: bytes) -> _NameIndex:
+        """The index a load kept (:meth:`snapshot`)."""
+        index = cls(base)
+        try:
+            problems, index._kept = marshal.loads(data)
+            index.problems = [Problem(*problem) for problem in problems]
+            if not isinstance(index._kept, bytes):
+                raise TypeError("no names")
+        except (EOFError, ValueError, TypeError) as exc:
+            raise manifest_files.ManifestUnreadable(f"the name index: {exc}") from exc
+        index.restored = True
+        return index
+
+    def _names(self) -> None:
+        """Read the names of a kept index."""
+        if self._kept is None:
+            return
+        try:
+            self.by_key, self.by_uid, self._soft = marshal.loads(self._kept)
+        except (EOFError, ValueError, TypeError) as exc:
+            raise manifest_files.ManifestUnreadable(f"the name index: {exc}") from exc
+        self._kept = None
 
     def add(self, relpath: str, node: str, keys: Iterable[str], uid: str | None, soft: Iterable[Any] = ()) -> None:
         """Add a note's names. ``soft``: ``[name, rank]`` pairs it holds only while no note of a higher rank does
         (a declared citekey, a library entry's ``@citekey``); they are taken over silently, in any order."""
+        self._names()
         self._targets.clear()
         self._sorted_keys = None
         for key, rank in soft:
@@ -531,6 +617,7 @@ class _NameIndex:
     def _keys_starting(self, prefix: str) -> Iterator[str]:
         """The page names that start with ``prefix``, found in a sorted list: not a scan of every name per link."""
         if self._sorted_keys is None:  # made again after a page is added
+            self._names()
             self._sorted_keys = sorted(self.by_key)
         keys = self._sorted_keys
         for i in range(bisect.bisect_left(keys, prefix), len(keys)):
@@ -557,6 +644,7 @@ class _NameIndex:
         return target
 
     def _resolve(self, link: Link) -> Target:
+        self._names()
         if link.uid and link.uid in self.by_uid:
             return Target(self.by_uid[link.uid], link.target, True)
         key = iris.page_key(link.target)
