@@ -35,9 +35,10 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 
 from . import __version__, biblio, iris
 from .config import Config
+from .coverage import Coverage, coverage
 from .errors import NothingToLoad, ReadError
 from .labs import Lab, get_lab, lab_bases, lab_graphs, root_files, root_graphs
-from .mapping import MappingContext, Target, map_note
+from .mapping import MappingContext, Target, map_note, relation_properties
 from .model import Link, Note, Problem
 from .progress import Progress, counted
 from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
@@ -70,6 +71,10 @@ class LoadReport:
     files_skipped: int = 0
     replaced: list[Replaced] = field(default_factory=list)
     """The folders a lab was loaded from before whose content this load replaced (see :func:`load`)."""
+    templates_skipped: int = 0
+    """Templates passed over: files in a templates folder, pages whose title has ``{placeholders}``."""
+    coverage: Coverage = field(default_factory=Coverage)
+    """What the labs loaded hold that the load did not understand (fields, types, links): :mod:`rdfnotes.coverage`."""
     problems: list[Problem] = field(default_factory=list)
     notes: int = 0
     relations: int = 0
@@ -82,6 +87,28 @@ class LoadReport:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    def to_json(self) -> str:
+        """The whole report as JSON (``load --report FILE``): counts, problems and coverage, keys sorted."""
+        data = {
+            "roots": self.roots,
+            "labs": self.labs,
+            "files": {
+                "seen": self.files_seen,
+                "read": self.files_read,
+                "unchanged": self.files_unchanged,
+                "relinked": self.files_relinked,
+                "removed": self.files_removed,
+                "skipped": self.files_skipped,
+                "templates": self.templates_skipped,
+            },
+            "store": {"notes": self.notes, "relations": self.relations, "triples": self.triples},
+            "problems": [
+                {"file": p.path, "line": p.line, "severity": p.severity, "message": p.message} for p in self.problems
+            ],
+            "coverage": self.coverage.to_dict(),
+        }
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @property
     def exit_status(self) -> int:
@@ -182,6 +209,8 @@ def _load(
             "export"
         )
     _count(store, config, report, before)
+    bases = [config.base_for(lab) for lab in report.labs]
+    report.coverage = coverage(store, bases, relation_properties(config))
     return report
 
 
@@ -210,7 +239,8 @@ def _sync_root(
     # A manifest written before units were: each file's graph, dropped below unless something gives it again.
     prior_graphs |= {entry["graph"] for entry in previous.get("files", {}).values() if entry.get("graph")}
 
-    units = discover_units(root, config, format=format)
+    templates: list[str] = []
+    units = discover_units(root, config, format=format, templates=templates)
     by_key = {unit.key: unit for unit in units}
     report.files_seen += len(units)
     report.roots.append(key)
@@ -266,6 +296,13 @@ def _sync_root(
     if lab not in report.labs:
         report.labs.append(lab)
 
+    identities = _Identities.of(contents, {**unchanged, **kept})
+    report.problems.extend(identities.problems())
+    for unit_key in identities.moved(base, unchanged):
+        # A note of it gains or loses its identity (a copy of it came or went): its node changes, so it is mapped again.
+        read(by_key[unit_key], unchanged.pop(unit_key), "its last graph stays")
+        report.files_read += 1
+        report.files_unchanged -= 1
     index = _NameIndex(base)
     known_units = {**unchanged, **kept}
     new_notes: dict[str, list[dict[str, Any]]] = {}
@@ -279,12 +316,15 @@ def _sync_root(
             continue
         new_notes[unit_key] = []
         for note in contents[unit_key].notes:
-            node = iris.node_iri(base, uid=note.uid, key=iris.page_key(note.title))
+            uid = identities.uid_of(note.path, note.uid)
+            if note.uid and uid is None:  # a copy: relations.json's relations by this identity are its owner's
+                note.relations = [r for r in note.relations if not r.target.required]
+            node = iris.node_iri(base, uid=uid, key=iris.page_key(note.title))
             keys = sorted({iris.page_key(note.name), iris.page_key(note.title)} - {""})
             soft = _soft_keys(note, keys)
             if note.describes is not None:
                 keys = []  # a library entry holds its page's name only when no note does (below)
-            index.add(note.path, node, keys, note.uid, soft)
+            index.add(note.path, node, keys, uid, soft)
             entry = {"path": note.path, "node": node, "keys": keys, "uid": note.uid}
             new_notes[unit_key].append({**entry, "soft": soft} if soft else entry)
     report.problems.extend(index.problems)
@@ -321,6 +361,8 @@ def _sync_root(
             content = to_map.pop(unit_key)
             unit = by_key[unit_key]
             mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
+            if content.templates:
+                mapped["templates"] = content.templates  # pages left out: counted on every load
             graphs: dict[str, list[str]] = {}
             for note, known in zip(content.notes, new_notes[unit_key], strict=True):
                 graph = note_graph_iri(base, note)
@@ -361,6 +403,7 @@ def _sync_root(
     store.replace_graphs(mapped_graphs(), remove=removed_graphs())
     report.problems.extend(ctx.problems)
     units_entry = {**unchanged, **kept, **new_entries}
+    report.templates_skipped += len(templates) + sum(entry.get("templates", 0) for entry in units_entry.values())
     store.manifest["roots"][key] = {
         "lab": lab,
         "base": base,
@@ -483,6 +526,63 @@ def _lab_name(chosen: str | None, notes: list[Note], root: Path) -> str:
 def _lab_slug(name: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name.strip()).strip("-")
     return slug or "lab"
+
+
+@dataclass
+class _Identities:
+    """Which note owns each Obsidian ``nodeInstanceId`` that several files of a vault claim (copied files).
+
+    The owner is the claimer with the first path, whatever was read when: its node is the identity's
+    (``{base}node/{id}``) and ``relations.json``'s relations by that id reach it; each other claimer is a node of
+    its own, named by its title, with a warning naming every file. Roam uids are not concerned: two exports of one
+    Roam page (Markdown and Neo4j CSV) are one page.
+    """
+
+    claims: dict[str, list[str]] = field(default_factory=dict)
+    """Identity → the paths claiming it, sorted."""
+
+    @classmethod
+    def of(cls, contents: dict[str, UnitContent], known: dict[str, dict[str, Any]]) -> _Identities:
+        claims: dict[str, set[str]] = {}
+        for content in contents.values():
+            for note in content.notes:
+                if note.uid and note.uid_scheme == "obsidian":
+                    claims.setdefault(note.uid, set()).add(note.path)
+        for unit_key, entry in known.items():
+            if unit_key in contents or entry.get("format") != "obsidian":
+                continue
+            for note_entry in entry.get("notes", []):
+                if note_entry.get("uid"):
+                    claims.setdefault(note_entry["uid"], set()).add(note_entry.get("path", unit_key))
+        return cls({uid: sorted(paths) for uid, paths in claims.items() if len(paths) > 1})
+
+    def uid_of(self, path: str, uid: str | None) -> str | None:
+        """The identity a note's node is named by: ``None`` for a copy (not the owner of its identity)."""
+        paths = self.claims.get(uid or "")
+        return uid if paths is None or paths[0] == path else None
+
+    def moved(self, base: str, unchanged: dict[str, dict[str, Any]]) -> list[str]:
+        """The unchanged units whose stored node is no longer what their identity gives (a copy came or went)."""
+        found = []
+        for unit_key, entry in unchanged.items():
+            for known in entry.get("notes", []):
+                uid = known.get("uid")
+                if uid and entry.get("format") == "obsidian":
+                    owns = self.uid_of(known.get("path", unit_key), uid) is not None
+                    if owns != (known["node"] == iris.node_iri(base, uid=uid, key="")):
+                        found.append(unit_key)
+                        break
+        return found
+
+    def problems(self) -> list[Problem]:
+        return [
+            Problem(
+                paths[0],
+                f"nodeInstanceId {uid} is in {len(paths)} files, {', '.join(paths)} (copied?): each file is a node of "
+                f"its own, and the relations by this id go to {paths[0]}",
+            )
+            for uid, paths in sorted(self.claims.items())
+        ]
 
 
 class _NameIndex:
