@@ -289,6 +289,8 @@ def list_queries() -> None:
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout]."
 )
 @click.option("--full-iris", is_flag=True, help="Tables: IRIs whole, not as prefixed names (lab-a:node/…).")
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most this many rows [default: all].")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first.  [default: 0]")
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -297,13 +299,16 @@ def query(
     fmt: str | None,
     output: Path | None,
     full_iris: bool,
+    limit: int | None,
+    offset: int,
 ) -> None:
     """Run QUERY: a bundled query's name, a .rq file, or - to read SPARQL from standard input.
 
     Parameters are bound as RDF terms, never pasted into the query: --param question='<https://…>' binds an IRI
-    (a bundled query declares each parameter's type), anything else a string, each by a VALUES block.
+    (a bundled query declares each parameter's type), anything else a string, each by a VALUES block. csv, tsv
+    and json rows are written as they come; --limit and --offset show a page of them.
     """
-    from .queries import bound_query, run_query
+    from .queries import bound_query, stream_query
 
     bindings = {}
     for param in params:
@@ -315,16 +320,22 @@ def query(
     text = sys.stdin.read() if query == "-" else None
     if fmt == "sparql":
         answer = bound_query(query, bindings, text=text)
+        if output is None:
+            click.echo(answer, nl=False)
+            return
+        _write_file(output, lambda handle: handle.write(answer.encode("utf-8")))
     else:
         with _store(ctx) as store:
-            result = run_query(store, "standard input" if query == "-" else query, bindings, text=text)
-        for note in result.notes:
-            click.secho(f"Note: {note}.", fg="yellow", err=True)
-        answer = result.serialize(fmt, width=None if output else _terminal_width(), full_iris=full_iris)
-    if output is None:
-        click.echo(answer, nl=False)
-        return
-    _write_file(output, lambda handle: handle.write(answer.encode("utf-8")))
+            name = "standard input" if query == "-" else query
+            stream = stream_query(store, name, bindings, text=text, limit=limit, offset=offset)
+            for note in stream.notes:
+                click.secho(f"Note: {note}.", fg="yellow", err=True)
+            chunks = stream.chunks(fmt, width=None if output else _terminal_width(), full_iris=full_iris)
+            if output is None:
+                for chunk in chunks:
+                    click.echo(chunk, nl=False)
+                return
+            _write_file(output, lambda handle: handle.writelines(chunk.encode("utf-8") for chunk in chunks))
     click.echo(f"Wrote {output} ({output.stat().st_size} bytes, {fmt}).", err=True)
 
 
