@@ -72,7 +72,7 @@ def test_lab_a_is_sound() -> None:
     report = validate([LAB_A], load_config())
     assert report.findings == []
     assert (report.files, report.exit_status(), report.exit_status(strict=True)) == (10, 0, 0)
-    assert report.summary() == "Validated 10 files (238 triples): 0 errors, 0 warnings; sound."
+    assert report.summary() == "Validated 10 files (535 triples): 0 errors, 0 warnings; sound."
 
 
 def test_one_path_given_alone_is_validated_as_that_path(tmp_path: Path) -> None:
@@ -116,7 +116,7 @@ def test_social_media_neo4j_export_is_sound() -> None:
     missing evidence pages are not in it; its one unsourced evidence node is the template, which is not loaded."""
     report = validate([SOCIAL_MEDIA / "neo4j"], load_config())
     assert report.findings == []
-    assert report.summary() == "Validated 1 file (2794 triples): 0 errors, 0 warnings; sound."
+    assert report.summary() == "Validated 1 file (3519 triples): 0 errors, 0 warnings; sound."
 
 
 def test_matsulab_reports_the_page_exported_twice() -> None:
@@ -384,9 +384,10 @@ def test_the_store_is_validated_without_paths(tmp_path: Path) -> None:
     store, _ = load_into(tmp_path / "store", folder)
     with store:
         report = validate(store, load_config())
-    # The shapes run on the store; files come from its note graphs; lines need the notes, read only with paths.
+    # The shapes run on the store; files come from its note graphs, lines from where the store says each relation
+    # is stated (line 7: the page's first line after the front matter and a blank line).
     assert [(f.rule, f.file, f.line) for f in report.findings] == [
-        ("grammar-supports", (folder / "QUE - Other.md").resolve().as_posix(), None)
+        ("grammar-supports", (folder / "QUE - Other.md").resolve().as_posix(), 7)
     ]
 
 
@@ -426,7 +427,7 @@ def invoke(tmp_path: Path, *args: str, config: Path | None = None) -> tuple[int,
 
 def test_cli_clean_folder_exits_0(tmp_path: Path) -> None:
     code, out = invoke(tmp_path, str(LAB_A))
-    assert (code, out) == (0, "Validated 10 files (238 triples): 0 errors, 0 warnings; sound.\n")
+    assert (code, out) == (0, "Validated 10 files (535 triples): 0 errors, 0 warnings; sound.\n")
 
 
 def test_cli_errors_exit_1_and_name_file_and_line(tmp_path: Path) -> None:
@@ -441,10 +442,10 @@ def test_cli_errors_exit_1_and_name_file_and_line(tmp_path: Path) -> None:
     assert out == (
         f"{folder.as_posix()}/QUE - Other.md:7: error: not in the grammar: Question Supports Claim (the lab's grammar, "
         f"declared in {settings}): '[[QUE]] - Other' dg:supports '[[CLM]] - Sleep helps' [grammar-supports]\n"
-        "Validated 4 files (39 triples): 1 error, 0 warnings; not sound.\n"
+        "Validated 4 files (58 triples): 1 error, 0 warnings; not sound.\n"
     )
     code, out = invoke(tmp_path, str(folder))
-    assert code == 0 and out.endswith("Validated 4 files (39 triples): 0 errors, 1 warning; sound.\n")
+    assert code == 0 and out.endswith("Validated 4 files (58 triples): 0 errors, 1 warning; sound.\n")
 
 
 def test_cli_warnings_exit_0_unless_strict(tmp_path: Path) -> None:
@@ -457,7 +458,7 @@ def test_cli_json_is_sorted_and_stable(tmp_path: Path) -> None:
     code, out = invoke(tmp_path, str(MATSULAB), "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert data["summary"] == {"errors": 1, "files": 6, "triples": 95, "warnings": 0}
+    assert data["summary"] == {"errors": 1, "files": 6, "triples": 119, "warnings": 0}
     assert [(f["rule"], f["severity"], f["line"]) for f in data["findings"]] == [("duplicate-title", "error", None)]
     assert set(data["findings"][0]) == {"severity", "rule", "file", "line", "node", "message", "also"}
     assert invoke(tmp_path, str(MATSULAB), "--format", "json")[1] == out

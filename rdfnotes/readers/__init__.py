@@ -12,7 +12,6 @@ The format is chosen by what the path holds (:func:`discover_units`); ``format=`
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from ..config import Config, Rule
 from ..errors import ConfigError, ReadError
 from ..model import Note, Problem
 from . import bibfiles, dg_jsonld, neo4j_csv, obsidian, rdf, roam_json, roam_markdown
+from .bounded import TooLarge, load_json
 from .units import (
     NOT_REGULAR,
     NoteFile,
@@ -167,6 +167,7 @@ def _read_unit(unit: Unit, context: ReadContext) -> UnitContent:
     raise ConfigError(f"unknown format {unit.format!r} (known: {', '.join(FORMATS)})")
 
 
+_MAX_SETTINGS_BYTES = 1 << 24  # as any file read (readers.units)
 _PLACEHOLDER = re.compile(r"(?<!\{)\{(?!\{)[^{}\n]{1,80}\}(?!\})")
 _TEMPLATE_FOLDER = "templates"
 
@@ -208,9 +209,12 @@ def template_folders(root: Path) -> list[str]:
 
 
 def _json_setting(path: Path) -> dict[str, Any]:
+    """A settings file's JSON object; ``{}`` when it cannot be read (the reader of the vault says why)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if not path.is_file() or path.stat().st_size > _MAX_SETTINGS_BYTES:
+            return {}
+        data = load_json(path.read_bytes())
+    except (OSError, ValueError, TooLarge):
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Triple
 
@@ -58,6 +59,12 @@ _OTHERS = (  # node-context's pattern for the other end of each link
 _FILES = (  # node-files
     "SELECT DISTINCT ?node ?graph ?path WHERE { VALUES ?node { %s } GRAPH ?graph { ?node rdf:type ?type } "
     "OPTIONAL { GRAPH ?graph { ?file foaf:primaryTopic ?node ; rn:path ?path } } }"
+)
+_STATED = (  # node-statements
+    "SELECT DISTINCT ?node ?subject ?property ?value ?path ?line WHERE { VALUES ?node { %s } "
+    "{ ?statement rdf:subject ?node . BIND(?node AS ?subject) } UNION { ?statement rdf:object ?node ; rdf:subject "
+    "?subject } ?statement rdf:predicate ?property ; rdf:object ?value ; rn:statedIn ?file ; rn:line ?line . "
+    "?file rn:path ?path . }"
 )
 _ORDER = "SELECT ?v WHERE { VALUES ?v { %s } } ORDER BY ?v"
 _UNSAFE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
@@ -175,6 +182,13 @@ class Chunk:
             self.into[node.value].append((subject, link))
             if isinstance(subject, BlankNode | Triple):
                 self.per_node.add(node.value)
+        self.stated: defaultdict[str, list[tuple[tuple[str, int, str, str], Row]]] = defaultdict(list)
+        for node, subject, prop, value, path, line in site._select(_STATED, values):
+            row = {"subject": _text(subject), "property": prop.value, "value": _text(value), "path": path.value}
+            row["line"] = line.value
+            # node-statements' ORDER BY ?path ?line ?property ?value (lines compared as numbers)
+            key = (path.value, int(line.value) if line.value.isdigit() else 0, prop.value, row["value"])
+            self.stated[node.value].append((key, row))
         for node, graph, path in site._select(_FILES, values):
             row = {"node": node.value, "graph": graph.value}
             if path is not None:
@@ -214,7 +228,14 @@ class Chunk:
         if iri in self.per_node:
             return data.node_page(site.store, iri)
         return data.page_from_rows(
-            iri, self._props(iri), self._files(iri), self._context(iri), site.bases, site.owners, self._links
+            iri,
+            self._props(iri),
+            self._files(iri),
+            self._context(iri),
+            site.bases,
+            site.owners,
+            self._links,
+            data.statements_from_rows(iri, (row for _, row in sorted(self.stated.get(iri, ()), key=itemgetter(0)))),
         )
 
     def _links(self, names: Iterable[str]) -> dict[str, str]:

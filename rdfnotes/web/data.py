@@ -252,6 +252,8 @@ class Related:
 
     node: NodeRef
     sources: tuple[NodeRef, ...] = ()
+    stated: tuple[str, ...] = ()
+    """Where the relation is stated: ``FILE line N``, one per page stating it."""
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,8 @@ class Value:
     text: str
     link: str | None = None
     """A web address to link the text to: a DOI's, an arXiv page, an ``owl:sameAs``, a web page the note names."""
+    stated: tuple[str, ...] = ()
+    """Where the attribute is stated: ``FILE line N``."""
 
 
 @dataclass
@@ -361,6 +365,7 @@ def node_page(store: Store, iri: str) -> NodePage | None:
         lab_bases(store),
         lambda: lab_graphs(store),
         functools.partial(link_targets, store),
+        statements(store, iri),
     )
 
 
@@ -372,10 +377,12 @@ def page_from_rows(
     bases: Mapping[str, str],
     owners: Callable[[], Mapping[str, str]],
     links: Callable[[Iterable[str]], dict[str, str]],
+    stated: Mapping[tuple[str, str, str], tuple[str, ...]],
 ) -> NodePage | None:
     """A node's page from the rows of ``node-properties``, ``node-files`` and ``node-context`` for it (in their
     queries' order); ``owners`` gives each note graph's lab (asked only for a node outside every lab's IRIs),
-    ``links`` the node each name its text links to names (as :func:`link_targets`)."""
+    ``links`` the node each name its text links to names (as :func:`link_targets`), ``stated`` where each of its
+    relations and attributes is stated (as :func:`statements`)."""
     types = sorted({p["value"] for p in props if p["property"] == RDF.type})
     labels = sorted(p["value"] for p in props if p["property"] == RDFS.label)
     if not types or not labels:
@@ -400,7 +407,7 @@ def page_from_rows(
     shown = {v.link for v in identifiers}
     identifiers += [Value(same, same) for same in values(OWL.sameAs) if same not in shown]
 
-    context, minted = context_from_rows(iri, context_records)
+    context, minted = context_from_rows(iri, context_records, stated)
     in_context = {(prop, item.node.iri) for (prop, _), items in context.items() for item in items}
     grouped: dict[str, list[Value]] = {}
     property_names: dict[str, str] = {}
@@ -410,12 +417,13 @@ def page_from_rows(
             continue
         property_names[prop] = p.get("property_label") or short_name(prop)
         is_web = p["value"].startswith(("http://", "https://"))
+        where = stated.get((prop, "out", p["value"]), ())
         if "value_name" in p:
-            value = Value(p["value_name"])
+            value = Value(p["value_name"], stated=where)
         elif is_web and lab_of(p["value"], bases) is None:
-            value = Value(p["value"], p["value"])
+            value = Value(p["value"], p["value"], where)
         else:
-            value = Value(p["value"])
+            value = Value(p["value"], stated=where)
         if value not in grouped.setdefault(prop, []):
             grouped[prop].append(value)
     properties = sorted(((property_names[k], v) for k, v in grouped.items()), key=lambda kv: kv[0].casefold())
@@ -465,16 +473,35 @@ def link_targets(store: Store, names: Iterable[str]) -> dict[str, str]:
 _STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
+def statements(store: Store, iri: str) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """Where each relation and attribute of the node is stated, by (property, direction, the other end's value):
+    ``FILE line N`` for each file and line (the reified statements the mapping writes, rdfnotes.mapping)."""
+    return statements_from_rows(iri, rows(query(store, "node-statements", {"node": f"<{iri}>"})))
+
+
+def statements_from_rows(iri: str, records: Iterable[dict[str, str]]) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """:func:`statements` from the rows of the ``node-statements`` query for ``iri`` (in its order)."""
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for record in records:
+        out = record["subject"] == iri
+        key = (record["property"], "out" if out else "in", record["value"] if out else record["subject"])
+        where = f"{record['path']} line {record['line']}"
+        if where not in found.setdefault(key, []):
+            found[key].append(where)
+    return {key: tuple(places) for key, places in found.items()}
+
+
 def node_context(store: Store, iri: str) -> tuple[dict[tuple[str, str], list[Related]], dict[str, str]]:
     """The nodes ``iri`` is linked with, by (property, direction), each with the sources it comes from; and the
     names the store gives the properties (a lab's own relations)."""
-    return context_from_rows(iri, rows(query(store, "node-context", {"node": f"<{iri}>"})))
+    return context_from_rows(iri, rows(query(store, "node-context", {"node": f"<{iri}>"})), statements(store, iri))
 
 
 def context_from_rows(
-    iri: str, records: list[dict[str, str]]
+    iri: str, records: list[dict[str, str]], stated: Mapping[tuple[str, str, str], tuple[str, ...]]
 ) -> tuple[dict[tuple[str, str], list[Related]], dict[str, str]]:
-    """:func:`node_context` from the rows of the ``node-context`` query for ``iri``."""
+    """:func:`node_context` from the rows of the ``node-context`` query for ``iri`` and where its relations are
+    stated (:func:`statements`)."""
     names = {r["property"]: r["property_label"] for r in records if "property_label" in r}
     by_key: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = {}
     for record in records:
@@ -491,7 +518,8 @@ def context_from_rows(
                     if "source" in r and r["source"] != iri and not (key[0] == DG.sourceDocument and key[1] == "out")
                 ]
             )
-            related.append(Related(node, tuple(sorted(sources, key=NodeRef.sort_key))))
+            where = stated.get((key[0], key[1], node.iri), ())
+            related.append(Related(node, tuple(sorted(sources, key=NodeRef.sort_key)), where))
         out[key] = sorted(related, key=lambda r: r.node.sort_key())
     return out, names
 
