@@ -24,6 +24,10 @@ from .model import Attribute, Link, Note, Problem
 from .readers.markup import find_links, plain_text, split_names, web_links, wikilinks
 from .vocab import BIBO, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, RN, SKOS, XSD
 
+MAPPING_VERSION = "2026-12-06"
+"""The mapping's own version, part of what a store's manifest records of how it mapped each file: a store made by
+an earlier mapping maps every file again at its next load (the package's version alone changes too rarely)."""
+
 _MARKED_TITLE = re.compile(
     r"^\s*(?:\[\[(?P<linked>[^\[\]]+)\]\]|(?P<plain>[A-Za-z][A-Za-z0-9]{0,9}))\s*-\s*(?P<rest>.*)$"
 )

@@ -125,3 +125,78 @@ def test_a_vaults_templates_folder_and_the_plugins_templates_are_passed_over(tmp
     store, report = load_into(tmp_path / "store", vault)
     store.close()
     assert (report.files_seen, report.templates_skipped, report.notes) == (8, 2, 8)
+
+
+def _titled_pages(folder: Path, *titles: str) -> None:
+    """Markdown notes whose front matter titles differ only in characters page names are compared without, and a
+    claim linking each as written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, title in enumerate(titles):
+        (folder / f"page-{i}.md").write_text(f"---\ntitle: {title}\n---\nA method page.\n", encoding="utf-8")
+    links = " and ".join(f"[[{title}]]" for title in titles)
+    (folder / "CLM - Interviews beat surveys.md").write_text(f"We used {links}.\n", encoding="utf-8")
+
+
+def _references(graph: rdflib.Graph) -> dict[str, str]:
+    """Each page the claim references, by its label."""
+    claim = next(s for s, label in graph.subject_objects(rdflib.RDFS.label) if str(label).startswith("CLM"))
+    return {
+        str(graph.value(target, rdflib.RDFS.label)): str(target)
+        for target in graph.objects(claim, rdflib.URIRef("http://purl.org/dc/terms/references"))
+    }
+
+
+def test_distinct_titles_of_one_page_name_stay_distinct_nodes(tmp_path: Path) -> None:
+    """`m/Qualitative` and `mQualitative` fold to one page name (`mQualitative`): two pages, two nodes, each link to
+    the page it writes, and a warning naming both files."""
+    folder = tmp_path / "notes"
+    _titled_pages(folder, "m/Qualitative", "mQualitative", "D/KNEXT")
+    store, report = load_into(tmp_path / "store", folder)
+    with store:
+        graph = union_graph(store)
+    refs = _references(graph)
+    assert set(refs) == {"m/Qualitative", "mQualitative", "D/KNEXT"}
+    assert len(set(refs.values())) == 3
+    base = "https://w3id.org/rdfnotes/id/notes/page/"
+    # the title without the telling characters keeps the page name's IRI, as before; the other is named as written
+    assert refs["mQualitative"] == base + "mqualitative-" + _hash("mQualitative")
+    assert refs["m/Qualitative"] == base + "m-qualitative-" + _hash("m/Qualitative")
+    assert refs["D/KNEXT"] == base + "dknext-" + _hash("DKNEXT")  # alone of its name: the name's IRI
+    warnings = [str(p) for p in report.problems if "distinct pages" in p.message]
+    assert warnings == [
+        "page-0.md: warning: page 'm/Qualitative' and 'mQualitative' (page-1.md) are distinct pages of one page "
+        "name: each stays a node of its own, and links written without the characters that tell them apart go to "
+        "'mQualitative'"
+    ]
+
+
+def _hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def test_a_page_of_the_same_name_appearing_later_gives_what_a_fresh_load_gives(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    _titled_pages(folder, "m/Qualitative")
+    synced = tmp_path / "synced"
+    load_into(synced, folder)[0].close()
+    (folder / "page-1.md").write_text("---\ntitle: mQualitative\n---\nAnother page.\n", encoding="utf-8")
+    claim = folder / "CLM - Interviews beat surveys.md"
+    claim.write_text("We used [[m/Qualitative]] and [[mQualitative]].\n", encoding="utf-8")
+    for step in ("added", "removed"):
+        if step == "removed":
+            (folder / "page-1.md").unlink()
+            claim.write_text("We used [[m/Qualitative]].\n", encoding="utf-8")
+        store, _ = load_into(synced, folder)
+        with store:
+            incremental = union_graph(store)
+        store, _ = load_into(tmp_path / f"fresh-{step}", folder)
+        with store:
+            fresh = union_graph(store)
+        assert rdflib.compare.isomorphic(incremental, fresh), step
+        # m/Qualitative is named as written while mQualitative is there, by the page name again once it is gone
+        written = (
+            "m-qualitative-" + _hash("m/Qualitative") if step == "added" else "mqualitative-" + _hash("mQualitative")
+        )
+        assert _references(incremental)["m/Qualitative"].endswith("/page/" + written)
