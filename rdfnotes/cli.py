@@ -291,6 +291,11 @@ def list_queries() -> None:
 @click.option("--full-iris", is_flag=True, help="Tables: IRIs whole, not as prefixed names (lab-a:node/…).")
 @click.option("--limit", type=click.IntRange(min=0), help="Show at most this many rows [default: all].")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first.  [default: 0]")
+@click.option(
+    "--unordered",
+    is_flag=True,
+    help="Leave out the query's final ORDER BY: the same rows as the engine makes them, the first at once.",
+)
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -301,6 +306,7 @@ def query(
     full_iris: bool,
     limit: int | None,
     offset: int,
+    unordered: bool,
 ) -> None:
     """Run QUERY: a bundled query's name, a .rq file, or - to read SPARQL from standard input.
 
@@ -327,7 +333,7 @@ def query(
     else:
         with _store(ctx) as store:
             name = "standard input" if query == "-" else query
-            stream = stream_query(store, name, bindings, text=text, limit=limit, offset=offset)
+            stream = stream_query(store, name, bindings, text=text, limit=limit, offset=offset, ordered=not unordered)
             for note in stream.notes:
                 click.secho(f"Note: {note}.", fg="yellow", err=True)
             chunks = stream.chunks(fmt, width=None if output else _terminal_width(), full_iris=full_iris)

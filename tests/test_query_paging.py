@@ -75,3 +75,24 @@ def test_the_command_writes_a_page_as_the_whole_answer_would_be_written(store_di
         assert len(json.loads(paged.output)["results"]["bindings"]) == 5
     refused = runner.invoke(cli, [*args, "--limit", "-1"])
     assert refused.exit_code == 2 and "-1 is not in the range x>=0" in refused.output
+
+
+@pytest.mark.parametrize("name", [q.name for q in bundled_queries()])
+def test_unordered_gives_the_same_rows(store: Store, name: str) -> None:
+    """Without its ORDER BY a listing has the same rows (the bundled queries are sorted: the text must change)."""
+    from rdfnotes.queries import find_query, without_order
+
+    text, _ = find_query(name)
+    assert without_order(text) != text and "ORDER BY" not in without_order(text).upper().split("}")[-1]
+    whole = run_query(store, name)
+    unordered = list(stream_query(store, name, ordered=False).rows)
+    assert sorted(map(str, unordered)) == sorted(map(str, whole.rows))
+
+
+def test_the_command_streams_unordered_rows(store_dir: Path) -> None:
+    args = ["--store", str(store_dir), "query", "source-informs", "--format", "csv"]
+    whole = CliRunner().invoke(cli, args)
+    unordered = CliRunner().invoke(cli, [*args, "--unordered"])
+    assert whole.exit_code == unordered.exit_code == 0
+    head, *rows = whole.output.splitlines()
+    assert unordered.output.splitlines()[0] == head and sorted(unordered.output.splitlines()[1:]) == sorted(rows)

@@ -16,7 +16,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from ..config import Config, load_config
 from ..export import lab_prefixes
 from ..history import LoadRecord, load_history
-from ..labs import VOID, lab_bases, lab_graphs, labs, void_triples
+from ..labs import VOID, lab_bases, lab_files, lab_graphs, labs, void_triples
 from ..queries import QueryResult, run_query
 from ..store import Store
 from ..vocab import BIBO, DCTERMS, DG, OWL, PREFIXES, PROV, RDF, RDFS, RN
@@ -198,7 +198,9 @@ def index(store: Store, nodes: list[NodeRef] | None = None, *, history: bool = F
         lab = lab_of(node.iri, bases) or ""
         per_lab = counts.setdefault(lab, {})
         per_lab[node.type.key] = per_lab.get(node.type.key, 0) + 1
-    summaries = [LabSummary(lab.name, lab.base, lab.files, counts.get(lab.name, {})) for lab in labs(store)]
+    summaries = [
+        LabSummary(name, base, files, counts.get(name, {})) for name, (base, files) in lab_files(store).items()
+    ]
     if counts.get(""):
         summaries.append(LabSummary("(other)", "", 0, counts[""]))
     present = {node.type.key for node in nodes}
