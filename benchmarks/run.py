@@ -47,6 +47,9 @@ PYTHON = sys.executable
 _SCRIPT = Path(PYTHON).parent / "rdfnotes"
 RDFNOTES = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-c", "from rdfnotes.cli import main; main()"]
 SIZES = (1_000, 10_000, 100_000)
+LISTINGS = ("source-informs", "dangling-links", "notes-by-author", "evidence-for-question")
+"""The bundled queries that answer with a row per note or more: measured by their first page and whole."""
+PAGE = 50
 MB = 1024 * 1024
 
 _FLOOR_CHILD = """
@@ -73,6 +76,8 @@ class Run:
     peak_mb: float
     status: int
     output: str = ""
+    cpu: float = 0.0
+    """User and system CPU seconds of the child (both cores count)."""
 
 
 @dataclass
@@ -92,6 +97,8 @@ class Results:
     rows: dict[int, dict[str, str]] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
     queries: list[tuple[str, float, int]] = field(default_factory=list)
+    listings: list[tuple[str, float, Run, Run, int]] = field(default_factory=list)
+    """Per listing: first page in process (s), first page whole command (s), whole listing streamed (s), rows."""
 
 
 def timed(command: list[str], *, cwd: Path | None = None) -> Run:
@@ -103,7 +110,7 @@ def timed(command: list[str], *, cwd: Path | None = None) -> Run:
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, output)
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, output, usage.ru_utime + usage.ru_stime)
 
 
 def rdfnotes(*args: str) -> Run:
@@ -253,6 +260,7 @@ def measure_size(
         "floor": f"{floor_run.seconds:.2f} s ({quads / floor_run.seconds / 1000:,.0f}k quads/s; "
         f"{floor_inner:.2f} s in bulk_load), {floor_run.peak_mb:,.0f} MB",
         "load_vs_floor": f"{load.seconds / floor_run.seconds:.2f}",
+        "cpu": f"{load.cpu:.2f} s / {floor_run.cpu:.2f} s = {load.cpu / floor_run.cpu:.2f}",
     }
     results.rows[n] = row
     row["_load"] = str(load.seconds)
@@ -279,6 +287,25 @@ def measure_size(
             row["_rdflib"] = str(seconds)
     if "_rdflib" in row:
         row["rdflib_vs_load"] = f"{float(row['_rdflib']) / load.seconds:.1f}"
+
+    # The static site (export --format html): pages a second, against the goal of 500.
+    site = folder / "site"
+    html = rdfnotes("--store", str(store), "export", "--format", "html", "-o", str(site))
+    pages = int(html.output.split(": ", 1)[1].split(" pages", 1)[0].replace(",", "")) if ": " in html.output else 0
+    row["html"] = (
+        f"{html.seconds:.2f} s, CPU {html.cpu:.2f} s, {pages:,} pages ({pages / html.seconds:,.0f} pages/s; "
+        f"{pages / html.cpu:,.0f} a CPU second), {html.peak_mb:,.0f} MB"
+    )
+    print(f"[{n}] export --format html: {row['html']}", flush=True)
+    shutil.rmtree(site, ignore_errors=True)
+    # validate the export, against its load
+    if n <= args.validate_max:
+        check = timed([*RDFNOTES, "validate", str(corpus)])
+        row["validate"] = (
+            f"{check.seconds:.2f} s, CPU {check.cpu:.2f} s ({check.seconds / load.seconds:.1f} x load; CPU "
+            f"{check.cpu / load.cpu:.1f} x)"
+        )
+        print(f"[{n}] validate: {row['validate']}", flush=True)
 
     if largest:
         measure_largest(n, folder, corpus, store, nquads, generator, results, args)
@@ -375,6 +402,22 @@ def measure_largest(
                 rows = len(run_query(opened, query.name).rows)
                 times.append(time.perf_counter() - started)
             results.queries.append((query.name, statistics.median(times), rows))
+    # The whole-listing queries: their first page (in this process, and as a whole command), and the whole
+    # listing written as its rows come (csv to a file).
+    from rdfnotes.queries import stream_query
+
+    for name in LISTINGS:
+        with Store(store) as opened:
+            started = time.perf_counter()
+            first = list(stream_query(opened, name, limit=PAGE).rows)
+            in_process = time.perf_counter() - started
+        command = timed([*RDFNOTES, "--store", str(store), "query", name, "--format", "csv", "--limit", str(PAGE)])
+        whole = timed([*RDFNOTES, "--store", str(store), "query", name, "--format", "csv"])
+        rows = max(whole.output.count("\n") - 1, 0)
+        results.listings.append((name, in_process, command, whole, rows))
+        print(
+            f"[{n}] {name}: first {len(first)} rows {in_process * 1000:.0f} ms, whole {whole.seconds:.2f} s", flush=True
+        )
     slowest = max(results.queries, key=lambda q: q[1])
     figures.append(
         Figure(
@@ -462,8 +505,8 @@ def write(results: Results, path: Path, finished: datetime, load_after: str) -> 
         "into a new store. *rdflib*: the same reader and mapping, `Graph.add` of each triple, Turtle written.",
         "",
         "| notes | quads | export size | `rdfnotes load` | peak memory | floor (`bulk_load`) | load / floor "
-        "| rdflib way | rdflib / load |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| CPU: load / floor | rdflib way | rdflib / load |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n in results.sizes:
         row = results.rows.get(n)
@@ -471,8 +514,40 @@ def write(results: Results, path: Path, finished: datetime, load_after: str) -> 
             continue
         lines.append(
             f"| {row['notes']} | {row['quads']} | {row['corpus']} | {row['load']} | {row['load_mb']} | {row['floor']} "
-            f"| {row['load_vs_floor']} | {row.get('rdflib', '-')} | {row.get('rdflib_vs_load', '-')} |"
+            f"| {row['load_vs_floor']} | {row['cpu']} | {row.get('rdflib', '-')} | {row.get('rdflib_vs_load', '-')} |"
         )
+    lines += [
+        "",
+        "## Pages and validation, by size",
+        "",
+        "Whole commands, wall time and CPU time (user + system: on a busy machine the steadier figure). *site*: "
+        "`rdfnotes export --format html -o DIR` into a new folder (goal: 500 pages/s). "
+        "*validate*: `rdfnotes validate` of the export (goal: no longer than its load).",
+        "",
+        "| notes | site | validate |",
+        "|---|---|---|",
+    ]
+    for n in results.sizes:
+        row = results.rows.get(n)
+        if row is not None:
+            lines.append(f"| {row['notes']} | {row.get('html', '-')} | {row.get('validate', '-')} |")
+    if results.listings:
+        lines += [
+            "",
+            f"## Listings on {max(results.sizes):,} notes",
+            "",
+            f"The first page ({PAGE} rows, `--limit {PAGE}`): in one process (the query and its rows), and the whole "
+            "command (process start included); the whole listing written as CSV as its rows come (goal: first "
+            "page ≤ 200 ms).",
+            "",
+            "| query | first page, in process | first page, command | whole listing, command | rows |",
+            "|---|---|---|---|---|",
+        ]
+        for name, first, command, whole, rows in results.listings:
+            lines.append(
+                f"| `{name}` | {first * 1000:.0f} ms | {command.seconds * 1000:.0f} ms "
+                f"(CPU {command.cpu * 1000:.0f} ms) | {whole.seconds:.2f} s (CPU {whole.cpu:.2f} s) | {rows:,} |"
+            )
     if results.queries:
         lines += [
             "",
@@ -501,6 +576,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="Where corpora and stores go [default: a new folder in /tmp].")
     parser.add_argument("--rdflib-max", type=int, default=10_000, help="Largest size the rdflib way is run at.")
     parser.add_argument("--query-runs", type=int, default=5)
+    parser.add_argument("--validate-max", type=int, default=10_000, help="Largest size validate is run at.")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="Keep the corpora and stores.")
     parser.add_argument("--rdflib-child", nargs=2, metavar=("CORPUS", "OUTPUT"), help=argparse.SUPPRESS)

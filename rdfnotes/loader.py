@@ -37,9 +37,10 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 from . import __version__, biblio, iris
 from . import manifest as manifest_files
 from .config import Config
+from .coverage import Coverage, coverage
 from .errors import NothingToLoad, ReadError
 from .labs import Lab, get_lab, lab_bases, lab_graphs, root_files, root_graphs
-from .mapping import MappingContext, Target, map_note
+from .mapping import MAPPING_VERSION, MappingContext, Target, map_note, relation_properties
 from .model import Link, Note, Problem
 from .progress import Progress, counted
 from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
@@ -72,6 +73,10 @@ class LoadReport:
     files_skipped: int = 0
     replaced: list[Replaced] = field(default_factory=list)
     """The folders a lab was loaded from before whose content this load replaced (see :func:`load`)."""
+    templates_skipped: int = 0
+    """Templates passed over: files in a templates folder, pages whose title has ``{placeholders}``."""
+    coverage: Coverage = field(default_factory=Coverage)
+    """What the labs loaded hold that the load did not understand (fields, types, links): :mod:`rdfnotes.coverage`."""
     problems: list[Problem] = field(default_factory=list)
     notes: int = 0
     relations: int = 0
@@ -84,6 +89,28 @@ class LoadReport:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    def to_json(self) -> str:
+        """The whole report as JSON (``load --report FILE``): counts, problems and coverage, keys sorted."""
+        data = {
+            "roots": self.roots,
+            "labs": self.labs,
+            "files": {
+                "seen": self.files_seen,
+                "read": self.files_read,
+                "unchanged": self.files_unchanged,
+                "relinked": self.files_relinked,
+                "removed": self.files_removed,
+                "skipped": self.files_skipped,
+                "templates": self.templates_skipped,
+            },
+            "store": {"notes": self.notes, "relations": self.relations, "triples": self.triples},
+            "problems": [
+                {"file": p.path, "line": p.line, "severity": p.severity, "message": p.message} for p in self.problems
+            ],
+            "coverage": self.coverage.to_dict(),
+        }
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @property
     def exit_status(self) -> int:
@@ -190,6 +217,8 @@ def _load(
             "export"
         )
     _count(store, config, report, before)
+    bases = [config.base_for(lab) for lab in report.labs]
+    report.coverage = coverage(store, bases, relation_properties(config))
     return report
 
 
@@ -219,7 +248,8 @@ def _sync_root(
     # A manifest written before units were: each file's graph, dropped below unless something gives it again.
     legacy_graphs = {entry["graph"] for entry in previous.get("files", {}).values() if entry.get("graph")}
 
-    units = discover_units(root, config, format=format)
+    templates: list[str] = []
+    units = discover_units(root, config, format=format, templates=templates)
     by_key = {unit.key: unit for unit in units}
     report.files_seen += len(units)
     report.roots.append(key)
@@ -275,44 +305,97 @@ def _sync_root(
     if lab not in report.labs:
         report.labs.append(lab)
 
+    # The names of the notes read now, before the lab's names decide their nodes: when they are those the manifest
+    # holds for these units, and no unit came or went, every name of the lab is as at the last load, and so are the
+    # pages of one name (_Titles), the identities several files claim (_Identities) and the name index, which that
+    # load kept: they are taken as they are, without reading the records of the units not read now.
+    names = {unit_key: [_note_names(note) for note in content.notes] for unit_key, content in contents.items()}
+    gone_from_disk = set(prior_units).difference(by_key)
+    names_kept = not (
+        gone_from_disk
+        or lab != previous.get("lab")
+        or any(not prior_units.same_format(unit_key, by_key[unit_key].format) for unit_key in contents)
+        or any(
+            read_now != [_kept_names(known) for known in prior_units.get(unit_key, {}).get("notes", [])]
+            for unit_key, read_now in names.items()
+        )
+    )
+    kept_index = _KeptIndex.restore(prior_units.names) if names_kept and prior_units.names is not None else None
+    if kept_index is not None:
+        identities, titles = kept_index.identities, kept_index.titles
+        report.problems.extend(kept_index.problems)
+    else:
+        known_units = {unit_key: prior_units[unit_key] for unit_key in sorted(unchanged)}
+        identities = _Identities.of(contents, {**known_units, **kept})
+        report.problems.extend(identities.problems())
+        for unit_key in identities.moved(base, known_units):
+            # A note of it gains or loses its identity (a copy of it came or went): its node changes: mapped again.
+            read(by_key[unit_key], known_units.pop(unit_key), "its last graph stays")
+            unchanged.discard(unit_key)
+            report.files_read += 1
+            report.files_unchanged -= 1
+        titles = _Titles.of(contents, {**known_units, **kept})
+        report.problems.extend(titles.problems())
+        for unit_key in titles.moved(base, known_units):
+            # A note of it is one of two pages of one name, or no longer (the other came or went): its node changes.
+            read(by_key[unit_key], known_units.pop(unit_key), "its last graph stays")
+            unchanged.discard(unit_key)
+            report.files_read += 1
+            report.files_unchanged -= 1
     new_notes: dict[str, list[dict[str, Any]]] = {}
     for unit_key in sorted(contents):
         new_notes[unit_key] = []
         for note in contents[unit_key].notes:
-            node = iris.node_iri(base, uid=note.uid, key=iris.page_key(note.title))
-            keys = sorted({iris.page_key(note.name), iris.page_key(note.title)} - {""})
-            soft = _soft_keys(note, keys)
-            if note.describes is not None:
-                keys = []  # a library entry holds its page's name only when no note does (below)
-            entry: dict[str, Any] = {"path": note.path, "node": node, "keys": keys, "uid": note.uid}
+            uid = identities.uid_of(note.path, note.uid)
+            if note.uid and uid is None:  # a copy: relations.json's relations by this identity are its owner's
+                note.relations = [r for r in note.relations if not r.target.required]
+            title, keys, soft = _note_names(note)[2:]
+            entry: dict[str, Any] = {
+                "path": note.path,
+                "node": titles.node(base, uid, note.title),
+                "keys": keys,
+                "uid": note.uid,
+                "title": title,
+            }
             new_notes[unit_key].append({**entry, "soft": soft} if soft else entry)
-    # Links resolve as they did unless the names changed: a unit came or went, or one read now names other pages.
-    gone_from_disk = set(prior_units).difference(by_key)
-    names_changed = bool(gone_from_disk) or any(
-        notes_read != [_index_entry(known) for known in prior_units.get(unit_key, {}).get("notes", [])]
-        for unit_key, notes_read in new_notes.items()
-    )
-    if not names_changed and prior_units.names is not None and lab == previous.get("lab"):
-        # The same units name the same pages as at the last load: its index is this one (made of them alone).
-        index = _NameIndex.restore(base, prior_units.names)
+    if kept_index is not None:
+        index = kept_index.index(base)
     else:
         index = _NameIndex(base)
         # In unit order, read now or not: which file a shared page name goes to must not depend on what changed.
         for unit_key in sorted({*unchanged, *kept, *contents}):
             if unit_key in contents:
-                for entry in new_notes[unit_key]:
-                    index.add(entry["path"], entry["node"], entry["keys"], entry["uid"], entry.get("soft", ()))
+                for entry, note in zip(new_notes[unit_key], contents[unit_key].notes, strict=True):
+                    title = entry["title"]
+                    index.add(
+                        entry["path"],
+                        entry["node"],
+                        titles.keys(entry["keys"], title),
+                        identities.uid_of(note.path, note.uid),
+                        entry.get("soft", ()),
+                        titles.exact(title),
+                    )
                 continue
             for known in (kept[unit_key] if unit_key in kept else prior_units[unit_key]).get("notes", []):
                 index.add(
-                    known.get("path", unit_key), known["node"], known["keys"], known.get("uid"), known.get("soft", ())
+                    known.get("path", unit_key),
+                    known["node"],
+                    titles.keys(known["keys"], known.get("title")),
+                    known.get("uid"),
+                    known.get("soft", ()),
+                    titles.exact(known.get("title")),
                 )
-    report.problems.extend(index.problems)
+        report.problems.extend(index.problems)
     indexed = set(contents)
     index_exact = True  # whether the index is made of the units the manifest will hold, as it will hold them
 
     to_map: dict[str, UnitContent] = contents  # the units read, and below those to re-link
     del notes  # each unit's notes are let go once mapped: memory stays flat as the store is written
+    # Links resolve as they did unless the names changed: a unit came or went, or one read now names other pages.
+    names_changed = bool(gone_from_disk) or any(
+        notes_read != [_index_entry(known) for known in prior_units.get(unit_key, {}).get("notes", [])]
+        for unit_key, notes_read in new_notes.items()
+    )
     for unit_key in sorted(unchanged) if names_changed else ():
         entry = prior_units[unit_key]
         if not any(_resolves_elsewhere(index, known.get("links", [])) for known in entry.get("notes", [])):
@@ -339,6 +422,8 @@ def _sync_root(
             content = to_map.pop(unit_key)
             unit = by_key[unit_key]
             mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
+            if content.templates:
+                mapped["templates"] = content.templates  # pages left out: counted on every load
             graphs: dict[str, list[str]] = {}
             for note, known in zip(content.notes, new_notes[unit_key], strict=True):
                 graph = note_graph_iri(base, note)
@@ -393,14 +478,25 @@ def _sync_root(
     report.files_removed += len(gone_from_disk)
     store.replace_graphs(mapped_graphs(), remove=removed_graphs())
     report.problems.extend(ctx.problems)
-    final = prior_units.derive(keep=unchanged | set(kept), new=new_entries)
+    final = prior_units.derive(keep=unchanged | kept.keys(), new=new_entries)
     final.owned = (
         (not unchanged or owned[0])
         and all(_owned(base, k, entry) for k, entry in kept.items())
         and all(_owned(base, k, entry) for k, entry in new_entries.items())
     )
     if index_exact and indexed <= new_entries.keys():
-        final.names = prior_units.names if index.restored else index.snapshot()
+        final.names = prior_units.names if kept_index is not None else _KeptIndex.snapshot(identities, titles, index)
+    # Templates left out, counted on every load: the count kept, less the units changed or gone, plus those read.
+    if prior_units.templates is None or not trusted:
+        final.templates = sum(final[unit_key].get("templates", 0) for unit_key in final)
+    else:
+        dropped = set(prior_units).difference(unchanged, kept)
+        final.templates = (
+            prior_units.templates
+            - sum(prior_units[unit_key].get("templates", 0) for unit_key in dropped)
+            + sum(entry.get("templates", 0) for entry in new_entries.values())
+        )
+    report.templates_skipped += len(templates) + final.templates
     store.manifest["roots"][key] = {"lab": lab, "base": base, "fingerprint": fingerprint, "units": final}
 
 
@@ -417,6 +513,22 @@ def _owned(base: str, unit_key: str, entry: dict[str, Any]) -> bool:
     """Whether each graph of a unit's record is named by the unit's key (``{base}file/{key}``, ``#part``)."""
     own = iris.file_graph_iri(base, unit_key)
     return all(graph == own or graph.startswith(own + "#") for graph in entry.get("graphs", []))
+
+
+def _note_names(note: Note) -> tuple[str, str | None, str | None, list[str], list[list[str | int]]]:
+    """What a note read names: its path and uid, its title as :class:`_Titles` tells titles apart (not for a
+    library entry), its page names and the names it holds only when no note does (:func:`_soft_keys`)."""
+    title = iris.title_key(note.title) if note.describes is None else None
+    keys = sorted({iris.page_key(note.name), iris.page_key(note.title)} - {""})
+    soft = _soft_keys(note, keys)
+    if note.describes is not None:
+        keys = []  # a library entry holds its page's name only when no note does (_NameIndex.add)
+    return (note.path, note.uid, title, keys, soft)
+
+
+def _kept_names(known: dict[str, Any]) -> tuple[Any, ...]:
+    """What a manifest's note record says the note named (as :func:`_note_names`)."""
+    return (known.get("path"), known.get("uid"), known.get("title"), known.get("keys"), known.get("soft") or [])
 
 
 def _utf8(name: str) -> bool:
@@ -454,7 +566,13 @@ def _replace_earlier_folders(store: Store, keys: list[str], report: LoadReport) 
 
 def _index_entry(known: dict[str, Any]) -> dict[str, Any]:
     """What a manifest's note entry gives the name index (as ``new_notes`` holds it for a note read now)."""
-    entry = {"path": known.get("path"), "node": known.get("node"), "keys": known.get("keys"), "uid": known.get("uid")}
+    entry = {
+        "path": known.get("path"),
+        "node": known.get("node"),
+        "keys": known.get("keys"),
+        "uid": known.get("uid"),
+        "title": known.get("title"),
+    }
     return {**entry, "soft": known["soft"]} if known.get("soft") else entry
 
 
@@ -517,7 +635,7 @@ def _deduplicate(report: LoadReport) -> None:
 
 def _fingerprint(config: Config) -> str:
     """Changes when anything that shapes the mapping changes: the settings or this program's version."""
-    text = json.dumps([repr(config), __version__], sort_keys=True)
+    text = json.dumps([repr(config), __version__, MAPPING_VERSION], sort_keys=True)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -535,6 +653,193 @@ def _lab_slug(name: str) -> str:
     return slug or "lab"
 
 
+@dataclass
+class _Titles:
+    """Distinct pages of one page name: titles that :func:`~rdfnotes.iris.page_key` folds together but
+    :func:`~rdfnotes.iris.title_key` tells apart (``D/KNEXT`` and ``DKNEXT``, ``m/Qualitative`` and
+    ``mQualitative``).
+
+    One of them keeps the name's node IRI (``{base}page/…`` of the page key) and the links written without the
+    characters that tell them apart: the title that equals the page key (``DKNEXT``: an export that drops those
+    characters writes it so), else the first title. Each other one is named by its title as written (its IRI's hash
+    is of that title) and found by links that write it so; ``load`` warns, naming the files. Which title keeps the
+    name depends on the titles alone, never on what was read when: an incremental load gives what a fresh one does.
+    A Roam uid or ``nodeInstanceId`` names a node whatever its title: for those, only the links change.
+    """
+
+    groups: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """Page key → each title of it → the paths with that title, for keys of two titles or more."""
+
+    @classmethod
+    def of(cls, contents: dict[str, UnitContent], known: dict[str, dict[str, Any]]) -> _Titles:
+        found: dict[str, dict[str, set[str]]] = {}
+        for content in contents.values():
+            for note in content.notes:
+                if note.describes is None:
+                    title = iris.title_key(note.title)
+                    found.setdefault(iris.page_key(title), {}).setdefault(title, set()).add(note.path)
+        for unit_key, entry in known.items():
+            if unit_key in contents:
+                continue
+            for note_entry in entry.get("notes", []):
+                if title := note_entry.get("title"):
+                    paths = found.setdefault(iris.page_key(title), {}).setdefault(title, set())
+                    paths.add(note_entry.get("path", unit_key))
+        return cls(
+            {
+                key: {title: sorted(paths) for title, paths in titles.items()}
+                for key, titles in found.items()
+                if len(titles) > 1
+            }
+        )
+
+    def keeper(self, key: str) -> str | None:
+        """The title of ``key`` that keeps its name (``None``: the key is no one's but one title's)."""
+        titles = self.groups.get(key)
+        if titles is None:
+            return None
+        return key if key in titles else min(titles)
+
+    def exact(self, title: str | None) -> str | None:
+        """The name a note of ``title`` is found by as written, when it is not the keeper of its page key."""
+        if title is None:
+            return None
+        keeper = self.keeper(iris.page_key(title))
+        return title if keeper is not None and keeper != title else None
+
+    def keys(self, keys: list[str], title: str | None) -> list[str]:
+        """A note's page names, less its page key when another title keeps it."""
+        if self.exact(title) is None:
+            return keys
+        assert title is not None
+        return [key for key in keys if key != iris.page_key(title)]
+
+    def node(self, base: str, uid: str | None, title: str) -> str:
+        written = iris.title_key(title)
+        if self.exact(written) is not None:
+            return iris.node_iri(base, uid=uid, key=written)
+        return iris.node_iri(base, uid=uid, key=iris.page_key(title))
+
+    def moved(self, base: str, unchanged: dict[str, dict[str, Any]]) -> list[str]:
+        """The unchanged units whose stored node is no longer what their title gives (a page of its name came or
+        went)."""
+        found = []
+        for unit_key, entry in unchanged.items():
+            for known in entry.get("notes", []):
+                title = known.get("title")
+                if title is not None and not known.get("uid") and known["node"] != self.node(base, None, title):
+                    found.append(unit_key)
+                    break
+        return found
+
+    def problems(self) -> list[Problem]:
+        out = []
+        for key, titles in sorted(self.groups.items()):
+            keeper = self.keeper(key)
+            for title, paths in sorted(titles.items()):
+                if title == keeper:
+                    continue
+                others = ", ".join(f"{t!r} ({', '.join(p)})" for t, p in sorted(titles.items()) if t != title)
+                out.append(
+                    Problem(
+                        paths[0],
+                        f"page {title!r} and {others} are distinct pages of one page name: each stays a node of its "
+                        f"own, and links written without the characters that tell them apart go to {keeper!r}",
+                    )
+                )
+        return out
+
+
+@dataclass
+class _Identities:
+    """Which note owns each Obsidian ``nodeInstanceId`` that several files of a vault claim (copied files).
+
+    The owner is the claimer with the first path, whatever was read when: its node is the identity's
+    (``{base}node/{id}``) and ``relations.json``'s relations by that id reach it; each other claimer is a node of
+    its own, named by its title, with a warning naming every file. Roam uids are not concerned: two exports of one
+    Roam page (Markdown and Neo4j CSV) are one page.
+    """
+
+    claims: dict[str, list[str]] = field(default_factory=dict)
+    """Identity → the paths claiming it, sorted."""
+
+    @classmethod
+    def of(cls, contents: dict[str, UnitContent], known: dict[str, dict[str, Any]]) -> _Identities:
+        claims: dict[str, set[str]] = {}
+        for content in contents.values():
+            for note in content.notes:
+                if note.uid and note.uid_scheme == "obsidian":
+                    claims.setdefault(note.uid, set()).add(note.path)
+        for unit_key, entry in known.items():
+            if unit_key in contents or entry.get("format") != "obsidian":
+                continue
+            for note_entry in entry.get("notes", []):
+                if note_entry.get("uid"):
+                    claims.setdefault(note_entry["uid"], set()).add(note_entry.get("path", unit_key))
+        return cls({uid: sorted(paths) for uid, paths in claims.items() if len(paths) > 1})
+
+    def uid_of(self, path: str, uid: str | None) -> str | None:
+        """The identity a note's node is named by: ``None`` for a copy (not the owner of its identity)."""
+        paths = self.claims.get(uid or "")
+        return uid if paths is None or paths[0] == path else None
+
+    def moved(self, base: str, unchanged: dict[str, dict[str, Any]]) -> list[str]:
+        """The unchanged units whose stored node is no longer what their identity gives (a copy came or went)."""
+        found = []
+        for unit_key, entry in unchanged.items():
+            for known in entry.get("notes", []):
+                uid = known.get("uid")
+                if uid and entry.get("format") == "obsidian":
+                    owns = self.uid_of(known.get("path", unit_key), uid) is not None
+                    if owns != (known["node"] == iris.node_iri(base, uid=uid, key="")):
+                        found.append(unit_key)
+                        break
+        return found
+
+    def problems(self) -> list[Problem]:
+        return [
+            Problem(
+                paths[0],
+                f"nodeInstanceId {uid} is in {len(paths)} files, {', '.join(paths)} (copied?): each file is a node of "
+                f"its own, and the relations by this id go to {paths[0]}",
+            )
+            for uid, paths in sorted(self.claims.items())
+        ]
+
+
+class _KeptIndex:
+    """The lab's names as a load made them: its :class:`_Identities`, :class:`_Titles` and :class:`_NameIndex`, and
+    what they found wrong, kept in the manifest (:attr:`rdfnotes.manifest.Units.names`) for the next load, which
+    takes them as they are when no name changed (see ``_sync_root``)."""
+
+    def __init__(self, identities: _Identities, titles: _Titles, problems: list[Problem], names: bytes) -> None:
+        self.identities, self.titles, self.problems, self._names = identities, titles, problems, names
+
+    @staticmethod
+    def snapshot(identities: _Identities, titles: _Titles, index: _NameIndex) -> bytes:
+        index.load_names()
+        problems = [*identities.problems(), *titles.problems(), *index.problems]
+        names = marshal.dumps((index.by_key, index.by_uid, index.by_title, index._soft), 2)
+        told = [(p.path, p.message, p.line, p.severity) for p in problems]
+        return marshal.dumps((identities.claims, titles.groups, told, names), 2)
+
+    @classmethod
+    def restore(cls, data: bytes) -> _KeptIndex:
+        try:
+            claims, groups, told, names = marshal.loads(data)
+            if not (isinstance(claims, dict) and isinstance(groups, dict) and isinstance(names, bytes)):
+                raise TypeError("not a kept index")
+            return cls(_Identities(claims), _Titles(groups), [Problem(*problem) for problem in told], names)
+        except (EOFError, ValueError, TypeError) as exc:
+            raise manifest_files.ManifestUnreadable(f"the name index: {exc}") from exc
+
+    def index(self, base: str) -> _NameIndex:
+        """The name index, its names read when first needed: a load that maps nothing does not."""
+        index = _NameIndex(base)
+        index._kept = self._names
+        return index
+
+
 class _NameIndex:
     """Page names and Roam uids of one lab → node IRIs; the :class:`~rdfnotes.mapping.Resolver` of a load."""
 
@@ -542,6 +847,8 @@ class _NameIndex:
         self.base = base
         self.by_key: dict[str, tuple[str, str]] = {}
         self.by_uid: dict[str, str] = {}
+        self.by_title: dict[str, str] = {}
+        """The titles as written of the pages that share a page name with another page (see :class:`_Titles`)."""
         self._soft: dict[str, int] = {}
         """The names held by a rank below a note's own name (see :meth:`add`), and that rank."""
         self.problems: list[Problem] = []
@@ -549,47 +856,35 @@ class _NameIndex:
         self._sorted_keys: list[str] | None = None
         self._targets: dict[tuple[str, str | None], Target] = {}
         """What each (name, uid) resolved to, until a page is added: many notes link the same pages."""
-        self.restored = False
-        """Whether the index is the one a load kept (:meth:`restore`)."""
-
         self._kept: bytes | None = None
-        """The names of a kept index (:meth:`restore`), read when first needed: a load that maps nothing does not."""
+        """The names of a kept index (:class:`_KeptIndex`), not read yet."""
 
-    def snapshot(self) -> bytes:
-        """The index as the manifest keeps it (:meth:`restore` makes it again)."""
-        problems = [(p.path, p.message, p.line, p.severity) for p in self.problems]
-        names = self._kept if self._kept is not None else marshal.dumps((self.by_key, self.by_uid, self._soft), 2)
-        return marshal.dumps((problems, names), 2)
-
-    @classmethod
-    def restore(cls, base: str, data: bytes) -> _NameIndex:
-        """The index a load kept (:meth:`snapshot`)."""
-        index = cls(base)
-        try:
-            problems, index._kept = marshal.loads(data)
-            index.problems = [Problem(*problem) for problem in problems]
-            if not isinstance(index._kept, bytes):
-                raise TypeError("no names")
-        except (EOFError, ValueError, TypeError) as exc:
-            raise manifest_files.ManifestUnreadable(f"the name index: {exc}") from exc
-        index.restored = True
-        return index
-
-    def _names(self) -> None:
+    def load_names(self) -> None:
         """Read the names of a kept index."""
         if self._kept is None:
             return
         try:
-            self.by_key, self.by_uid, self._soft = marshal.loads(self._kept)
+            self.by_key, self.by_uid, self.by_title, self._soft = marshal.loads(self._kept)
         except (EOFError, ValueError, TypeError) as exc:
             raise manifest_files.ManifestUnreadable(f"the name index: {exc}") from exc
         self._kept = None
 
-    def add(self, relpath: str, node: str, keys: Iterable[str], uid: str | None, soft: Iterable[Any] = ()) -> None:
+    def add(
+        self,
+        relpath: str,
+        node: str,
+        keys: Iterable[str],
+        uid: str | None,
+        soft: Iterable[Any] = (),
+        exact: str | None = None,
+    ) -> None:
         """Add a note's names. ``soft``: ``[name, rank]`` pairs it holds only while no note of a higher rank does
-        (a declared citekey, a library entry's ``@citekey``); they are taken over silently, in any order."""
-        self._names()
+        (a declared citekey, a library entry's ``@citekey``); they are taken over silently, in any order.
+        ``exact``: its title as written, when another page has its page name (see :class:`_Titles`)."""
+        self.load_names()
         self._targets.clear()
+        if exact is not None:
+            self.by_title.setdefault(exact, node)
         self._sorted_keys = None
         for key, rank in soft:
             holder = self.by_key.get(key)
@@ -617,7 +912,7 @@ class _NameIndex:
     def _keys_starting(self, prefix: str) -> Iterator[str]:
         """The page names that start with ``prefix``, found in a sorted list: not a scan of every name per link."""
         if self._sorted_keys is None:  # made again after a page is added
-            self._names()
+            self.load_names()
             self._sorted_keys = sorted(self.by_key)
         keys = self._sorted_keys
         for i in range(bisect.bisect_left(keys, prefix), len(keys)):
@@ -644,9 +939,11 @@ class _NameIndex:
         return target
 
     def _resolve(self, link: Link) -> Target:
-        self._names()
+        self.load_names()
         if link.uid and link.uid in self.by_uid:
             return Target(self.by_uid[link.uid], link.target, True)
+        if self.by_title and (node := self.by_title.get(iris.title_key(link.target))) is not None:
+            return Target(node, link.target, True)
         key = iris.page_key(link.target)
         if key in self.by_key:
             return Target(self.by_key[key][0], link.target, True)

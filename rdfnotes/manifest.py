@@ -100,9 +100,11 @@ class Units(MutableMapping[str, Any]):
         """How many units each shard on disk holds."""
         self._directory: Path | None = None
         self.names: bytes | None = None
+        self.templates: int | None = None
+        """How many templates the units left out, all told (the loader keeps it; ``None``: to be counted)."""
         self.owned = False
         """Whether the loader found each unit's graphs named by its key (its own: rdfnotes.loader keeps it)."""
-        self._saved: tuple[dict[str, Any], bytes | None, bool] | None = None
+        self._saved: tuple[dict[str, Any], bytes | None, bool, int | None] | None = None
         """The files on disk holding these very units, with the name index and ``owned`` they hold."""
         if entries:
             for key, entry in sorted(entries.items()):
@@ -167,6 +169,11 @@ class Units(MutableMapping[str, Any]):
         """Whether the unit ``key`` was loaded in ``format`` from these very files (sizes and mtimes)."""
         hot = self._hot.get(key)
         return hot is not None and hot[0] == format and hot[1] == files
+
+    def same_format(self, key: str, format: str) -> bool:
+        """Whether the unit ``key``, if it was loaded, was loaded in ``format``."""
+        hot = self._hot.get(key)
+        return hot is None or hot[0] == format
 
     def derive(self, keep: Iterable[str], new: Mapping[str, Any]) -> Units:
         """The units ``keep`` (their records as here, read from the same shards) and the ``new`` records."""
@@ -275,7 +282,9 @@ def _read_units(directory: Path, names: Any) -> Units:
     """A folder's :class:`Units` from the files the head names for it (``{"units", "keys", "names"}``)."""
     if not isinstance(names, dict) or not isinstance(names.get("units"), list):
         raise ManifestUnreadable(f"{HEAD}: a folder's files are not named")
-    keys, formats, files, shard_of, owned = _read_marshal(directory, names.get("keys"), KEYS_SUFFIX, _KEYS_MAGIC)
+    keys, formats, files, shard_of, owned, templates = _read_marshal(
+        directory, names.get("keys"), KEYS_SUFFIX, _KEYS_MAGIC
+    )
     shards = names["units"]
     for name in shards:
         _check_name(name, SHARD_SUFFIX)
@@ -290,6 +299,7 @@ def _read_units(directory: Path, names: Any) -> Units:
     except ValueError as exc:
         raise ManifestUnreadable(f"{names.get('keys')}: {exc}") from exc
     units.owned = bool(owned)
+    units.templates = templates if isinstance(templates, int) else None
     units._sizes = [0] * len(shards)
     for shard in shard_of:
         if not isinstance(shard, int) or not 0 <= shard < len(shards):
@@ -299,7 +309,8 @@ def _read_units(directory: Path, names: Any) -> Units:
         raise ManifestUnreadable(f"{names.get('keys')}: a unit twice")
     if names.get("names") is not None:
         units.names = _read_file(directory, names["names"], NAMES_SUFFIX, _NAMES_MAGIC)
-    units._saved = ({"units": shards, "keys": names["keys"], "names": names.get("names")}, units.names, units.owned)
+    files_named = {"units": shards, "keys": names["keys"], "names": names.get("names")}
+    units._saved = (files_named, units.names, units.owned, units.templates)
     return units
 
 
@@ -334,7 +345,7 @@ def write(directory: Path, manifest: dict[str, Any]) -> None:
 def _write_units(directory: Path, units: Units, present: set[str]) -> dict[str, Any]:
     """Write the files of one folder's units that are not on disk yet; afterwards ``units`` reads from them."""
     reused = units._directory == directory
-    if reused and units._saved is not None and units._saved[1:] == (units.names, units.owned):
+    if reused and units._saved is not None and units._saved[1:] == (units.names, units.owned, units.templates):
         saved = units._saved[0]
         if all(name in present for name in (*saved["units"], saved["keys"], saved["names"]) if name is not None):
             return saved
@@ -356,7 +367,7 @@ def _write_units(directory: Path, units: Units, present: set[str]) -> dict[str, 
     flats = [units._hot[k][1] for k in units._keys]
     keys = _put(
         directory,
-        _marshal_bytes(_KEYS_MAGIC, (units._keys, formats, flats, shard_of, units.owned)),
+        _marshal_bytes(_KEYS_MAGIC, (units._keys, formats, flats, shard_of, units.owned, units.templates)),
         KEYS_SUFFIX,
         present,
     )
@@ -367,7 +378,7 @@ def _write_units(directory: Path, units: Units, present: set[str]) -> dict[str, 
         fmt, flat, _ = units._hot[key]
         units._hot[key] = (fmt, flat, shard)
     saved = {"units": names, "keys": keys, "names": index}
-    units._saved = (saved, units.names, units.owned)
+    units._saved = (saved, units.names, units.owned, units.templates)
     return saved
 
 
@@ -449,12 +460,12 @@ def _read_marshal(directory: Path, name: Any, suffix: str, magic: bytes) -> Any:
     data = _read_file(directory, name, suffix, magic)
     try:
         value = marshal.loads(data)
-        keys, formats, files, shard_of, owned = value
+        keys, formats, files, shard_of, owned, templates = value
     except (EOFError, ValueError, TypeError) as exc:
         raise ManifestUnreadable(f"{name}: {exc}") from exc
     if not all(isinstance(part, list) for part in (keys, formats, files, shard_of)):
         raise ManifestUnreadable(f"{name}: not a key list")
-    return keys, formats, files, shard_of, owned
+    return keys, formats, files, shard_of, owned, templates
 
 
 def _read_shard(directory: Path, name: str) -> dict[str, Any]:

@@ -419,13 +419,28 @@ class _Where:
             graph, relpath, node = (str(getattr(row[i], "value", "")) for i in range(3))
             self.graph_file.setdefault(graph, relpath)
             self.node_graphs.setdefault(node, []).append(graph)
+        stated: dict[str, dict[str, str]] = {}  # the reified statements of line provenance (rdfnotes.mapping)
+        reification = {f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>", f"<{RN.statedIn}>", f"<{RN.line}>"}
         for quad in store.named_quads():
             graph = str(getattr(quad.graph_name, "value", ""))
             if graph not in self.graph_file:
                 continue
             s, p, o = str(quad.subject), str(quad.predicate), str(quad.object)
+            if p in reification:
+                stated.setdefault(s, {})[p] = o
+                continue
             self.statements.setdefault((s, p, o), []).append(graph)
             self.by_subject.setdefault((s, p), []).append((o, graph))
+        self.lines: dict[tuple[str, str, str, str], int] = {}
+        """(graph, subject, predicate, object) → the first line of the graph's file stating the triple."""
+        for parts in stated.values():
+            try:
+                key = tuple(parts[f"<{name}>"] for name in (RN.statedIn, RDF.subject, RDF.predicate, RDF.object))
+                line = int(parts[f"<{RN.line}>"].split('"')[1])
+            except (KeyError, IndexError, ValueError):
+                continue
+            graph_key = (key[0][1:-1], key[1], key[2], key[3])
+            self.lines[graph_key] = min(line, self.lines.get(graph_key, line))
         label = NamedNode(RDFS.label)
         for triple in store.default_triples():
             if triple.predicate == label and isinstance(triple.object, OxLiteral):
@@ -474,6 +489,10 @@ class _Where:
         return out
 
     def _line(self, graph: str, node: str, prop: str | None, other: Any) -> int | None:
+        if prop is not None and other is not None:  # where the store says the triple is stated
+            for key in ((f"<{node}>", f"<{prop}>", self._nt(other)), (self._nt(other), f"<{prop}>", f"<{node}>")):
+                if (line := self.lines.get((graph, *key))) is not None:
+                    return line
         read = self.notes.by_graph.get(graph)
         if read is None or prop is None:
             return None

@@ -292,9 +292,10 @@ def test_pages_of_one_name_are_told_at_every_load_not_only_when_read(tmp_path: P
     lab = write_lab(
         tmp_path / "lab", {"QUE - Does sleep help": "- a\n", "QUE - Does sleep help?": "- b\n", "X": "- c\n"}
     )
+    (lab / "copy.md").write_text("---\ntitle: X\n---\n\n- a copy of X\n", encoding="utf-8")  # X's title
     store, first = load_into(tmp_path / "store", lab)
     told = [str(p) for p in first.problems]
-    assert any("same page name" in line for line in told)
+    assert any("same page name" in line for line in told) and any("one page name" in line for line in told)
     (lab / "X.md").write_text("- c, edited\n", encoding="utf-8")
     assert [str(p) for p in load([lab], store, load_config()).problems] == told
     assert [str(p) for p in load([lab], store, load_config()).problems] == told
