@@ -10,7 +10,7 @@ the ratios of one run, not figures across runs)::
 For each size N it generates a Roam export of N notes (``benchmarks/generate.py``, seeded) under ``--workdir``
 and measures, each in a process of its own (wall time, peak memory as the child's ``ru_maxrss``):
 
-- ``rdfnotes load`` of the export into a new store;
+- ``rdfnotes load`` of the export into a new store, then ``rdfnotes validate`` of that store and of the export;
 - pyoxigraph's ``bulk_load`` of the very quads that load stored (dumped to N-Quads) into a new store: the floor;
 - the plain rdflib way: the same reader and mapping, ``Graph.add``, Turtle serialisation (above
   ``--rdflib-max`` notes, extrapolated linearly from the largest size measured, and marked so).
@@ -73,6 +73,8 @@ class Run:
     peak_mb: float
     status: int
     output: str = ""
+    cpu: float = 0.0
+    """The child's CPU time (user + system), seconds."""
 
 
 @dataclass
@@ -103,7 +105,7 @@ def timed(command: list[str], *, cwd: Path | None = None) -> Run:
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, output)
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, output, usage.ru_utime + usage.ru_stime)
 
 
 def rdfnotes(*args: str) -> Run:
@@ -235,6 +237,13 @@ def measure_size(
     store = folder / "store"
     load = rdfnotes("--store", str(store), "load", "-q", str(corpus))
     print(f"[{n}] rdfnotes load: {load.seconds:.2f} s, {load.peak_mb:.0f} MB", flush=True)
+    # validate: of the store just loaded (the shapes), and of the export (a load of its own, the notes, the shapes)
+    validate_store = rdfnotes("--store", str(store), "validate")
+    validate_paths = rdfnotes("--store", str(folder / "unused"), "validate", str(corpus))
+    print(
+        f"[{n}] rdfnotes validate: store {validate_store.seconds:.2f} s, export {validate_paths.seconds:.2f} s",
+        flush=True,
+    )
     nquads = folder / "store.nq"
     quads = dump_nquads(store, nquads)
     floor_run = timed([PYTHON, "-c", _FLOOR_CHILD, str(folder / "floor"), str(nquads)])
@@ -254,6 +263,12 @@ def measure_size(
         f"{floor_inner:.2f} s in bulk_load), {floor_run.peak_mb:,.0f} MB",
         "load_vs_floor": f"{load.seconds / floor_run.seconds:.2f}",
     }
+    for key, run in (("load", load), ("validate_store", validate_store), ("validate_paths", validate_paths)):
+        row[f"{key}_cpu"] = f"{run.seconds:.2f} s ({run.cpu:.2f} s CPU), {run.peak_mb:,.0f} MB"
+        row[f"_{key}_s"] = str(run.seconds)
+    row["validate_vs_load"] = (
+        f"{validate_store.seconds / load.seconds:.2f} / {validate_paths.seconds / load.seconds:.2f}"
+    )
     results.rows[n] = row
     row["_load"] = str(load.seconds)
     row["_floor"] = str(floor_run.seconds)
@@ -322,6 +337,17 @@ def measure_largest(
                 _met(speedup >= 10),
             )
         )
+
+    validate_s, validate_export_s = float(row["_validate_store_s"]), float(row["_validate_paths_s"])
+    figures.append(
+        Figure(
+            f"`rdfnotes validate` of the store, {n:,} notes (vs its `load`)",
+            f"{validate_s:.2f} s (load {load_s:.2f} s; of the export, a load included: {validate_export_s:.2f} s)",
+            "≤ load" + (", ≤ 60 s" if n >= 100_000 else ""),
+            f"{validate_s / load_s:.2f} x load",
+            _met(validate_s <= load_s and (n < 100_000 or validate_s <= 60)),
+        )
+    )
 
     # Reloads after edits: the whole command, process start included.
     for count, goal in ((1, 1.0), (100, 2.0)):
@@ -472,6 +498,26 @@ def write(results: Results, path: Path, finished: datetime, load_after: str) -> 
         lines.append(
             f"| {row['notes']} | {row['quads']} | {row['corpus']} | {row['load']} | {row['load_mb']} | {row['floor']} "
             f"| {row['load_vs_floor']} | {row.get('rdflib', '-')} | {row.get('rdflib_vs_load', '-')} |"
+        )
+    lines += [
+        "",
+        "## Validating, by size",
+        "",
+        "Each in a new process, wall time from process start (CPU time of the process, peak memory). *validate store*: "
+        "`rdfnotes validate` of the store `load` wrote (the shapes, compiled to SPARQL, run by Oxigraph). "
+        "*validate export*: `rdfnotes validate EXPORT`, which loads the export into a throw-away store, reads the "
+        "notes again for their checks and lines, then runs the shapes.",
+        "",
+        "| notes | `rdfnotes load` | validate store | validate export | validate / load (store / export) |",
+        "|---|---|---|---|---|",
+    ]
+    for n in results.sizes:
+        row = results.rows.get(n)
+        if row is None:
+            continue
+        lines.append(
+            f"| {row['notes']} | {row['load_cpu']} | {row['validate_store_cpu']} | {row['validate_paths_cpu']} "
+            f"| {row['validate_vs_load']} |"
         )
     if results.queries:
         lines += [
