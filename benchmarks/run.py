@@ -10,7 +10,7 @@ the ratios of one run, not figures across runs)::
 For each size N it generates a Roam export of N notes (``benchmarks/generate.py``, seeded) under ``--workdir``
 and measures, each in a process of its own (wall time, peak memory as the child's ``ru_maxrss``):
 
-- ``rdfnotes load`` of the export into a new store, then ``rdfnotes validate`` of that store and of the export;
+- ``rdfnotes load`` of the export into a new store (and ``rdfnotes validate`` of the export and of that store);
 - pyoxigraph's ``bulk_load`` of the very quads that load stored (dumped to N-Quads) into a new store: the floor;
 - the plain rdflib way: the same reader and mapping, ``Graph.add``, Turtle serialisation (above
   ``--rdflib-max`` notes, extrapolated linearly from the largest size measured, and marked so).
@@ -47,6 +47,9 @@ PYTHON = sys.executable
 _SCRIPT = Path(PYTHON).parent / "rdfnotes"
 RDFNOTES = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-c", "from rdfnotes.cli import main; main()"]
 SIZES = (1_000, 10_000, 100_000)
+LISTINGS = ("source-informs", "dangling-links", "notes-by-author", "evidence-for-question")
+"""The bundled queries that answer with a row per note or more: measured by their first page and whole."""
+PAGE = 50
 MB = 1024 * 1024
 
 _FLOOR_CHILD = """
@@ -74,7 +77,7 @@ class Run:
     status: int
     output: str = ""
     cpu: float = 0.0
-    """The child's CPU time (user + system), seconds."""
+    """User and system CPU seconds of the child (both cores count)."""
 
 
 @dataclass
@@ -94,6 +97,8 @@ class Results:
     rows: dict[int, dict[str, str]] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
     queries: list[tuple[str, float, int]] = field(default_factory=list)
+    listings: list[tuple[str, float, Run, Run, int]] = field(default_factory=list)
+    """Per listing: first page in process (s), first page whole command (s), whole listing streamed (s), rows."""
 
 
 def timed(command: list[str], *, cwd: Path | None = None) -> Run:
@@ -237,13 +242,6 @@ def measure_size(
     store = folder / "store"
     load = rdfnotes("--store", str(store), "load", "-q", str(corpus))
     print(f"[{n}] rdfnotes load: {load.seconds:.2f} s, {load.peak_mb:.0f} MB", flush=True)
-    # validate: of the store just loaded (the shapes), and of the export (a load of its own, the notes, the shapes)
-    validate_store = rdfnotes("--store", str(store), "validate")
-    validate_paths = rdfnotes("--store", str(folder / "unused"), "validate", str(corpus))
-    print(
-        f"[{n}] rdfnotes validate: store {validate_store.seconds:.2f} s, export {validate_paths.seconds:.2f} s",
-        flush=True,
-    )
     nquads = folder / "store.nq"
     quads = dump_nquads(store, nquads)
     floor_run = timed([PYTHON, "-c", _FLOOR_CHILD, str(folder / "floor"), str(nquads)])
@@ -262,13 +260,8 @@ def measure_size(
         "floor": f"{floor_run.seconds:.2f} s ({quads / floor_run.seconds / 1000:,.0f}k quads/s; "
         f"{floor_inner:.2f} s in bulk_load), {floor_run.peak_mb:,.0f} MB",
         "load_vs_floor": f"{load.seconds / floor_run.seconds:.2f}",
+        "cpu": f"{load.cpu:.2f} s / {floor_run.cpu:.2f} s = {load.cpu / floor_run.cpu:.2f}",
     }
-    for key, run in (("load", load), ("validate_store", validate_store), ("validate_paths", validate_paths)):
-        row[f"{key}_cpu"] = f"{run.seconds:.2f} s ({run.cpu:.2f} s CPU), {run.peak_mb:,.0f} MB"
-        row[f"_{key}_s"] = str(run.seconds)
-    row["validate_vs_load"] = (
-        f"{validate_store.seconds / load.seconds:.2f} / {validate_paths.seconds / load.seconds:.2f}"
-    )
     results.rows[n] = row
     row["_load"] = str(load.seconds)
     row["_floor"] = str(floor_run.seconds)
@@ -294,6 +287,29 @@ def measure_size(
             row["_rdflib"] = str(seconds)
     if "_rdflib" in row:
         row["rdflib_vs_load"] = f"{float(row['_rdflib']) / load.seconds:.1f}"
+
+    # The static site (export --format html): pages a second, against the goal of 500.
+    site = folder / "site"
+    html = rdfnotes("--store", str(store), "export", "--format", "html", "-o", str(site))
+    pages = int(html.output.split(": ", 1)[1].split(" pages", 1)[0].replace(",", "")) if ": " in html.output else 0
+    row["html"] = (
+        f"{html.seconds:.2f} s, CPU {html.cpu:.2f} s, {pages:,} pages ({pages / html.seconds:,.0f} pages/s; "
+        f"{pages / html.cpu:,.0f} a CPU second), {html.peak_mb:,.0f} MB"
+    )
+    print(f"[{n}] export --format html: {row['html']}", flush=True)
+    shutil.rmtree(site, ignore_errors=True)
+    # validate, against its load: the export (a load of its own, the notes read again, the shapes) and the store
+    # load wrote (the shapes only)
+    if n <= args.validate_max:
+        check = timed([*RDFNOTES, "validate", str(corpus)])
+        of_store = timed([*RDFNOTES, "--store", str(store), "validate"])
+        row["validate"] = (
+            f"export {check.seconds:.2f} s, CPU {check.cpu:.2f} s ({check.seconds / load.seconds:.2f} x load; CPU "
+            f"{check.cpu / load.cpu:.2f} x); store {of_store.seconds:.2f} s, CPU {of_store.cpu:.2f} s "
+            f"({of_store.seconds / load.seconds:.2f} x load; CPU {of_store.cpu / load.cpu:.2f} x)"
+        )
+        row["_validate"], row["_validate_store"] = str(check.seconds), str(of_store.seconds)
+        print(f"[{n}] validate: {row['validate']}", flush=True)
 
     if largest:
         measure_largest(n, folder, corpus, store, nquads, generator, results, args)
@@ -338,16 +354,18 @@ def measure_largest(
             )
         )
 
-    validate_s, validate_export_s = float(row["_validate_store_s"]), float(row["_validate_paths_s"])
-    figures.append(
-        Figure(
-            f"`rdfnotes validate` of the store, {n:,} notes (vs its `load`)",
-            f"{validate_s:.2f} s (load {load_s:.2f} s; of the export, a load included: {validate_export_s:.2f} s)",
-            "≤ load" + (", ≤ 60 s" if n >= 100_000 else ""),
-            f"{validate_s / load_s:.2f} x load",
-            _met(validate_s <= load_s and (n < 100_000 or validate_s <= 60)),
+    if "_validate_store" in row:
+        validate_s, export_s = float(row["_validate_store"]), float(row["_validate"])
+        figures.append(
+            Figure(
+                f"`rdfnotes validate` of the store, {n:,} notes (vs its `load`)",
+                f"{validate_s:.2f} s (load {load_s:.2f} s; `validate` of the export, its own load included: "
+                f"{export_s:.2f} s)",
+                "≤ load" + (", ≤ 60 s" if n >= 100_000 else ""),
+                f"{validate_s / load_s:.2f} x load",
+                _met(validate_s <= load_s and (n < 100_000 or validate_s <= 60)),
+            )
         )
-    )
 
     # Reloads after edits: the whole command, process start included.
     for count, goal in ((1, 1.0), (100, 2.0)):
@@ -401,6 +419,22 @@ def measure_largest(
                 rows = len(run_query(opened, query.name).rows)
                 times.append(time.perf_counter() - started)
             results.queries.append((query.name, statistics.median(times), rows))
+    # The whole-listing queries: their first page (in this process, and as a whole command), and the whole
+    # listing written as its rows come (csv to a file).
+    from rdfnotes.queries import stream_query
+
+    for name in LISTINGS:
+        with Store(store) as opened:
+            started = time.perf_counter()
+            first = list(stream_query(opened, name, limit=PAGE).rows)
+            in_process = time.perf_counter() - started
+        command = timed([*RDFNOTES, "--store", str(store), "query", name, "--format", "csv", "--limit", str(PAGE)])
+        whole = timed([*RDFNOTES, "--store", str(store), "query", name, "--format", "csv"])
+        rows = max(whole.output.count("\n") - 1, 0)
+        results.listings.append((name, in_process, command, whole, rows))
+        print(
+            f"[{n}] {name}: first {len(first)} rows {in_process * 1000:.0f} ms, whole {whole.seconds:.2f} s", flush=True
+        )
     slowest = max(results.queries, key=lambda q: q[1])
     figures.append(
         Figure(
@@ -488,8 +522,8 @@ def write(results: Results, path: Path, finished: datetime, load_after: str) -> 
         "into a new store. *rdflib*: the same reader and mapping, `Graph.add` of each triple, Turtle written.",
         "",
         "| notes | quads | export size | `rdfnotes load` | peak memory | floor (`bulk_load`) | load / floor "
-        "| rdflib way | rdflib / load |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| CPU: load / floor | rdflib way | rdflib / load |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for n in results.sizes:
         row = results.rows.get(n)
@@ -497,28 +531,42 @@ def write(results: Results, path: Path, finished: datetime, load_after: str) -> 
             continue
         lines.append(
             f"| {row['notes']} | {row['quads']} | {row['corpus']} | {row['load']} | {row['load_mb']} | {row['floor']} "
-            f"| {row['load_vs_floor']} | {row.get('rdflib', '-')} | {row.get('rdflib_vs_load', '-')} |"
+            f"| {row['load_vs_floor']} | {row['cpu']} | {row.get('rdflib', '-')} | {row.get('rdflib_vs_load', '-')} |"
         )
     lines += [
         "",
-        "## Validating, by size",
+        "## Pages and validation, by size",
         "",
-        "Each in a new process, wall time from process start (CPU time of the process, peak memory). *validate store*: "
-        "`rdfnotes validate` of the store `load` wrote (the shapes, compiled to SPARQL, run by Oxigraph). "
-        "*validate export*: `rdfnotes validate EXPORT`, which loads the export into a throw-away store, reads the "
-        "notes again for their checks and lines, then runs the shapes.",
+        "Whole commands, wall time and CPU time (user + system: on a busy machine the steadier figure). *site*: "
+        "`rdfnotes export --format html -o DIR` into a new folder (goal: 500 pages/s). "
+        "*validate*: `rdfnotes validate` of the export (its own load into a throw-away store included, the notes read "
+        "again, the shapes) and of the store `load` wrote (the shapes, compiled to SPARQL and run by Oxigraph; goal: "
+        "no longer than its load, ≤ 60 s at 100,000 notes).",
         "",
-        "| notes | `rdfnotes load` | validate store | validate export | validate / load (store / export) |",
-        "|---|---|---|---|---|",
+        "| notes | site | validate |",
+        "|---|---|---|",
     ]
     for n in results.sizes:
         row = results.rows.get(n)
-        if row is None:
-            continue
-        lines.append(
-            f"| {row['notes']} | {row['load_cpu']} | {row['validate_store_cpu']} | {row['validate_paths_cpu']} "
-            f"| {row['validate_vs_load']} |"
-        )
+        if row is not None:
+            lines.append(f"| {row['notes']} | {row.get('html', '-')} | {row.get('validate', '-')} |")
+    if results.listings:
+        lines += [
+            "",
+            f"## Listings on {max(results.sizes):,} notes",
+            "",
+            f"The first page ({PAGE} rows, `--limit {PAGE}`): in one process (the query and its rows), and the whole "
+            "command (process start included); the whole listing written as CSV as its rows come (goal: first "
+            "page ≤ 200 ms).",
+            "",
+            "| query | first page, in process | first page, command | whole listing, command | rows |",
+            "|---|---|---|---|---|",
+        ]
+        for name, first, command, whole, rows in results.listings:
+            lines.append(
+                f"| `{name}` | {first * 1000:.0f} ms | {command.seconds * 1000:.0f} ms "
+                f"(CPU {command.cpu * 1000:.0f} ms) | {whole.seconds:.2f} s (CPU {whole.cpu:.2f} s) | {rows:,} |"
+            )
     if results.queries:
         lines += [
             "",
@@ -547,6 +595,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="Where corpora and stores go [default: a new folder in /tmp].")
     parser.add_argument("--rdflib-max", type=int, default=10_000, help="Largest size the rdflib way is run at.")
     parser.add_argument("--query-runs", type=int, default=5)
+    parser.add_argument("--validate-max", type=int, default=100_000, help="Largest size validate is run at.")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="Keep the corpora and stores.")
     parser.add_argument("--rdflib-child", nargs=2, metavar=("CORPUS", "OUTPUT"), help=argparse.SUPPRESS)

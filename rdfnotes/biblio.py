@@ -227,6 +227,9 @@ class Record:
     publisher: str | None = None
     used: set[int] = field(default_factory=set)
     """Indexes of the attributes the record took: the others stay attributes of the note."""
+    lines: dict[str, int] = field(default_factory=dict)
+    """The line each field was read from, by its role (``title``, ``author`` …; 0: a line the export does not give),
+    for the statements of where each is stated (:mod:`rdfnotes.mapping`)."""
 
     @property
     def empty(self) -> bool:
@@ -241,6 +244,9 @@ class Output(Protocol):
     def text(self, subject: str, predicate: str, value: str) -> None: ...
 
     def typed(self, subject: str, predicate: str, value: str, datatype: str) -> None: ...
+
+    line: int | None
+    """The line the triples written now are stated on (set here field by field from :attr:`Record.lines`)."""
 
 
 def declared_citekey(note: Note) -> str | None:
@@ -271,6 +277,7 @@ def read_record(note: Note, attributes: list[Attribute], config: Config) -> Reco
                 record.used.add(index)
             continue
         record.used.add(index)
+        record.lines.setdefault(role, attribute.line)
         if _EMPTY.match(plain_text(value)):
             continue
         if role == "title":
@@ -619,6 +626,12 @@ def item_class(record: Record, config: Config) -> str | None:
 def emit(record: Record, out: Output, node: str, base: str, config: Config) -> str | None:
     """Write ``record`` on ``node``; return the Bibo class its type names (``None`` when it names none)."""
     cls = item_class(record, config)
+    start = out.line
+
+    def at(*roles: str) -> None:
+        out.line = next((record.lines[role] for role in roles if role in record.lines), start)
+
+    at("title")
     if record.title:
         out.text(node, DCTERMS.title, record.title)
     for prop, people, list_prop, list_name in (
@@ -627,13 +640,16 @@ def emit(record: Record, out: Output, node: str, base: str, config: Config) -> s
     ):
         if not people:
             continue
+        at("author" if prop == DCTERMS.creator else "editor")
         iris_of_people = [_person(out, base, person) for person in people]
         for person_iri in iris_of_people:
             out.iri(node, prop, person_iri)
         out.iri(node, list_prop, rdf_list(out, base, node, list_name, iris_of_people))
+    at("date")
     if record.date:
         out.typed(node, DCTERMS.issued, record.date[0], record.date[1])
     if record.container and name_key(record.item_type or "") not in _NO_CONTAINER:
+        at(record.container_kind or "journal", "journal", "book", "proceedings", "venue")
         container = iris.container_iri(base, record.container)
         out.iri(container, RDF.type, container_class(record, cls))
         out.text(container, DCTERMS.title, record.container)
@@ -643,27 +659,32 @@ def emit(record: Record, out: Output, node: str, base: str, config: Config) -> s
             out.text(container, BIBO.issn, issn)
         out.iri(node, DCTERMS.isPartOf, container)
     else:
+        at("issn")
         for issn in record.issns:
             out.text(node, BIBO.issn, issn)
-    for prop, value in (
-        (BIBO.volume, record.volume),
-        (BIBO.issue, record.issue),
-        (BIBO.number, record.number),
-        (BIBO.pageStart, record.page_start),
-        (BIBO.pageEnd, record.page_end),
-        (BIBO.pages, record.pages),
-        (DCTERMS.language, record.language),
-        (DCTERMS.abstract, record.abstract),
-        (DCTERMS.publisher, record.publisher),
+    for role, prop, value in (
+        ("volume", BIBO.volume, record.volume),
+        ("issue", BIBO.issue, record.issue),
+        ("number", BIBO.number, record.number),
+        ("pages", BIBO.pageStart, record.page_start),
+        ("pages", BIBO.pageEnd, record.page_end),
+        ("pages", BIBO.pages, record.pages),
+        ("language", DCTERMS.language, record.language),
+        ("abstract", DCTERMS.abstract, record.abstract),
+        ("publisher", DCTERMS.publisher, record.publisher),
     ):
         if value:
+            at(role)
             out.text(node, prop, value)
+    at("isbn")
     for isbn in record.isbns:
         out.text(node, BIBO.isbn13 if len(isbn) == 13 else BIBO.isbn10, isbn)
+    at("url")
     for url in record.urls:
         if (iri := iris.web_iri(url)) is not None:
             with contextlib.suppress(ValueError):  # not an IRI even once escaped: it stays in the note's text
                 out.iri(node, FOAF.page, iri)
+    at("type")
     return cls
 
 

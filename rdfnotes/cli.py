@@ -17,6 +17,9 @@ from typing import Any
 import click
 
 DEFAULT_STORE = ".rdfnotes"
+FORMATS = ("markdown", "obsidian", "roam-json", "dg-jsonld", "neo4j-csv", "rdf", "bibtex", "csl-json")
+"""The formats ``--format`` names: :data:`rdfnotes.readers.FORMATS`, written here so that ``--help`` does not import
+the readers (tests/test_cli.py checks that the two agree)."""
 
 
 class _Cli(click.Group):
@@ -119,7 +122,7 @@ def _store(ctx: click.Context, *, write: bool = False, create: bool = False) -> 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json"]),
+    type=click.Choice(FORMATS),
     help="Read PATHS in this format [default: chosen by what each path holds].",
 )
 @click.option(
@@ -129,8 +132,22 @@ def _store(ctx: click.Context, *, write: bool = False, create: bool = False) -> 
     "replaced by what PATHS hold].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems, not the summary.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the whole load report (counts, problems, coverage) to this file as JSON.",
+)
 @click.pass_context
-def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str | None, add: bool, quiet: bool) -> None:
+def load(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    lab: str | None,
+    fmt: str | None,
+    add: bool,
+    quiet: bool,
+    report_path: Path | None,
+) -> None:
     """Read note exports under PATHS and sync the store with them.
 
     Changed files are read again, removed ones leave the store, unchanged ones are not re-read: the store always
@@ -162,11 +179,23 @@ def load(ctx: click.Context, paths: tuple[Path, ...], lab: str | None, fmt: str 
             changed += f", {report.files_removed} removed"
         if report.files_skipped:
             changed += f", {report.files_skipped} skipped"
+        if report.templates_skipped:
+            changed += f"; {_count(report.templates_skipped, 'template')} passed over"
         click.echo(f"Loaded {report.files_seen} files ({changed}) as lab {', '.join(report.labs)}.")
         click.echo(
             f"Store {ctx.obj['store']}: {report.notes} notes, {report.relations} relations, {report.triples} triples; "
             f"{_count(len(report.errors), 'error')}, {_count(len(report.warnings), 'warning')}."
         )
+        for line in report.coverage.lines():
+            click.echo(line)
+    if report_path is not None:
+        from .durable import write_atomically
+        from .errors import OutputError
+
+        try:
+            write_atomically(report_path, report.to_json().encode("utf-8"), sync_dir=False)
+        except OSError as exc:
+            raise OutputError(f"{report_path}: cannot write the report there ({exc.strerror or exc})") from exc
     ctx.exit(report.exit_status)
 
 
@@ -260,6 +289,13 @@ def list_queries() -> None:
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write [default: stdout]."
 )
 @click.option("--full-iris", is_flag=True, help="Tables: IRIs whole, not as prefixed names (lab-a:node/…).")
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most this many rows [default: all].")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first.  [default: 0]")
+@click.option(
+    "--unordered",
+    is_flag=True,
+    help="Leave out the query's final ORDER BY: the same rows as the engine makes them, the first at once.",
+)
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -268,13 +304,17 @@ def query(
     fmt: str | None,
     output: Path | None,
     full_iris: bool,
+    limit: int | None,
+    offset: int,
+    unordered: bool,
 ) -> None:
     """Run QUERY: a bundled query's name, a .rq file, or - to read SPARQL from standard input.
 
     Parameters are bound as RDF terms, never pasted into the query: --param question='<https://…>' binds an IRI
-    (a bundled query declares each parameter's type), anything else a string, each by a VALUES block.
+    (a bundled query declares each parameter's type), anything else a string, each by a VALUES block. csv, tsv
+    and json rows are written as they come; --limit and --offset show a page of them.
     """
-    from .queries import bound_query, run_query
+    from .queries import bound_query, stream_query
 
     bindings = {}
     for param in params:
@@ -286,16 +326,22 @@ def query(
     text = sys.stdin.read() if query == "-" else None
     if fmt == "sparql":
         answer = bound_query(query, bindings, text=text)
+        if output is None:
+            click.echo(answer, nl=False)
+            return
+        _write_file(output, lambda handle: handle.write(answer.encode("utf-8")))
     else:
         with _store(ctx) as store:
-            result = run_query(store, "standard input" if query == "-" else query, bindings, text=text)
-        for note in result.notes:
-            click.secho(f"Note: {note}.", fg="yellow", err=True)
-        answer = result.serialize(fmt, width=None if output else _terminal_width(), full_iris=full_iris)
-    if output is None:
-        click.echo(answer, nl=False)
-        return
-    _write_file(output, lambda handle: handle.write(answer.encode("utf-8")))
+            name = "standard input" if query == "-" else query
+            stream = stream_query(store, name, bindings, text=text, limit=limit, offset=offset, ordered=not unordered)
+            for note in stream.notes:
+                click.secho(f"Note: {note}.", fg="yellow", err=True)
+            chunks = stream.chunks(fmt, width=None if output else _terminal_width(), full_iris=full_iris)
+            if output is None:
+                for chunk in chunks:
+                    click.echo(chunk, nl=False)
+                return
+            _write_file(output, lambda handle: handle.writelines(chunk.encode("utf-8") for chunk in chunks))
     click.echo(f"Wrote {output} ({output.stat().st_size} bytes, {fmt}).", err=True)
 
 
@@ -411,7 +457,7 @@ def export(ctx: click.Context, fmt: str | None, output: Path | None, lab: str | 
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json"]),
+    type=click.Choice(FORMATS),
     help="Read PATHS in this format [default: chosen by what each path holds].",
 )
 @click.option("--lab", help="The lab's name, which names the IRIs findings show.")
@@ -465,7 +511,7 @@ def validate(
 )
 @click.option(
     "--input-format",
-    type=click.Choice(["markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json"]),
+    type=click.Choice(FORMATS),
     help="Read OLD and NEW in this format [default: chosen by what each path holds].",
 )
 @click.option("--lab", help="Load notes as this lab [default: the lab OLD's notes name]; with --since, this lab only.")

@@ -35,6 +35,7 @@ TOP_LEVEL_KEYS = frozenset(
         "licence",
         "authors",
         "history",
+        "provenance",
     }
 )
 GRAMMAR_KEYS = ("source", "relation", "target")
@@ -122,6 +123,8 @@ class Config:
     """The licence of what the lab publishes (nanopublications, RO-Crates), as an IRI."""
     authors: tuple[Author, ...] = ()
     history_keep: int = 100
+    line_provenance: bool = True
+    """Whether each relation and attribute keeps the file and line that state it (``provenance: {lines: …}``)."""
     """How many loads the store's history keeps (``history: {keep: N}``; 0: none, and nothing is recorded)."""
 
     def node_type(self, marker: str) -> NodeType | None:
@@ -303,6 +306,7 @@ def _build(data: dict[str, Any], where: str, *, grammar_declared: bool = False) 
         licence=_licence(data.get("licence"), where),
         authors=_authors(data.get("authors"), where),
         history_keep=_history_keep(data.get("history"), where),
+        line_provenance=_line_provenance(data.get("provenance"), where),
     )
     grammar = _grammar(data.get("grammar"), config, where)
     return replace(config, grammar=grammar, grammar_declared_in=where if grammar_declared else None)
@@ -377,6 +381,18 @@ def _authors(value: Any, where: str) -> tuple[Author, ...]:
 
 
 HISTORY_KEYS = frozenset({"keep"})
+
+
+def _line_provenance(value: Any, where: str) -> bool:
+    """``provenance: {lines: true}``: each relation and attribute keeps the file and line that state it."""
+    if value is None:
+        return True
+    if not isinstance(value, dict) or set(value) - {"lines"}:
+        raise ConfigError(f"{where}: 'provenance' is a mapping with one setting, lines: true or false, not {value!r}")
+    lines = value.get("lines", True)
+    if not isinstance(lines, bool):
+        raise ConfigError(f"{where}: 'provenance.lines' is true or false, not {lines!r}")
+    return lines
 
 
 def _history_keep(value: Any, where: str) -> int:

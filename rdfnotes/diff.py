@@ -29,7 +29,7 @@ sources … by their discourse class) added, removed, retitled (``rdfs:label`` /
 another property (a source's DOI); relations (configured relation properties and the minted ones,
 ``rdfs:subPropertyOf rn:relation``) added, removed, or changed in kind (the same two nodes, another relation:
 ``supports`` -> ``opposes``). Every triple added or removed is in the patch; the summary counts those it does not
-describe.
+describe, and apart those of line provenance (a statement moved to another line is one removed and one added).
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ GENID = "/.well-known/genid/"
 _REFINE_ROUNDS = 64
 _TITLES = (f"<{RDFS.label}>", f"<{DCTERMS.title}>")
 _PATH = f"<{RN.path}>"
+# The triples of line provenance (rdfnotes.mapping.stated_where): counted apart in the summary.
+_REIFICATION = {f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>", f"<{RN.statedIn}>", f"<{RN.line}>"}
 _TYPE = f"<{RDF.type}>"
 _SUBPROPERTY = f"<{RDFS.subPropertyOf}>"
 _RELATION = f"<{RN.relation}>"
@@ -506,13 +508,16 @@ def _summarise(
             }
         )
     described |= {*gone_rel, *came_rel}
-    other_removed = sum(1 for t in removed if t not in described)
-    other_added = sum(1 for t in added if t not in described)
+    stated_removed = sum(1 for t in removed if t[1] in _REIFICATION and is_blank(t[0]))
+    stated_added = sum(1 for t in added if t[1] in _REIFICATION and is_blank(t[0]))
+    other_removed = sum(1 for t in removed if t not in described) - stated_removed
+    other_added = sum(1 for t in added if t not in described) - stated_added
     for lab in labs.values():
         lab["nodes"] = {kind: lists for kind, lists in sorted(lab["nodes"].items()) if any(lists.values())}
     return {
         "labs": {name: value for name, value in sorted(labs.items()) if value["nodes"] or value["relations"]},
         "triples": {"removed": len(removed), "added": len(added)},
+        "provenance_triples": {"removed": stated_removed, "added": stated_added},
         "other_triples": {"removed": other_removed, "added": other_added},
     }
 
@@ -561,10 +566,16 @@ def _summary_text(result: GraphDiff) -> str:
                     f"{r['object_title']}"
                 )
     other = summary["other_triples"]
+    stated = summary["provenance_triples"]
     triples = summary["triples"]
+    notes = []
+    if any(stated.values()):
+        notes.append(f"{stated['removed']} and {stated['added']} of them where statements are made (file and line)")
+    if any(other.values()):
+        notes.append(f"{other['removed']} and {other['added']} of them not listed above")
     lines.append(
         f"{triples['removed']} triples removed, {triples['added']} added"
-        + (f" ({other['removed']} and {other['added']} of them not listed above)" if any(other.values()) else "")
+        + (f" ({'; '.join(notes)})" if notes else "")
         + "."
     )
     return "\n".join(lines) + "\n"

@@ -84,10 +84,22 @@ def serialize_triples(
     >>> serialize_triples([Triple(NamedNode("http://example.org/a"), NamedNode(RDF.type), Literal("x"))], "ntriples")
     b'<http://example.org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "x" .\\n'
     """
-    if fmt not in FORMATS or fmt in DATASET_FORMATS:
-        raise ValueError(f"unknown graph format {fmt!r} (formats: turtle, ntriples, jsonld)")
-    data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
-    return b"".join(_graph_bytes(lambda: _sorted(data), fmt, prefixes or PREFIXES))
+    return TripleWriter(prefixes or PREFIXES).serialize(triples, fmt)
+
+
+class TripleWriter:
+    """:func:`serialize_triples` for many small graphs with the same prefixes (a static site's pages): the terms'
+    Turtle forms are worked out once, not once a page."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = prefixes
+        self._writer = _TerseWriter(prefixes)
+
+    def serialize(self, triples: Iterable[Triple], fmt: str = "turtle") -> bytes:
+        if fmt not in FORMATS or fmt in DATASET_FORMATS:
+            raise ValueError(f"unknown graph format {fmt!r} (formats: turtle, ntriples, jsonld)")
+        data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+        return b"".join(_graph_bytes(lambda: _sorted(data), fmt, self.prefixes, self._writer))
 
 
 def lab_prefixes(store: Store) -> dict[str, str]:
@@ -193,9 +205,11 @@ def _ntriples_block(subject: bytes, rest: list[bytes]) -> bytes:
     return b"".join(start + (_TYPE + tail[1:] if tail[:1] == _MARK else tail) for tail in rest)
 
 
-def _graph_bytes(lines: Callable[[], Iterable[bytes]], fmt: str, prefixes: dict[str, str]) -> Iterator[bytes]:
+def _graph_bytes(
+    lines: Callable[[], Iterable[bytes]], fmt: str, prefixes: dict[str, str], writer: _TerseWriter | None = None
+) -> Iterator[bytes]:
     """The graph of ``lines()`` (N-Triples lines grouped by subject, or else read again and sorted) in ``fmt``."""
-    writer = _TerseWriter(prefixes)
+    writer = writer or _TerseWriter(prefixes)
     render = writer.block if fmt == "turtle" else _ntriples_block
     source = iter(lines())
     try:

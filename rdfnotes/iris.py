@@ -31,6 +31,17 @@ def page_key(name: str) -> str:
     return _SPACES.sub(" ", _SPECIAL.sub("", unicodedata.normalize("NFC", name))).strip()
 
 
+def title_key(name: str) -> str:
+    """A page's name as written but for Roam's link brackets and spacing: two names of one :func:`page_key` are two
+    pages when this tells them apart (``D/KNEXT`` and ``DKNEXT``), one page when it does not (``[[EVD]] - X`` and
+    ``EVD - X``, one page in two export dialects).
+
+    >>> title_key("[[EVD]]  - Why?"), page_key("[[EVD]]  - Why?")
+    ('EVD - Why?', 'EVD - Why')
+    """
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", name).replace("[[", "").replace("]]", "")).strip()
+
+
 def slug(text: str, *, limit: int = 60) -> str:
     """A readable ASCII slug for an IRI path segment.
 

@@ -35,9 +35,10 @@ from pyoxigraph import BlankNode, NamedNode, Triple
 
 from . import __version__, biblio, iris
 from .config import Config
+from .coverage import Coverage, coverage
 from .errors import NothingToLoad, ReadError
 from .labs import Lab, get_lab, lab_bases, lab_graphs, root_files, root_graphs
-from .mapping import MappingContext, Target, map_note
+from .mapping import MAPPING_VERSION, MappingContext, Target, map_note, relation_properties
 from .model import Link, Note, Problem
 from .progress import Progress, counted
 from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
@@ -70,6 +71,10 @@ class LoadReport:
     files_skipped: int = 0
     replaced: list[Replaced] = field(default_factory=list)
     """The folders a lab was loaded from before whose content this load replaced (see :func:`load`)."""
+    templates_skipped: int = 0
+    """Templates passed over: files in a templates folder, pages whose title has ``{placeholders}``."""
+    coverage: Coverage = field(default_factory=Coverage)
+    """What the labs loaded hold that the load did not understand (fields, types, links): :mod:`rdfnotes.coverage`."""
     problems: list[Problem] = field(default_factory=list)
     notes: int = 0
     relations: int = 0
@@ -82,6 +87,28 @@ class LoadReport:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    def to_json(self) -> str:
+        """The whole report as JSON (``load --report FILE``): counts, problems and coverage, keys sorted."""
+        data = {
+            "roots": self.roots,
+            "labs": self.labs,
+            "files": {
+                "seen": self.files_seen,
+                "read": self.files_read,
+                "unchanged": self.files_unchanged,
+                "relinked": self.files_relinked,
+                "removed": self.files_removed,
+                "skipped": self.files_skipped,
+                "templates": self.templates_skipped,
+            },
+            "store": {"notes": self.notes, "relations": self.relations, "triples": self.triples},
+            "problems": [
+                {"file": p.path, "line": p.line, "severity": p.severity, "message": p.message} for p in self.problems
+            ],
+            "coverage": self.coverage.to_dict(),
+        }
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     @property
     def exit_status(self) -> int:
@@ -182,6 +209,8 @@ def _load(
             "export"
         )
     _count(store, config, report, before)
+    bases = [config.base_for(lab) for lab in report.labs]
+    report.coverage = coverage(store, bases, relation_properties(config))
     return report
 
 
@@ -210,7 +239,8 @@ def _sync_root(
     # A manifest written before units were: each file's graph, dropped below unless something gives it again.
     prior_graphs |= {entry["graph"] for entry in previous.get("files", {}).values() if entry.get("graph")}
 
-    units = discover_units(root, config, format=format)
+    templates: list[str] = []
+    units = discover_units(root, config, format=format, templates=templates)
     by_key = {unit.key: unit for unit in units}
     report.files_seen += len(units)
     report.roots.append(key)
@@ -266,6 +296,20 @@ def _sync_root(
     if lab not in report.labs:
         report.labs.append(lab)
 
+    identities = _Identities.of(contents, {**unchanged, **kept})
+    report.problems.extend(identities.problems())
+    for unit_key in identities.moved(base, unchanged):
+        # A note of it gains or loses its identity (a copy of it came or went): its node changes, so it is mapped again.
+        read(by_key[unit_key], unchanged.pop(unit_key), "its last graph stays")
+        report.files_read += 1
+        report.files_unchanged -= 1
+    titles = _Titles.of(contents, {**unchanged, **kept})
+    report.problems.extend(titles.problems())
+    for unit_key in titles.moved(base, unchanged):
+        # A note of it is one of two pages of one name, or no longer (the other came or went): its node changes.
+        read(by_key[unit_key], unchanged.pop(unit_key), "its last graph stays")
+        report.files_read += 1
+        report.files_unchanged -= 1
     index = _NameIndex(base)
     known_units = {**unchanged, **kept}
     new_notes: dict[str, list[dict[str, Any]]] = {}
@@ -274,18 +318,27 @@ def _sync_root(
         if unit_key not in contents:
             for known in known_units[unit_key].get("notes", []):
                 index.add(
-                    known.get("path", unit_key), known["node"], known["keys"], known.get("uid"), known.get("soft", ())
+                    known.get("path", unit_key),
+                    known["node"],
+                    titles.keys(known["keys"], known.get("title")),
+                    known.get("uid"),
+                    known.get("soft", ()),
+                    titles.exact(known.get("title")),
                 )
             continue
         new_notes[unit_key] = []
         for note in contents[unit_key].notes:
-            node = iris.node_iri(base, uid=note.uid, key=iris.page_key(note.title))
+            uid = identities.uid_of(note.path, note.uid)
+            if note.uid and uid is None:  # a copy: relations.json's relations by this identity are its owner's
+                note.relations = [r for r in note.relations if not r.target.required]
+            title = iris.title_key(note.title) if note.describes is None else None
+            node = titles.node(base, uid, note.title)
             keys = sorted({iris.page_key(note.name), iris.page_key(note.title)} - {""})
             soft = _soft_keys(note, keys)
             if note.describes is not None:
                 keys = []  # a library entry holds its page's name only when no note does (below)
-            index.add(note.path, node, keys, note.uid, soft)
-            entry = {"path": note.path, "node": node, "keys": keys, "uid": note.uid}
+            index.add(note.path, node, titles.keys(keys, title), uid, soft, titles.exact(title))
+            entry = {"path": note.path, "node": node, "keys": keys, "uid": note.uid, "title": title}
             new_notes[unit_key].append({**entry, "soft": soft} if soft else entry)
     report.problems.extend(index.problems)
 
@@ -321,6 +374,8 @@ def _sync_root(
             content = to_map.pop(unit_key)
             unit = by_key[unit_key]
             mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
+            if content.templates:
+                mapped["templates"] = content.templates  # pages left out: counted on every load
             graphs: dict[str, list[str]] = {}
             for note, known in zip(content.notes, new_notes[unit_key], strict=True):
                 graph = note_graph_iri(base, note)
@@ -361,6 +416,7 @@ def _sync_root(
     store.replace_graphs(mapped_graphs(), remove=removed_graphs())
     report.problems.extend(ctx.problems)
     units_entry = {**unchanged, **kept, **new_entries}
+    report.templates_skipped += len(templates) + sum(entry.get("templates", 0) for entry in units_entry.values())
     store.manifest["roots"][key] = {
         "lab": lab,
         "base": base,
@@ -404,7 +460,13 @@ def _replace_earlier_folders(store: Store, keys: list[str], report: LoadReport) 
 
 def _index_entry(known: dict[str, Any]) -> dict[str, Any]:
     """What a manifest's note entry gives the name index (as ``new_notes`` holds it for a note read now)."""
-    entry = {"path": known.get("path"), "node": known.get("node"), "keys": known.get("keys"), "uid": known.get("uid")}
+    entry = {
+        "path": known.get("path"),
+        "node": known.get("node"),
+        "keys": known.get("keys"),
+        "uid": known.get("uid"),
+        "title": known.get("title"),
+    }
     return {**entry, "soft": known["soft"]} if known.get("soft") else entry
 
 
@@ -467,7 +529,7 @@ def _deduplicate(report: LoadReport) -> None:
 
 def _fingerprint(config: Config) -> str:
     """Changes when anything that shapes the mapping changes: the settings or this program's version."""
-    text = json.dumps([repr(config), __version__], sort_keys=True)
+    text = json.dumps([repr(config), __version__, MAPPING_VERSION], sort_keys=True)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -485,6 +547,160 @@ def _lab_slug(name: str) -> str:
     return slug or "lab"
 
 
+@dataclass
+class _Titles:
+    """Distinct pages of one page name: titles that :func:`~rdfnotes.iris.page_key` folds together but
+    :func:`~rdfnotes.iris.title_key` tells apart (``D/KNEXT`` and ``DKNEXT``, ``m/Qualitative`` and
+    ``mQualitative``).
+
+    One of them keeps the name's node IRI (``{base}page/…`` of the page key) and the links written without the
+    characters that tell them apart: the title that equals the page key (``DKNEXT``: an export that drops those
+    characters writes it so), else the first title. Each other one is named by its title as written (its IRI's hash
+    is of that title) and found by links that write it so; ``load`` warns, naming the files. Which title keeps the
+    name depends on the titles alone, never on what was read when: an incremental load gives what a fresh one does.
+    A Roam uid or ``nodeInstanceId`` names a node whatever its title: for those, only the links change.
+    """
+
+    groups: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """Page key → each title of it → the paths with that title, for keys of two titles or more."""
+
+    @classmethod
+    def of(cls, contents: dict[str, UnitContent], known: dict[str, dict[str, Any]]) -> _Titles:
+        found: dict[str, dict[str, set[str]]] = {}
+        for content in contents.values():
+            for note in content.notes:
+                if note.describes is None:
+                    title = iris.title_key(note.title)
+                    found.setdefault(iris.page_key(title), {}).setdefault(title, set()).add(note.path)
+        for unit_key, entry in known.items():
+            if unit_key in contents:
+                continue
+            for note_entry in entry.get("notes", []):
+                if title := note_entry.get("title"):
+                    paths = found.setdefault(iris.page_key(title), {}).setdefault(title, set())
+                    paths.add(note_entry.get("path", unit_key))
+        return cls(
+            {
+                key: {title: sorted(paths) for title, paths in titles.items()}
+                for key, titles in found.items()
+                if len(titles) > 1
+            }
+        )
+
+    def keeper(self, key: str) -> str | None:
+        """The title of ``key`` that keeps its name (``None``: the key is no one's but one title's)."""
+        titles = self.groups.get(key)
+        if titles is None:
+            return None
+        return key if key in titles else min(titles)
+
+    def exact(self, title: str | None) -> str | None:
+        """The name a note of ``title`` is found by as written, when it is not the keeper of its page key."""
+        if title is None:
+            return None
+        keeper = self.keeper(iris.page_key(title))
+        return title if keeper is not None and keeper != title else None
+
+    def keys(self, keys: list[str], title: str | None) -> list[str]:
+        """A note's page names, less its page key when another title keeps it."""
+        if self.exact(title) is None:
+            return keys
+        assert title is not None
+        return [key for key in keys if key != iris.page_key(title)]
+
+    def node(self, base: str, uid: str | None, title: str) -> str:
+        written = iris.title_key(title)
+        if self.exact(written) is not None:
+            return iris.node_iri(base, uid=uid, key=written)
+        return iris.node_iri(base, uid=uid, key=iris.page_key(title))
+
+    def moved(self, base: str, unchanged: dict[str, dict[str, Any]]) -> list[str]:
+        """The unchanged units whose stored node is no longer what their title gives (a page of its name came or
+        went)."""
+        found = []
+        for unit_key, entry in unchanged.items():
+            for known in entry.get("notes", []):
+                title = known.get("title")
+                if title is not None and not known.get("uid") and known["node"] != self.node(base, None, title):
+                    found.append(unit_key)
+                    break
+        return found
+
+    def problems(self) -> list[Problem]:
+        out = []
+        for key, titles in sorted(self.groups.items()):
+            keeper = self.keeper(key)
+            for title, paths in sorted(titles.items()):
+                if title == keeper:
+                    continue
+                others = ", ".join(f"{t!r} ({', '.join(p)})" for t, p in sorted(titles.items()) if t != title)
+                out.append(
+                    Problem(
+                        paths[0],
+                        f"page {title!r} and {others} are distinct pages of one page name: each stays a node of its "
+                        f"own, and links written without the characters that tell them apart go to {keeper!r}",
+                    )
+                )
+        return out
+
+
+@dataclass
+class _Identities:
+    """Which note owns each Obsidian ``nodeInstanceId`` that several files of a vault claim (copied files).
+
+    The owner is the claimer with the first path, whatever was read when: its node is the identity's
+    (``{base}node/{id}``) and ``relations.json``'s relations by that id reach it; each other claimer is a node of
+    its own, named by its title, with a warning naming every file. Roam uids are not concerned: two exports of one
+    Roam page (Markdown and Neo4j CSV) are one page.
+    """
+
+    claims: dict[str, list[str]] = field(default_factory=dict)
+    """Identity → the paths claiming it, sorted."""
+
+    @classmethod
+    def of(cls, contents: dict[str, UnitContent], known: dict[str, dict[str, Any]]) -> _Identities:
+        claims: dict[str, set[str]] = {}
+        for content in contents.values():
+            for note in content.notes:
+                if note.uid and note.uid_scheme == "obsidian":
+                    claims.setdefault(note.uid, set()).add(note.path)
+        for unit_key, entry in known.items():
+            if unit_key in contents or entry.get("format") != "obsidian":
+                continue
+            for note_entry in entry.get("notes", []):
+                if note_entry.get("uid"):
+                    claims.setdefault(note_entry["uid"], set()).add(note_entry.get("path", unit_key))
+        return cls({uid: sorted(paths) for uid, paths in claims.items() if len(paths) > 1})
+
+    def uid_of(self, path: str, uid: str | None) -> str | None:
+        """The identity a note's node is named by: ``None`` for a copy (not the owner of its identity)."""
+        paths = self.claims.get(uid or "")
+        return uid if paths is None or paths[0] == path else None
+
+    def moved(self, base: str, unchanged: dict[str, dict[str, Any]]) -> list[str]:
+        """The unchanged units whose stored node is no longer what their identity gives (a copy came or went)."""
+        found = []
+        for unit_key, entry in unchanged.items():
+            for known in entry.get("notes", []):
+                uid = known.get("uid")
+                if uid and entry.get("format") == "obsidian":
+                    owns = self.uid_of(known.get("path", unit_key), uid) is not None
+                    if owns != (known["node"] == iris.node_iri(base, uid=uid, key="")):
+                        found.append(unit_key)
+                        break
+        return found
+
+    def problems(self) -> list[Problem]:
+        return [
+            Problem(
+                paths[0],
+                f"nodeInstanceId {uid} is in {len(paths)} files, {', '.join(paths)} (copied?): each file is a node of "
+                f"its own, and the relations by this id go to {paths[0]}",
+            )
+            for uid, paths in sorted(self.claims.items())
+        ]
+
+
 class _NameIndex:
     """Page names and Roam uids of one lab → node IRIs; the :class:`~rdfnotes.mapping.Resolver` of a load."""
 
@@ -492,6 +708,8 @@ class _NameIndex:
         self.base = base
         self.by_key: dict[str, tuple[str, str]] = {}
         self.by_uid: dict[str, str] = {}
+        self.by_title: dict[str, str] = {}
+        """The titles as written of the pages that share a page name with another page (see :class:`_Titles`)."""
         self._soft: dict[str, int] = {}
         """The names held by a rank below a note's own name (see :meth:`add`), and that rank."""
         self.problems: list[Problem] = []
@@ -500,10 +718,21 @@ class _NameIndex:
         self._targets: dict[tuple[str, str | None], Target] = {}
         """What each (name, uid) resolved to, until a page is added: many notes link the same pages."""
 
-    def add(self, relpath: str, node: str, keys: Iterable[str], uid: str | None, soft: Iterable[Any] = ()) -> None:
+    def add(
+        self,
+        relpath: str,
+        node: str,
+        keys: Iterable[str],
+        uid: str | None,
+        soft: Iterable[Any] = (),
+        exact: str | None = None,
+    ) -> None:
         """Add a note's names. ``soft``: ``[name, rank]`` pairs it holds only while no note of a higher rank does
-        (a declared citekey, a library entry's ``@citekey``); they are taken over silently, in any order."""
+        (a declared citekey, a library entry's ``@citekey``); they are taken over silently, in any order.
+        ``exact``: its title as written, when another page has its page name (see :class:`_Titles`)."""
         self._targets.clear()
+        if exact is not None:
+            self.by_title.setdefault(exact, node)
         self._sorted_keys = None
         for key, rank in soft:
             holder = self.by_key.get(key)
@@ -559,6 +788,8 @@ class _NameIndex:
     def _resolve(self, link: Link) -> Target:
         if link.uid and link.uid in self.by_uid:
             return Target(self.by_uid[link.uid], link.target, True)
+        if self.by_title and (node := self.by_title.get(iris.title_key(link.target))) is not None:
+            return Target(node, link.target, True)
         key = iris.page_key(link.target)
         if key in self.by_key:
             return Target(self.by_key[key][0], link.target, True)

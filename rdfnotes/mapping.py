@@ -24,6 +24,10 @@ from .model import Attribute, Link, Note, Problem
 from .readers.markup import find_links, plain_text, split_names, web_links, wikilinks
 from .vocab import BIBO, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, RN, SKOS, XSD
 
+MAPPING_VERSION = "2026-12-06"
+"""The mapping's own version, part of what a store's manifest records of how it mapped each file: a store made by
+an earlier mapping maps every file again at its next load (the package's version alone changes too rarely)."""
+
 _MARKED_TITLE = re.compile(
     r"^\s*(?:\[\[(?P<linked>[^\[\]]+)\]\]|(?P<plain>[A-Za-z][A-Za-z0-9]{0,9}))\s*-\s*(?P<rest>.*)$"
 )
@@ -168,11 +172,17 @@ class _Emitter:
     stable order. Text, not pyoxigraph terms: the store takes the notes as N-Quads text, and making millions of
     term objects only to write them out again was a quarter of a big load."""
 
-    def __init__(self) -> None:
+    def __init__(self, node: str = "") -> None:
         self.statements: dict[str, None] = {}
         self._nodes: dict[str, str] = {}
+        self.line: int | None = None
+        """The line of the note the triples added now are stated on (0: a line the export does not give; ``None``:
+        not a relation or attribute, nothing recorded)."""
+        self._node = f"<{node}>"
+        self.stated: dict[tuple[str, int], None] = {}
+        """Each triple about the note's node (as subject or object) added while :attr:`line` was set, with it."""
 
-    def _node(self, iri: str) -> str:
+    def _term(self, iri: str) -> str:
         term = self._nodes.get(iri)
         if term is None:
             NamedNode(iri)  # raises ValueError for an IRI that is not one, here rather than in the store
@@ -180,10 +190,13 @@ class _Emitter:
         return term
 
     def add(self, subject: str, predicate: str, obj: str) -> None:
-        self.statements[f"{self._node(subject)} {_common_term(predicate)} {obj}"] = None
+        statement = f"{self._term(subject)} {_common_term(predicate)} {obj}"
+        self.statements[statement] = None
+        if self.line is not None and (obj == self._node or statement.startswith(self._node + " ")):
+            self.stated[(statement, self.line)] = None
 
     def iri(self, subject: str, predicate: str, obj: str) -> None:
-        self.add(subject, predicate, self._node(obj))
+        self.add(subject, predicate, self._term(obj))
 
     def text(self, subject: str, predicate: str, value: str) -> None:
         value = _clean_text(value)
@@ -197,7 +210,7 @@ class _Emitter:
 def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str]:
     """The triples of ``note``'s graph, as N-Triples statements (``<s> <p> <o>``, no final dot, as
     ``str(pyoxigraph.Triple)`` writes them); ``node`` is the note's own IRI, ``graph`` its file's graph IRI."""
-    out = _Emitter()
+    out = _Emitter(node)
     config = ctx.config
     if note.describes is not None:
         target = ctx.resolver.resolve(Link(note.describes, 0))
@@ -241,7 +254,9 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
     if parts.cites:
         source = ctx.resolver.resolve(Link(parts.cites, 0))
         _describe_target(out, source, ctx)
+        out.line = 0  # stated by the title: the file, no line
         out.iri(node, _source_property(out, ctx, note), source.iri)
+        out.line = None
     if note.uid:
         out.text(node, RN.nodeInstanceId if note.uid_scheme == "obsidian" else RN.roamUid, note.uid)
     if note.url and (url := iris.web_iri(note.url)):
@@ -274,8 +289,11 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
                 )
             )
             continue
+        out.line = None
         _describe_target(out, target, ctx)
+        out.line = relation.target.line
         _map_relation(out, note, node, relation.label, relation.target.line, target, ctx, incoming=relation.incoming)
+    out.line = None
 
     markers = {node_type.marker for node_type in config.node_types}
     for link in note.links:
@@ -286,6 +304,8 @@ def map_note(note: Note, node: str, graph: str, ctx: MappingContext) -> list[str
             continue
         _describe_target(out, target, ctx)
         out.iri(node, DCTERMS.references, target.iri)
+    if config.line_provenance:
+        stated_where(out, ctx.base, graph)
     return list(out.statements)
 
 
@@ -300,23 +320,28 @@ def _map_fields(
     is_source: bool,
 ) -> None:
     """A note's fields: its bibliographic record (a source's), then the attributes the record did not take, then
-    the DOIs and arXiv ids found in either."""
+    the DOIs and arXiv ids found in either; each stated on its attribute's line (a record's fields on the first line
+    of the attributes it took)."""
     config = ctx.config
-    identifiers: set[tuple[str, str]] = set()
+    identifiers: dict[tuple[str, str], int] = {}
     if record is not None:
+        out.line = record.lines.get("citekey", 0)
         if record.citekey:
             out.text(node, RN.citekey, record.citekey)
-        item_class = biblio.emit(record, out, node, ctx.base, config)
+        item_class = biblio.emit(record, out, node, ctx.base, config)  # each field on its line; then the type's
         if record.item_type and item_class is None:
             note.warn(f"item type {record.item_type!r} is not a known item type: typed bibo:Document")
             item_class = BIBO.Document
         if item_class:
             out.iri(node, RDF.type, item_class)
-        identifiers.update(("doi", doi) for doi in record.dois)
-        identifiers.update(("arxiv", arxiv) for arxiv in record.arxiv)
+        for kind, found in [*(("doi", doi) for doi in record.dois), *(("arxiv", arxiv) for arxiv in record.arxiv)]:
+            # stated on the line of the first field that holds it (a DOI field, a URL, Extra …)
+            line = next((a.line for a in attributes if found.casefold() in a.value.casefold()), 0)
+            identifiers.setdefault((kind, found), line)
         attributes = [attribute for i, attribute in enumerate(attributes) if i not in record.used]
     has_item_type = any((a := ctx.attribute(attr.key)) is not None and a.kind == "type" for attr in attributes)
     for attribute in attributes:
+        out.line = attribute.line
         if record is not None and (spec := ctx.attribute(attribute.key)) is not None and spec.kind == "type":
             _keep_attribute(out, node, attribute, ctx)  # a second type (BibLaTeX's subtype): kept as written
         else:
@@ -326,7 +351,7 @@ def _map_fields(
         versionless = {
             value for kind, value in identifiers if kind == "arxiv" and arxiv_without_version(value) == value
         }
-        for kind, value in sorted(identifiers):
+        for (kind, value), out.line in sorted(identifiers.items()):
             if kind == "arxiv" and value not in versionless and arxiv_without_version(value) in versionless:
                 continue
             if kind == "doi":
@@ -335,6 +360,7 @@ def _map_fields(
             else:
                 out.text(node, BIBO.identifier, f"arXiv:{value}")
                 out.iri(node, OWL.sameAs, arxiv_iri(value))
+    out.line = None
 
 
 def _map_relation(
@@ -421,7 +447,7 @@ def _map_attribute(
     node: str,
     attribute: Attribute,
     ctx: MappingContext,
-    identifiers: set[tuple[str, str]],
+    identifiers: dict[tuple[str, str], int],
     is_source: bool,
 ) -> None:
     config = ctx.config
@@ -433,9 +459,9 @@ def _map_attribute(
         return
     if spec.identifiers or spec.kind in ("url", "links", "doi", "arxiv"):
         if doi := find_doi(value):
-            identifiers.add(("doi", doi))
+            identifiers.setdefault(("doi", doi), attribute.line)
         if arxiv := find_arxiv(value):
-            identifiers.add(("arxiv", arxiv))
+            identifiers.setdefault(("arxiv", arxiv), attribute.line)
     if not value or spec.kind == "ignore":
         return
     prop = spec.property_iri or ""
@@ -491,14 +517,14 @@ def _map_attribute(
         out.iri(node, RDF.type, class_iri)
     elif kind == "doi":
         if doi := find_doi(value):
-            identifiers.add(("doi", doi))
+            identifiers.setdefault(("doi", doi), attribute.line)
         else:
             note.warn(f"{attribute.key}:: {value!r} holds no DOI", line)
     elif kind == "arxiv":
         # A bare "1706.03762" in an arXiv attribute; prefixed forms were found above.
         bare = re.search(r"\b\d{4}\.\d{4,5}(?:v\d+)?\b", value)
         if bare and not find_arxiv(value):
-            identifiers.add(("arxiv", bare.group(0)))
+            identifiers.setdefault(("arxiv", bare.group(0)), attribute.line)
 
 
 def _keep_attribute(out: _Emitter, node: str, attribute: Attribute, ctx: MappingContext) -> None:
@@ -517,6 +543,26 @@ def _add_web_iri(out: _Emitter, note: Note, node: str, prop: str, iri: str, line
         out.iri(node, prop, iri)
     except ValueError:
         note.warn(f"{iri!r} is not a valid IRI; left out", line)
+
+
+def stated_where(out: _Emitter, base: str, graph: str) -> None:
+    """Where each relation and attribute of the note is stated: for each triple :attr:`_Emitter.stated` holds, a
+    reified statement (``rdf:subject``, ``rdf:predicate``, ``rdf:object``) with the note's file (``rn:statedIn``,
+    its graph: an ``rn:NoteFile`` with its ``rn:path``) and line (``rn:line``, where the export gives one). Its IRI
+    is a Skolem IRI named by the file, the triple and the line: two pages stating one relation give two statements.
+    (RDF 1.2 triple terms, which pyoxigraph 0.5 stores and queries, would take three triples instead of five, but
+    rdflib and pySHACL, which validate and the tests read the graph with, do not read them; see the README.)"""
+    graph_term = f"<{graph}>"
+    line_type = f"^^<{XSD.integer}>"
+    for statement, line in list(out.stated):
+        subject, predicate, obj = statement.split(" ", 2)
+        node = iris.genid(base, graph, "stated", statement, str(line))
+        out.statements[f"<{node}> <{RDF.subject}> {subject}"] = None
+        out.statements[f"<{node}> <{RDF.predicate}> {predicate}"] = None
+        out.statements[f"<{node}> <{RDF.object}> {obj}"] = None
+        out.statements[f"<{node}> <{RN.statedIn}> {graph_term}"] = None
+        if line:  # 0: the export gives no line (an Obsidian relations.json's relation, a front-matter field)
+            out.statements[f'<{node}> <{RN.line}> "{line}"{line_type}'] = None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

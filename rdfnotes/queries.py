@@ -25,12 +25,14 @@ unbound in some rows, say by an ``OPTIONAL``, would keep those rows: VALUES join
 from __future__ import annotations
 
 import csv
-import functools
 import io
+import itertools
 import json
+import queue
 import re
+import threading
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +40,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutio
 
 from .errors import NoSuchQuery, QueryError
 from .resources import queries_dir
-from .sparql_guard import check, run_on_big_stack
+from .sparql_guard import check, start_on_big_stack
 from .store import Store
 from .vocab import PREFIXES, XSD
 
@@ -94,9 +96,9 @@ class QueryResult:
         if fmt == "json":
             return _json(self) + "\n"
         if fmt == "csv":
-            return _csv(self)
+            return "".join(_csv(self.variables, self.rows))
         if fmt == "tsv":
-            return _tsv(self)
+            return "".join(_tsv(self.variables, self.rows))
         return _table(self, width=width, prefixes={} if full_iris else self.prefixes)
 
 
@@ -127,39 +129,210 @@ def run_query(
     params: Mapping[str, str] | None = None,
     *,
     text: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> QueryResult:
     """Run a bundled query (by name), a ``.rq`` file, or ``text`` when given, binding ``params`` to its variables.
+
+    ``limit`` and ``offset`` page the answer: its rows (or a CONSTRUCT's triples) from ``offset`` on, at most
+    ``limit`` of them (see :func:`stream_query`).
 
     :raises NoSuchQuery: when ``query`` names nothing.
     :raises QueryError: when the query is not valid SPARQL, a parameter does not fit it, or it fails as it runs.
     :raises QueryRefused: (a :class:`QueryError`) when it is too big, nested or chained too deep for the engine.
     """
+    stream = stream_query(store, query, params, text=text, limit=limit, offset=offset)
+    rows = list(stream.rows)
+    return QueryResult(stream.variables, rows, stream.boolean, stream.triples, stream.notes, stream.prefixes)
+
+
+@dataclass
+class QueryStream:
+    """A query's answer as it comes: SELECT rows as Oxigraph gives them (read them before the store is closed),
+    an ASK boolean, or CONSTRUCT/DESCRIBE triples; with the notes and table prefixes of a :class:`QueryResult`."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: Iterator[list[Term | None]] = field(default_factory=lambda: iter(()))
+    boolean: bool | None = None
+    triples: list[Triple] | None = None
+    notes: list[str] = field(default_factory=list)
+    prefixes: dict[str, str] = field(default_factory=lambda: dict(PREFIXES))
+
+    def chunks(self, fmt: str, *, width: int | None = None, full_iris: bool = False) -> Iterator[str]:
+        """The answer in ``fmt`` (as :meth:`QueryResult.serialize`), a row at a time where the format allows:
+        csv, tsv and json are written as the rows come; a table needs every row for its widths."""
+        if self.boolean is not None or self.triples is not None or fmt == "table":
+            whole = QueryResult(self.variables, list(self.rows), self.boolean, self.triples, self.notes, self.prefixes)
+            yield whole.serialize(fmt, width=width, full_iris=full_iris)
+        elif fmt == "json":
+            yield '{"head": ' + json.dumps({"vars": self.variables}, ensure_ascii=False) + ', "results": {"bindings": ['
+            for i, row in enumerate(self.rows):
+                yield (", " if i else "") + json.dumps(_binding(self.variables, row), ensure_ascii=False)
+            yield "]}}\n"
+        elif fmt == "csv":
+            yield from _csv(self.variables, self.rows)
+        else:
+            yield from _tsv(self.variables, self.rows)
+
+
+def stream_query(
+    store: Store,
+    query: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    text: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    ordered: bool = True,
+) -> QueryStream:
+    """:func:`run_query`, its SELECT rows handed over as Oxigraph gives them, not read whole first: memory holds a
+    few batches of rows, not the whole answer.
+
+    A sorted listing (every bundled one is) gives its first row only once the engine has made and sorted every
+    row. ``ordered=False`` drops the query's final ``ORDER BY``: the same rows, in the order the engine makes them
+    (the same for the same store, not from one store to another), the first of them at once (~30 ms instead of
+    1.2 s for ``source-informs`` at 10,000 notes), for a reader that sorts them itself or wants a first look.
+
+    A page (``limit``, ``offset``) of a SELECT query is asked of Oxigraph itself, ``LIMIT``/``OFFSET`` appended to
+    the query, so it stops once the page is made (a query sorted by ``ORDER BY`` must still be sorted whole first).
+    A query the clauses cannot be appended to (one with a ``LIMIT`` of its own, or a trailing ``VALUES`` block)
+    is paged as its rows come instead: the same rows. Errors of the query itself are raised here; one the engine
+    meets only as it makes later rows is raised (as a :class:`QueryError`) by the iteration of ``rows``.
+
+    :raises QueryError: as :func:`run_query`, and for a negative ``limit`` or ``offset``.
+    """
+    if (limit is not None and limit < 0) or offset < 0:
+        raise QueryError(f"{query}: --limit and --offset take a number of rows, 0 or more")
     described: BundledQuery | None = None
     if text is None:
         text, described = find_query(query)
     params, notes = _match_names(store, described, params or {})
     bound = bind(text, params, described)
     check(bound)  # before the engine: a query nested or chained too deep would overflow its stack
-    try:
-        return run_on_big_stack(functools.partial(_evaluate, store, bound, notes))
-    except SyntaxError as exc:
-        raise QueryError(f"{query}: not valid SPARQL: {_line(exc)}") from None
-    except (RuntimeError, OSError, ValueError) as exc:  # a runtime error: a SERVICE that failed, a bad regex …
-        raise QueryError(f"{query}: the query failed: {_line(exc)}") from None
+    if not ordered:
+        bound = without_order(bound)
+    producer = _Producer(store, bound, limit, offset)
+    head = producer.head()
+    if isinstance(head, BaseException):
+        raise _query_error(query, head) from None
+    if isinstance(head, bool):
+        return QueryStream(boolean=head, notes=notes)
+    if isinstance(head, tuple):
+        return QueryStream(triples=list(head), notes=notes)
+    assert isinstance(head, list)
+    return QueryStream(variables=head, rows=producer.rows(query), notes=notes, prefixes=table_prefixes(store))
 
 
-def _evaluate(store: Store, text: str, notes: list[str]) -> QueryResult:
-    """The query's answer, read whole on the thread that ran it (pyoxigraph's results stay on their thread)."""
-    # Ad-hoc queries may use the standard prefixes without declaring them (a query's own declarations win).
-    results = store.query(text, prefixes=PREFIXES)
-    if isinstance(results, QueryBoolean):
-        return QueryResult(boolean=bool(results), notes=notes)
-    if isinstance(results, QueryTriples):
-        return QueryResult(triples=sorted(results, key=str), notes=notes)
-    assert isinstance(results, QuerySolutions)
-    variables = [v.value for v in results.variables]
-    rows = [list(solution) for solution in results]  # in the order of ``variables``; a third faster than by name
-    return QueryResult(variables=variables, rows=rows, notes=notes, prefixes=table_prefixes(store))
+def _query_error(query: str, exc: BaseException) -> BaseException:
+    if isinstance(exc, SyntaxError):
+        return QueryError(f"{query}: not valid SPARQL: {_line(exc)}")
+    if isinstance(exc, (RuntimeError, OSError, ValueError)):  # a runtime error: a SERVICE that failed, a bad regex …
+        return QueryError(f"{query}: the query failed: {_line(exc)}")
+    return exc
+
+
+_CONSTRUCTS = re.compile(r"\b(?:CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_FINAL_ORDER = re.compile(r"\bORDER\s+BY\b[^{}]*?(?=\b(?:LIMIT|OFFSET)\b|\Z)", re.IGNORECASE | re.DOTALL)
+
+
+def without_order(text: str) -> str:
+    r"""``text`` without the ``ORDER BY`` clause of its outer query (what follows its last ``}``; a query whose
+    last group is a trailing ``VALUES`` block is left as it is).
+
+    >>> without_order("SELECT ?s WHERE { ?s ?p ?o }\n# by subject\nORDER BY ?s DESC(?o) LIMIT 5")
+    'SELECT ?s WHERE { ?s ?p ?o }\n\nLIMIT 5'
+    """
+    end = text.rfind("}")
+    if end < 0:
+        return text
+    tail = re.sub(r"(?m)^[ \t]*#.*$", "", text[end + 1 :])  # comments: no clause of them
+    return text[: end + 1] + _FINAL_ORDER.sub("", tail, count=1)
+_BATCH = 512  # rows handed over at a time
+_BATCHES = 8  # batches waiting at most: the memory a slow reader of a long listing costs
+_DONE = object()
+
+
+class _Producer:
+    """Runs a query on a thread with a big stack (the engine recurses on it, see :mod:`rdfnotes.sparql_guard`) and
+    hands its answer over: first its head (the SELECT variables, an ASK boolean, CONSTRUCT triples or the error),
+    then the rows in batches through a bounded queue. pyoxigraph's results cannot leave the thread that made them,
+    so the thread iterates them; a reader that stops early (``rdfnotes query … | head``) stops the thread."""
+
+    def __init__(self, store: Store, text: str, limit: int | None, offset: int) -> None:
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=_BATCHES)
+        self._stopped = threading.Event()
+        self._store, self._text, self._limit, self._offset = store, text, limit, offset
+        start_on_big_stack(self._run)
+
+    def head(self) -> object:
+        return self._queue.get()
+
+    def rows(self, query: str) -> Iterator[list[Term | None]]:
+        try:
+            while (batch := self._queue.get()) is not _DONE:
+                if isinstance(batch, BaseException):
+                    raise _query_error(query, batch) from None
+                assert isinstance(batch, list)
+                yield from batch
+        finally:
+            self._stopped.set()
+            while True:  # unblock the thread if it waits to hand over a batch
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    break
+
+    def _put(self, item: object) -> bool:
+        while not self._stopped.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            self._produce()
+        except BaseException as exc:  # handed to the reader, without the frames that hold the engine's results:
+            exc.__traceback__ = exc.__context__ = exc.__cause__ = None  # they must be dropped on this thread
+            self._put(exc)
+
+    def _produce(self) -> None:
+        results, paged = self._results()
+        stop = None if self._limit is None else self._offset + self._limit
+        if isinstance(results, QueryBoolean):
+            self._put(bool(results))
+            return
+        if isinstance(results, QueryTriples):
+            triples = sorted(results, key=str)
+            self._put(tuple(triples[self._offset : stop] if paged else triples))
+            return
+        assert isinstance(results, QuerySolutions)
+        if not self._put([v.value for v in results.variables]):
+            return
+        # each row as a list in the order of the variables: a third faster than by name
+        rows: Iterator[list[Term | None]] = (list(solution) for solution in results)
+        if paged:
+            rows = itertools.islice(rows, self._offset, stop)
+        while batch := list(itertools.islice(rows, _BATCH)):
+            if not self._put(batch):
+                return
+        self._put(_DONE)
+
+    def _results(self) -> tuple[QueryBoolean | QueryTriples | QuerySolutions, bool]:
+        """The engine's answer, and whether it still needs paging here."""
+        paged = self._limit is not None or self._offset > 0
+        if paged and not _CONSTRUCTS.search(self._text):
+            modifiers = (f"\nLIMIT {self._limit}" if self._limit is not None else "") + (
+                f"\nOFFSET {self._offset}" if self._offset else ""
+            )
+            try:
+                return self._store.query(self._text.rstrip() + modifiers, prefixes=PREFIXES), False
+            except (SyntaxError, RuntimeError):
+                pass  # paged here (an error of the query itself is raised below)
+        # Ad-hoc queries may use the standard prefixes without declaring them (a query's own declarations win).
+        return self._store.query(self._text, prefixes=PREFIXES), paged
 
 
 def table_prefixes(store: Store) -> dict[str, str]:
@@ -401,30 +574,34 @@ def _json_term(term: Term) -> dict[str, str]:
     return {"type": "triple", "value": str(term)}
 
 
+def _binding(variables: Sequence[str], row: Sequence[Term | None]) -> dict[str, dict[str, str]]:
+    return {var: _json_term(term) for var, term in zip(variables, row, strict=True) if term is not None}
+
+
 def _json(result: QueryResult) -> str:
-    bindings = [
-        {var: _json_term(term) for var, term in zip(result.variables, row, strict=True) if term is not None}
-        for row in result.rows
-    ]
+    bindings = [_binding(result.variables, row) for row in result.rows]
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False)
 
 
-def _csv(result: QueryResult) -> str:
+def _csv(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
+    writer.writerow(variables)
+    for row in rows:
         writer.writerow(
             ["" if term is None else term.value if not isinstance(term, Triple) else str(term) for term in row]
         )
-    return buffer.getvalue()
+        if buffer.tell() > 1 << 16:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
-def _tsv(result: QueryResult) -> str:
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if term is None else str(term) for term in row))
-    return "\n".join(lines) + "\n"
+def _tsv(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> Iterator[str]:
+    yield "\t".join(f"?{v}" for v in variables) + "\n"
+    for row in rows:
+        yield "\t".join("" if term is None else str(term) for term in row) + "\n"
 
 
 def _short(term: Term | None, prefixes: Mapping[str, str]) -> str:

@@ -218,6 +218,15 @@ def run_on_big_stack(function: Callable[[], T], stack: int = BIG_STACK) -> T:
         except BaseException as exc:  # handed to the caller below
             outcome["error"] = exc
 
+    thread = start_on_big_stack(target, stack)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["result"]  # type: ignore[return-value]
+
+
+def start_on_big_stack(target: Callable[[], None], stack: int = BIG_STACK) -> threading.Thread:
+    """``target()`` started on a daemon thread with ``stack`` bytes of stack; the thread."""
     with _STACK_LOCK:
         previous = threading.stack_size(stack)
         try:
@@ -225,10 +234,7 @@ def run_on_big_stack(function: Callable[[], T], stack: int = BIG_STACK) -> T:
             thread.start()
         finally:
             threading.stack_size(previous)
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["result"]  # type: ignore[return-value]
+    return thread
 
 
 _STACK_LOCK = threading.Lock()

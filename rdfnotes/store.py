@@ -9,7 +9,13 @@ Layout of a store directory (``.rdfnotes/`` by default)::
     journal/         only while a sync writes: how to undo it (see _Journal)
     history/         what each sync changed, to rebuild earlier states (see rdfnotes.history)
 
-Every note file has its own named graph (its provenance). The default graph is kept equal to the union of all
+Every note file has its own named graph (its provenance), and within it each relation and attribute is stated once
+more as a reified statement with its line (``rdf:subject``/``rdf:predicate``/``rdf:object``, ``rn:statedIn`` the
+file, ``rn:line``; rdfnotes.mapping.stated_where): RDF 1.1 reification rather than RDF 1.2 triple terms, which
+pyoxigraph 0.5 stores and queries (``<<( s p o )>>``, tested) but rdflib, pySHACL and Virtuoso cannot read. It
+costs five triples per statement (``provenance: {lines: false}`` leaves it out).
+
+The default graph is kept equal to the union of all
 named graphs, each triple once, so queries run on the default graph and count every relation once however many
 pages state it. (Oxigraph's own union option is no substitute: pyoxigraph 0.5 counts a triple once per graph
 holding it, oxigraph issue #1919.)

@@ -440,6 +440,8 @@ class _Where:
         self.statements: dict[tuple[str, str, str], list[str]] = {}
         self.by_subject: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.labels: dict[str, str] = {}
+        self.lines: dict[tuple[str, str, str, str], int] = {}
+        """(graph, subject, predicate, object) → the first line of the graph's file stating the triple."""
         self._rdflib = rdflib
         for key, entry in store.manifest["roots"].items():
             root = roots.get(key, Path(key))
@@ -491,6 +493,26 @@ class _Where:
                 f"SELECT ?g ?s ?p ?o WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
             ):
                 self.by_subject.setdefault((s, p), []).append((o, graph))
+        # where each statement is stated: the reified statements of line provenance (rdfnotes.mapping)
+        for (s, p), ends in self.by_subject.items():
+            triples.update((s, p, o) for o, _ in ends if not o.startswith("_:"))
+        for batch in _batches(sorted(triples)):
+            values = " ".join(f"({s} {p} {o})" for s, p, o in batch)
+            rows = self.store.query(
+                f"SELECT ?g ?in ?s ?p ?o ?line WHERE {{ VALUES (?s ?p ?o) {{ {values} }} GRAPH ?g {{ "
+                f"?r <{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o ; <{RN.statedIn}> ?in ; "
+                f"<{RN.line}> ?line }} }}"
+            )
+            assert isinstance(rows, QuerySolutions)
+            for row in rows:
+                if str(getattr(row[0], "value", "")) not in self.graph_file:
+                    continue
+                try:
+                    line = int(getattr(row[5], "value", ""))
+                except ValueError:
+                    continue
+                key = (str(getattr(row[1], "value", "")), str(row[2]), str(row[3]), str(row[4]))
+                self.lines[key] = min(line, self.lines.get(key, line))
         for batch in _batches(sorted(nodes)):
             rows = self.store.query(
                 f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {' '.join(batch)} }} ?s <{RDFS.label}> ?label }}"
@@ -552,6 +574,10 @@ class _Where:
         return out
 
     def _line(self, graph: str, node: str, prop: str | None, other: Any) -> int | None:
+        if prop is not None and other is not None:  # where the store says the triple is stated
+            for key in ((f"<{node}>", f"<{prop}>", self._nt(other)), (self._nt(other), f"<{prop}>", f"<{node}>")):
+                if (line := self.lines.get((graph, *key))) is not None:
+                    return line
         read = self.notes.by_graph.get(graph)
         if read is None or prop is None:
             return None

@@ -35,7 +35,7 @@ class Namespace:
 
 RDF = Namespace(
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "type first rest nil List Property",
+    "type first rest nil List Property Statement subject predicate object",
 )
 RDFS = Namespace(
     "http://www.w3.org/2000/01/rdf-schema#",
@@ -80,7 +80,7 @@ RN = Namespace(
     "informs informedBy consistentWith uses usedIn reproduces reproducedBy produces producedBy motivates "
     "motivatedBy derivedFrom hasDerivation relation "
     # note content and provenance
-    "body path roamUid nodeInstanceId citekey publicationName dateAdded attribute nodeType "
+    "body path roamUid nodeInstanceId citekey publicationName dateAdded attribute nodeType statedIn line "
     # links between labs (rdfnotes link)
     "Link matchedOn basedOn reviewStatus",
 )

@@ -37,6 +37,18 @@ def union_graph(store: Store) -> rdflib.Graph:
     return graph
 
 
+def without_provenance(graph: rdflib.Graph) -> rdflib.Graph:
+    """The graph without the reified statements that say where each relation and attribute is stated (their
+    exactness is tested in test_provenance.py): the notes' content."""
+    stated_in = rdflib.URIRef("https://w3id.org/rdfnotes/ns#statedIn")
+    statements = set(graph.subjects(stated_in, None))
+    content = rdflib.Graph()
+    for triple in graph:
+        if triple[0] not in statements:
+            content.add(triple)
+    return content
+
+
 def report_figure(line: str) -> None:
     """Append a figure line to ``RDFNOTES_RELIABILITY_REPORT`` when set (the README's reliability figures come
     from it)."""

@@ -84,6 +84,7 @@ def test_a_fixture_against_itself_is_no_change(tmp_path: Path) -> None:
         assert json.loads(result.to_json())["summary"] == {
             "labs": {},
             "triples": {"removed": 0, "added": 0},
+            "provenance_triples": {"removed": 0, "added": 0},
             "other_triples": {"removed": 0, "added": 0},
         }
 
@@ -202,6 +203,8 @@ def test_scripted_edits_are_exactly_the_changes(tmp_path: Path) -> None:
         }
     }
     assert summary["other_triples"] == {"removed": 0, "added": 0}
+    stated = summary["provenance_triples"]
+    assert stated["removed"] > 0 and stated["added"] > 0  # the renamed file's statements, the lines that moved
     assert summary["triples"] == {"removed": len(result.removed), "added": len(result.added)}
     assert result.text() == (
         f"From {old_dir} to {new_dir}:\n"
@@ -228,7 +231,8 @@ def test_scripted_edits_are_exactly_the_changes(tmp_path: Path) -> None:
         "equivalent wake - [[@walkerSleepDependentLearning2004]] dg:opposes [[CLM]] - Sleep has no effect on "
         "procedural memory\n"
         f"    ~ {evd_dk} dg:supports -> dg:opposes {clm_rec}\n"
-        f"{len(result.removed)} triples removed, {len(result.added)} added.\n"
+        f"{len(result.removed)} triples removed, {len(result.added)} added ({stated['removed']} and "
+        f"{stated['added']} of them where statements are made (file and line)).\n"
     )
     # The patch in both forms: every row is a triple of the summary's changes, and applied it gives the new graph.
     patch = result.rdf_patch()

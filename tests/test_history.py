@@ -76,9 +76,10 @@ def test_since_by_date_and_out_of_reach(tmp_path: Path) -> None:
 def test_retention_keeps_the_last_loads(tmp_path: Path) -> None:
     folder = writable_copy(LAB_A, tmp_path)
     settings = tmp_path / "rdfnotes.yaml"
-    settings.write_text("history:\n  keep: 2\n", encoding="utf-8")
+    # Without line provenance: the lines the edits shift would be changes too.
+    settings.write_text("history:\n  keep: 2\nprovenance:\n  lines: false\n", encoding="utf-8")
     config = load_config(settings)
-    assert config.history_keep == 2
+    assert (config.history_keep, config.line_provenance) == (2, False)
     page = folder / "CLM - Sleep has no effect on procedural memory.md"
     with Store(tmp_path / "store") as store:
         for i in range(4):

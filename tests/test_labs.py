@@ -49,7 +49,7 @@ def test_labs_are_listed_with_what_each_holds(two_labs: Store) -> None:
     found = {lab.name: lab for lab in labs(two_labs)}
     assert set(found) == {"lab-a", "lab-x"}
     a, x = found["lab-a"], found["lab-x"]
-    assert (a.base, a.files, a.notes, a.triples) == (A, 10, 10, 238)
+    assert (a.base, a.files, a.notes, a.triples) == (A, 10, 10, 535)
     assert (x.base, x.files, x.notes) == (X, 3, 3)
     assert all(g.startswith(A + "file/") for g in a.graphs) and len(a.graphs) == 10
     # Every triple of the store is in exactly one lab's graphs (bases differ), so the counts add up.
@@ -141,7 +141,7 @@ def test_labs_remove_and_export_commands(tmp_path: Path) -> None:
     assert code == 0
     assert out.splitlines()[:3] == [
         "lab    files  notes  triples  base",
-        f"lab-a     10     10      238  {A}",
+        f"lab-a     10     10      535  {A}",
         f"lab-x      3      3       {get_triples(store, 'lab-x'):>2}  {X}",
     ]
     code, out, _ = run("export", "--lab", "lab-x", "--format", "ntriples")

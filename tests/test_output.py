@@ -76,9 +76,9 @@ def test_an_ad_hoc_query_may_use_the_standard_prefixes_without_declaring_them(st
 def test_the_format_follows_the_suffix_of_the_output_file(store: Path, tmp_path: Path) -> None:
     code, _, err = run(store, "export", "-o", str(tmp_path / "lab.jsonld"))
     assert code == 0 and err.startswith(f"Wrote {tmp_path / 'lab.jsonld'} (") and err.endswith(" bytes, jsonld).\n")
-    assert len(set(parse(path=str(tmp_path / "lab.jsonld"), format=RdfFormat.JSON_LD))) == 238
+    assert len(set(parse(path=str(tmp_path / "lab.jsonld"), format=RdfFormat.JSON_LD))) == 535
     code, _, _ = run(store, "export", "-o", str(tmp_path / "lab.nt"))
-    assert code == 0 and len(rdflib.Graph().parse(tmp_path / "lab.nt", format="nt")) == 238
+    assert code == 0 and len(rdflib.Graph().parse(tmp_path / "lab.nt", format="nt")) == 535
     code, _, err = run(store, "query", "contested-claims", "-o", str(tmp_path / "claims.csv"))
     assert (code, err) == (0, f"Wrote {tmp_path / 'claims.csv'} (148 bytes, csv).\n")
     assert (tmp_path / "claims.csv").read_text(encoding="utf-8").splitlines()[0] == (

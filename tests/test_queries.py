@@ -519,14 +519,20 @@ def _neo4j(kind: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+TEMPLATE = "28piBtyCP"
+"""The node template "[[EVD]] - This is a Evidence page. - {Source}" (it supports one claim): a template, not a note,
+so the load leaves it out with its relation; the Neo4j export's rows are compared without it."""
+
+
 @pytest.fixture(scope="module")
 def neo4j_nodes() -> dict[str, dict[str, str]]:
-    return {row["uid:ID"]: row for row in _neo4j("nodes")}
+    return {row["uid:ID"]: row for row in _neo4j("nodes") if row["uid:ID"] != TEMPLATE}
 
 
 @pytest.fixture(scope="module")
 def neo4j_relations() -> list[tuple[str, str, str]]:
-    return [(row["start:START_ID"], row["label:TYPE"], row["end:END_ID"]) for row in _neo4j("relations")]
+    rows = [(row["start:START_ID"], row["label:TYPE"], row["end:END_ID"]) for row in _neo4j("relations")]
+    return [row for row in rows if TEMPLATE not in row]
 
 
 def test_social_media_relation_counts_are_the_neo4j_ones(social_media: Store) -> None:
@@ -535,7 +541,7 @@ def test_social_media_relation_counts_are_the_neo4j_ones(social_media: Store) ->
         "GROUP BY ?p ORDER BY ?p"
     )
     counts = {row["p"]: row["n"] for row in records(run_query(social_media, "counts", text=text))}
-    assert counts == {DG + "supports": "65", DG + "opposes": "8", RN + "informs": "1"}
+    assert counts == {DG + "supports": "64", DG + "opposes": "8", RN + "informs": "1"}
 
 
 def test_social_media_relations_are_the_neo4j_ones(
@@ -546,7 +552,7 @@ def test_social_media_relations_are_the_neo4j_ones(
     text = f"SELECT ?a ?p ?b WHERE {{ VALUES ?p {{ {relations} }} ?a ?p ?b }}"
     ours = [(uid[r["a"]], r["p"], uid[r["b"]]) for r in records(run_query(social_media, "relations", text=text))]
     theirs = [(a, NEO4J_RELATION[kind], b) for a, kind, b in neo4j_relations]
-    assert len(theirs) == 74
+    assert len(theirs) == 73
     assert sorted(ours) == sorted(theirs)
 
 
@@ -561,7 +567,7 @@ def test_social_media_claims_by_support(
     supports = Counter(b for _, kind, b in neo4j_relations if kind == "SUPPORTS")
     opposes = Counter(b for _, kind, b in neo4j_relations if kind == "OPPOSES")
     assert claims == {c: (supports[c], opposes[c], supports[c] - opposes[c]) for c in claims}
-    assert sum(s for s, _, _ in claims.values()) == 65 and sum(o for _, o, _ in claims.values()) == 8
+    assert sum(s for s, _, _ in claims.values()) == 64 and sum(o for _, o, _ in claims.values()) == 8
     nets = [int(r["net_support"]) for r in rows]
     assert nets == sorted(nets, reverse=True) and nets[0] == 2
 
@@ -580,21 +586,18 @@ def test_social_media_contested_claims(social_media: Store, neo4j_relations: lis
 
 
 def test_social_media_source_informs(social_media: Store, neo4j_relations: list[tuple[str, str, str]]) -> None:
-    # Every Neo4j relation once, through the source of its evidence (each names one), but for the one the template
-    # page "[[EVD]] - This is a Evidence page. - {Source}" states: it names no source (see unsourced-evidence).
+    # Every Neo4j relation once, through the source of its evidence (each names one): the template page, which
+    # names none, is not loaded.
     uid = uids(social_media)
-    (template,) = [uid[r["evidence"]] for r in records(run_query(social_media, "unsourced-evidence"))]
-    assert [(a, kind) for a, kind, _ in neo4j_relations if a == template] == [(template, "SUPPORTS")]
+    assert records(run_query(social_media, "unsourced-evidence")) == []
     rows = records(run_query(social_media, "source-informs"))
     assert Counter((r["relation"], r["evidence"] is None) for r in rows) == {
-        ("supports", False): 65 - 1,
+        ("supports", False): 64,
         ("opposes", False): 8,
         ("informs", True): 1,
     }
     through_evidence = sorted((uid[r["evidence"]], r["relation"], uid[r["target"]]) for r in rows if r["evidence"])
-    assert through_evidence == sorted(
-        (a, kind.lower(), b) for a, kind, b in neo4j_relations if a != template and kind != "INFORMS"
-    )
+    assert through_evidence == sorted((a, kind.lower(), b) for a, kind, b in neo4j_relations if kind != "INFORMS")
     direct = [(r["citekey"], r["target_title"]) for r in rows if r["evidence"] is None]
     assert direct == [
         (
@@ -607,7 +610,7 @@ def test_social_media_source_informs(social_media: Store, neo4j_relations: list[
 def test_social_media_notes_by_author(social_media: Store, neo4j_nodes: dict[str, dict[str, str]]) -> None:
     uid = uids(social_media)
     rows = records(run_query(social_media, "notes-by-author"))
-    assert len(rows) == len(neo4j_nodes) == 268
+    assert len(rows) == len(neo4j_nodes) == 267
     ours = {uid[r["node"]]: (r["author"], r["type"]) for r in rows}
     assert ours == {u: (n["author"], NEO4J_CLASS[n["label:LABEL"]]) for u, n in neo4j_nodes.items()}
     # created: the CSV gives the local wall-clock time the page's date has before its offset
@@ -619,7 +622,7 @@ def test_social_media_notes_by_author(social_media: Store, neo4j_nodes: dict[str
     assert per_author == {
         "Jay Patel": 93,
         "Carolina Franca Tristao Batista": 70,
-        "Joel Chan": 47,
+        "Joel Chan": 46,
         "Flavia Batista": 41,
         "Michael Gartner": 17,
     }
@@ -656,12 +659,11 @@ def test_social_media_open_questions(social_media: Store, neo4j_nodes: dict[str,
 
 
 def test_social_media_unsourced_evidence(social_media: Store) -> None:
-    # of the 91 evidence files, only the template page has no [[@citekey]] in its name
+    # of the 91 evidence files, only the template page has no [[@citekey]] in its name: it is not loaded
     evidence_files = [p.name for p in (SOCIAL_MEDIA / "md").iterdir() if p.name.startswith("[[EVD]]")]
     assert len(evidence_files) == 91
-    without_citekey = [name for name in evidence_files if "@" not in name]
-    rows = ask(social_media, "unsourced-evidence", None, "evidence_title", "author", "path")
-    assert rows == [("This is a Evidence page. - {Source}", "Joel Chan", name) for name in without_citekey]
+    assert [name for name in evidence_files if "@" not in name] == ["[[EVD]] - This is a Evidence page. - {Source}.md"]
+    assert ask(social_media, "unsourced-evidence", None, "evidence_title", "author", "path") == []
 
 
 def test_social_media_dangling_discourse_links(social_media: Store) -> None:
@@ -706,7 +708,7 @@ def test_social_media_dangling_discourse_links(social_media: Store) -> None:
     assert kinds == sorted(kinds)
     text = "SELECT ?node WHERE { ?file <http://xmlns.com/foaf/0.1/primaryTopic> ?node }"
     with_note = {r["node"] for r in records(run_query(social_media, "notes", text=text))}
-    assert len(with_note) == 268
+    assert len(with_note) == 267  # 268 files, but the template
     assert {r["target"] for r in rows}.isdisjoint(with_note)
     assert {r["page"] for r in rows} <= with_note
 

@@ -23,9 +23,9 @@ def test_stats_counts_what_the_store_holds(tmp_path: Path) -> None:
     with Store(store, read_only=True) as opened:
         found = store_stats(opened, load_config())
     assert found.size == folder_size(store) > 0
-    assert lines[0] == f"Store {store}: 1 lab, 238 triples, {human_size(found.size)} on disk."
+    assert lines[0] == f"Store {store}: 1 lab, 535 triples, {human_size(found.size)} on disk."
     assert lines[2] == "lab    files  notes  triples  last load"
-    assert re.fullmatch(r"lab-a     10     10      238  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", lines[3]), lines[3]
+    assert re.fullmatch(r"lab-a     10     10      535  \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", lines[3]), lines[3]
     assert lines[4:] == [
         "",
         "type                  nodes",

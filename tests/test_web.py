@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from lab_pages import context_page, write_lab
 from pyoxigraph import RdfFormat
 from pyoxigraph import parse as parse_rdf
-from support import LAB_A, LAB_B, LAB_C
+from support import LAB_A, LAB_B, LAB_C, MATSULAB, SEED, SOCIAL_MEDIA
 
 from rdfnotes import Store, load, load_config
 from rdfnotes.cli import cli
@@ -457,3 +457,47 @@ def test_a_diagram_of_more_steps_than_two_is_drawn(store: Store) -> None:
     root = ET.fromstring(render_svg(hood, str))
     headings = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("font-weight") == "600"]
     assert headings == ["this node", "one step out", "two steps out", "3 steps out"]
+
+
+OTHER_RDF = """@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix dg: <https://discoursegraphs.com/schema/dg_core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:claim a dg:Claim ; rdfs:label "A claim from elsewhere", "Une affirmation"@fr ;
+  ex:score 10, 9, "9.5"^^xsd:decimal, "nine"@en, "ten" ; ex:seeAlso ex:b, ex:a ;
+  ex:author [ rdfs:label "Someone without an IRI" ] ; dcterms:references ex:claim .
+ex:evidence a dg:Evidence ; rdfs:label "Evidence from elsewhere" ; dg:supports ex:claim ;
+  dg:sourceDocument ex:source ; ex:when "2024-01-02"^^xsd:date, "2023-05-06"^^xsd:date .
+ex:source a dg:SourceDocument ; rdfs:label "A source" ; dcterms:title "Its title", "Another title" .
+ex:score rdfs:label "score", "points" .
+"""
+
+
+@pytest.mark.parametrize("chunk", [3, 400])
+def test_static_site_read_in_chunks_is_byte_identical_to_one_node_at_a_time(
+    store: Store, tmp_path: Path, chunk: int
+) -> None:
+    # The site is read a chunk of nodes at a time (rdfnotes.web.batch); the server's queries, one node at a time,
+    # are the oracle: every file the same bytes, on every fixture, a lab loaded from RDF with blank nodes and
+    # mixed literals, and the hand-made labs with hostile titles.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "claims.ttl").write_text(OTHER_RDF, encoding="utf-8")
+    stores: list[Store] = [store]
+    for i, folder in enumerate((SOCIAL_MEDIA, MATSULAB, SEED, other)):
+        extra = Store(tmp_path / f"store-{i}")
+        load([folder], extra, load_config(), lab=f"lab{i}")
+        stores.append(extra)
+    try:
+        for i, opened in enumerate(stores):
+            fast = write_site(opened, tmp_path / f"fast-{i}", chunk=chunk)
+            slow = write_site(opened, tmp_path / f"slow-{i}", chunk=0)
+            assert (fast.pages, fast.files) == (slow.pages, slow.files)
+            names = sorted(p.relative_to(slow.directory) for p in slow.directory.rglob("*") if p.is_file())
+            assert names == sorted(p.relative_to(fast.directory) for p in fast.directory.rglob("*") if p.is_file())
+            for name in names:
+                assert (fast.directory / name).read_bytes() == (slow.directory / name).read_bytes(), (i, name)
+    finally:
+        for opened in stores[1:]:
+            opened.close()

@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 from stat import S_ISREG
+from typing import Any
 
 from ..config import Config, Rule
 from ..errors import ConfigError, ReadError
 from ..model import Note, Problem
-from . import bibfiles, neo4j_csv, obsidian, rdf, roam_json, roam_markdown
+from . import bibfiles, dg_jsonld, neo4j_csv, obsidian, rdf, roam_json, roam_markdown
+from .bounded import TooLarge, load_json
 from .units import (
     NOT_REGULAR,
     NoteFile,
@@ -46,18 +48,20 @@ __all__ = [
     "UnitContent",
     "discover",
     "discover_units",
+    "is_template_title",
     "obsidian_vault",
     "read_bytes",
     "read_note",
     "read_path",
     "read_unit",
     "stat_file",
+    "template_folders",
 ]
 
 NOTE_SUFFIXES = (".md", ".markdown")
 RDF_SUFFIXES = (".ttl", ".trig", ".nt", ".nq", ".jsonld")
 BIB_SUFFIXES = (".bib", ".bibtex")
-FORMATS = ("markdown", "obsidian", "roam-json", "neo4j-csv", "rdf", "bibtex", "csl-json")
+FORMATS = ("markdown", "obsidian", "roam-json", "dg-jsonld", "neo4j-csv", "rdf", "bibtex", "csl-json")
 """The names ``format=`` (and ``rdfnotes load --format``) accepts."""
 
 _SNIFF_BYTES = 65536
@@ -124,11 +128,26 @@ def read_path(root: Path, config: Config, *, format: str | None = None) -> ReadR
 
 
 def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
-    """Read one unit with the reader of its format.
+    """Read one unit with the reader of its format, without its templates.
+
+    A page whose title has a ``{placeholder}`` ("[[EVD]] - … - {Source}") is a template, not a note: it is left out
+    (counted in ``templates``), and so are the relations and links naming one.
 
     :raises ReadError: when its main file cannot be read at all (it is then skipped, or keeps its last good
         graph in a store).
     """
+    content = _read_unit(unit, context)
+    notes = [note for note in content.notes if not is_template_title(note.title)]
+    content.templates = len(content.notes) - len(notes)
+    for note in notes:
+        if any("{" in r.target.target for r in note.relations) or any("{" in x.target for x in note.links):
+            note.relations = [r for r in note.relations if not is_template_title(r.target.target)]
+            note.links = [x for x in note.links if not is_template_title(x.target)]
+    content.notes = notes
+    return content
+
+
+def _read_unit(unit: Unit, context: ReadContext) -> UnitContent:
     if unit.format == "markdown":
         note = roam_markdown.read(read_bytes(unit.main), unit.key, spaced_keys=context.spaced_keys)
         roam_markdown.fields_as_relations(note, context.config)
@@ -137,6 +156,8 @@ def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
         return obsidian.read_unit(unit, context)
     if unit.format == "roam-json":
         return roam_json.read_unit(unit, context)
+    if unit.format == "dg-jsonld":
+        return dg_jsonld.read_unit(unit, context)
     if unit.format == "neo4j-csv":
         return neo4j_csv.read_unit(unit, context)
     if unit.format == "rdf":
@@ -146,7 +167,70 @@ def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
     raise ConfigError(f"unknown format {unit.format!r} (known: {', '.join(FORMATS)})")
 
 
-def discover_units(root: Path, config: Config, *, format: str | None = None) -> list[Unit]:
+_MAX_SETTINGS_BYTES = 1 << 24  # as any file read (readers.units)
+_PLACEHOLDER = re.compile(r"(?<!\{)\{(?!\{)[^{}\n]{1,80}\}(?!\})")
+_TEMPLATE_FOLDER = "templates"
+
+
+def is_template_title(title: str) -> bool:
+    """A page title with a ``{placeholder}`` (not a Roam ``{{macro}}``) is a template, not a note.
+
+    >>> is_template_title("[[EVD]] - This is a Evidence page. - {Source}"), is_template_title("{{[[TODO]]}} x")
+    (True, False)
+    """
+    return "{" in title and _PLACEHOLDER.search(title) is not None
+
+
+def template_folders(root: Path) -> list[str]:
+    """The folders of templates an Obsidian vault names (relative to ``root``, ``/`` separated): Obsidian's
+    templates folder (``.obsidian/templates.json``), Templater's, and the folders of the templates the Discourse
+    Graphs plugin's node types use (``data.json``). Any folder named ``Templates`` is one, too (see
+    :func:`discover_units`)."""
+    vault = obsidian_vault(root) or (root if (root / ".obsidian").is_dir() else None)
+    if vault is None:
+        return []
+    found: list[str] = []
+    settings = [
+        (vault / ".obsidian" / "templates.json", "folder"),
+        (vault / ".obsidian" / "plugins" / "templater-obsidian" / "data.json", "templates_folder"),
+    ]
+    for path, key in settings:
+        value = _json_setting(path).get(key)
+        if isinstance(value, str) and value.strip("/ "):
+            found.append(value.strip("/ "))
+    for data in obsidian.plugin_settings_files(vault)[:1]:
+        for node_type in _json_setting(data).get("nodeTypes") or []:
+            template = node_type.get("template") if isinstance(node_type, dict) else None
+            if isinstance(template, str) and "/" in template.strip("/"):
+                found.append(template.strip("/").rsplit("/", 1)[0])
+    # Relative to the folder loaded, which is the vault or a folder inside it.
+    inside = root.resolve().relative_to(vault.resolve()).as_posix() if root.resolve() != vault.resolve() else ""
+    return sorted({f.removeprefix(inside + "/") for f in found if not inside or f.startswith(inside + "/")})
+
+
+def _json_setting(path: Path) -> dict[str, Any]:
+    """A settings file's JSON object; ``{}`` when it cannot be read (the reader of the vault says why)."""
+    try:
+        if not path.is_file() or path.stat().st_size > _MAX_SETTINGS_BYTES:
+            return {}
+        data = load_json(path.read_bytes())
+    except (OSError, ValueError, TooLarge):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _template_file(relpath: str, folders: list[str], named: set[str]) -> bool:
+    parts = relpath.split("/")
+    if any(part.casefold() == _TEMPLATE_FOLDER for part in parts[:-1]):
+        return True
+    if any(relpath.startswith(folder + "/") for folder in folders):
+        return True
+    return relpath.rsplit("/", 1)[-1].rsplit(".", 1)[0] in named
+
+
+def discover_units(
+    root: Path, config: Config, *, format: str | None = None, templates: list[str] | None = None
+) -> list[Unit]:
     """The units under ``root`` (or of ``root`` itself, when it is a file), in key order.
 
     Without ``format``: an Obsidian vault (a folder whose ``.obsidian/plugins/*/data.json`` defines node types, or
@@ -158,12 +242,24 @@ def discover_units(root: Path, config: Config, *, format: str | None = None) -> 
     With ``format``, a file given alone is read in that format whatever its name; in a folder, the files with that
     format's suffixes are (``.md``; ``.json``; ``.csv``; RDF suffixes and ``.json``; a vault's notes).
 
+    Templates are not notes: Markdown files in a folder named ``Templates`` (``Meta/Templates/…``) or in the
+    templates folders a vault's settings name (:func:`template_folders`), and the templates the Discourse Graphs
+    plugin's node types use, are passed over; their paths are added to ``templates`` when a list is given.
+
     :raises ConfigError: when ``format`` is not one of :data:`FORMATS`.
     """
     if format is not None and format not in FORMATS:
         raise ConfigError(f"unknown format {format!r} (known: {', '.join(FORMATS)})")
     files = list(discover(root, config.ignore, suffixes=None))
     one_file = root.is_file()
+    if not one_file:
+        folders, named = template_folders(root), _template_names(root)
+        passed = [
+            f for f in files if f.relpath.lower().endswith(NOTE_SUFFIXES) and _template_file(f.relpath, folders, named)
+        ]
+        if templates is not None:
+            templates.extend(f.relpath for f in passed)
+        files = [f for f in files if f not in set(passed)] if passed else files
     base = root.parent if one_file else root
     vault = obsidian_vault(base) if format in (None, "obsidian") else None
     units: list[Unit] = []
@@ -205,6 +301,7 @@ _unit_key = attrgetter("key")
 _SUFFIXES_OF_FORMAT = {
     "markdown": NOTE_SUFFIXES,
     "roam-json": (".json",),
+    "dg-jsonld": (".json", ".jsonld"),
     "neo4j-csv": (".csv",),
     "rdf": (*RDF_SUFFIXES, ".json"),
     "bibtex": BIB_SUFFIXES,
@@ -239,6 +336,10 @@ def _sniff(file: NoteFile) -> str | None:
     name = file.relpath.lower()
     if name.endswith(NOTE_SUFFIXES):
         return "markdown"
+    if name.endswith((".json", ".jsonld")):
+        head = _head(file)
+        if '"@context"' in head and any(marker in head for marker in dg_jsonld.MARKERS):
+            return "dg-jsonld"  # the Discourse Graphs extension's JSON-LD: discourse notes, not raw triples
     if name.endswith(RDF_SUFFIXES):
         return "rdf"
     if (library := _library_format(file)) is not None:
@@ -277,6 +378,18 @@ def _neo4j_pair(file: NoteFile, by_relpath: dict[str, NoteFile]) -> tuple[NoteFi
         relations = by_relpath.get(relpath[: -len("nodes.csv")] + "relations.csv")
         return (file, relations) if relations is not None else (file,)
     return (file,) if _head(file, 200).lstrip("\ufeff").startswith("uid:ID") else None
+
+
+def _template_names(root: Path) -> set[str]:
+    """The note names of the templates the Discourse Graphs plugin's node types use (``template`` in data.json)."""
+    vault = obsidian_vault(root)
+    names = set()
+    for data in obsidian.plugin_settings_files(vault)[:1] if vault is not None else []:
+        for node_type in _json_setting(data).get("nodeTypes") or []:
+            template = node_type.get("template") if isinstance(node_type, dict) else None
+            if isinstance(template, str) and template.strip():
+                names.add(template.strip().rsplit("/", 1)[-1].removesuffix(".md"))
+    return names
 
 
 def obsidian_vault(folder: Path) -> Path | None:

@@ -18,6 +18,11 @@ from .bounded import load_yaml
 
 ROAM_PAGE_URL = re.compile(r"roamresearch\.com/[^#\s)]*#/app/(?P<graph>[^/\s)]+)/page/(?P<uid>[\w-]+)")
 _MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]*)\]\((?P<target>[^)\s]+(?:\s[^)]*)?)\)")
+# A Markdown link to a Roam page whose text is a title holding links ("[[[CLM]] - A claim](https://roamresearch…)",
+# as the Discourse Graphs exporter writes links in its "roam url" mode): text brackets only as whole [[…]] pairs.
+_ROAM_URL_LINK = re.compile(
+    r"(?<!!)\[(?P<text>(?:[^\[\]\n]|\[\[[^\[\]\n]*\]\])*)\]\((?P<target>[^)\s]*roamresearch\.com/[^)\s]*)\)"
+)
 _MACRO = re.compile(r"\{\{.*?\}\}")
 _WIKILINK = re.compile(r"\[\[.*?\]\]")
 _BRACKETS = re.compile(r"\[\[|\]\]")
@@ -105,7 +110,13 @@ def find_links(text: str, *, tags: bool = True) -> list[FoundLink]:
         text = _CODE.sub(" ", text)
     if "((" in text:
         text = _BLOCK_REF.sub(" ", text)
-    links = [FoundLink(target) for target in wikilinks(text)]
+    links = []
+    if "roamresearch.com" in text and "[[" in text:
+        for match in _ROAM_URL_LINK.finditer(text):
+            if roam := ROAM_PAGE_URL.search(match["target"]):
+                links.append(FoundLink(match["text"].strip(), uid=roam["uid"]))
+        text = _ROAM_URL_LINK.sub(" ", text)
+    links += [FoundLink(target) for target in wikilinks(text)]
     for match in _MD_LINK.finditer(_closed(text, ")")[0]) if "](" in text else ():
         target = match["target"].strip()
         if target.startswith("[["):

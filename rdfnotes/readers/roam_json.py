@@ -41,14 +41,18 @@ def graph_from_file_name(relpath: str) -> str | None:
 
 
 def read_unit(unit: Unit, context: ReadContext) -> UnitContent:
+    return read(read_json(unit), unit.key, spaced_keys=context.spaced_keys)
+
+
+def read_json(unit: Unit) -> Any:
+    """The parsed JSON of a unit's file. :raises ReadError: when it is not UTF-8 JSON."""
     text = decode(read_bytes(unit.main), unit.key)
     try:
-        data = load_json(text)
+        return load_json(text)
     except json.JSONDecodeError as exc:
         raise ReadError(unit.key, f"not valid JSON ({exc.msg})", exc.lineno) from exc
     except TooLarge as exc:
         raise ReadError(unit.key, f"not read: {exc}") from None
-    return read(data, unit.key, spaced_keys=context.spaced_keys)
 
 
 def read(data: Any, path: str, *, spaced_keys: frozenset[str]) -> UnitContent:

@@ -118,6 +118,8 @@ class UnitContent:
     notes: list[Note] = field(default_factory=list)
     documents: list[RdfDocument] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    templates: int = 0
+    """How many of its pages are templates, left out."""
     grammar: list[tuple[str, Rule]] = field(default_factory=list)
     """The grammar the export states, as ``(file, rule)`` (an Obsidian ``data.json``, a Roam JSON ``grammar``)."""
 

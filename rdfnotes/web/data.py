@@ -6,9 +6,9 @@ and a type: the notes of every lab and the pages they only link to.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -16,7 +16,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from ..config import Config, load_config
 from ..export import lab_prefixes
 from ..history import LoadRecord, load_history
-from ..labs import VOID, lab_bases, lab_graphs, labs, void_triples
+from ..labs import VOID, lab_bases, lab_files, lab_graphs, labs, void_triples
 from ..queries import QueryResult, run_query
 from ..store import Store
 from ..vocab import BIBO, DCTERMS, DG, OWL, PREFIXES, PROV, RDF, RDFS, RN
@@ -30,14 +30,15 @@ RING_LIMIT = 12
 """Most nodes drawn at each step out from the centre of a diagram; the rest are listed as left out."""
 
 
-@cache
-def _query_text(name: str) -> str:
+@functools.cache
+def query_text(name: str) -> str:
+    """The text of the page query ``web/queries/NAME.rq``."""
     return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def query(store: Store, name: str, params: Mapping[str, str] | None = None) -> QueryResult:
     """Run the page query ``web/queries/NAME.rq``; IRIs in ``params`` are given as ``<…>``."""
-    return run_query(store, f"web/queries/{name}.rq", params, text=_query_text(name))
+    return run_query(store, f"web/queries/{name}.rq", params, text=query_text(name))
 
 
 def rows(result: QueryResult) -> list[dict[str, str]]:
@@ -52,7 +53,7 @@ def rows(result: QueryResult) -> list[dict[str, str]]:
     ]
 
 
-@cache
+@functools.cache
 def default_config() -> Config:
     """The bundled settings: the names of node types and relations (a lab's own are in its data)."""
     return load_config()
@@ -187,16 +188,19 @@ def rdf_prefixes(store: Store) -> dict[str, str]:
     return {**PREFIXES, **lab_prefixes(store), "void": VOID.iri}
 
 
-def index(store: Store, *, history: bool = False) -> Index:
-    """The front page's data; with ``history``, each lab's last loads (rdfnotes.history)."""
-    nodes = all_nodes(store)
+def index(store: Store, nodes: list[NodeRef] | None = None, *, history: bool = False) -> Index:
+    """The front page's data; ``nodes``: :func:`all_nodes`, when the caller has them already; with ``history``,
+    each lab's last loads (rdfnotes.history)."""
+    nodes = all_nodes(store) if nodes is None else nodes
     bases = lab_bases(store)
     counts: dict[str, dict[str, int]] = {}
     for node in nodes:
         lab = lab_of(node.iri, bases) or ""
         per_lab = counts.setdefault(lab, {})
         per_lab[node.type.key] = per_lab.get(node.type.key, 0) + 1
-    summaries = [LabSummary(lab.name, lab.base, lab.files, counts.get(lab.name, {})) for lab in labs(store)]
+    summaries = [
+        LabSummary(name, base, files, counts.get(name, {})) for name, (base, files) in lab_files(store).items()
+    ]
     if counts.get(""):
         summaries.append(LabSummary("(other)", "", 0, counts[""]))
     present = {node.type.key for node in nodes}
@@ -250,6 +254,8 @@ class Related:
 
     node: NodeRef
     sources: tuple[NodeRef, ...] = ()
+    stated: tuple[str, ...] = ()
+    """Where the relation is stated: ``FILE line N``, one per page stating it."""
 
 
 @dataclass(frozen=True)
@@ -265,6 +271,8 @@ class Value:
     text: str
     link: str | None = None
     """A web address to link the text to: a DOI's, an arXiv page, an ``owl:sameAs``, a web page the note names."""
+    stated: tuple[str, ...] = ()
+    """Where the attribute is stated: ``FILE line N``."""
 
 
 @dataclass
@@ -351,7 +359,32 @@ def _group_order(prop: str, direction: str) -> tuple[int, int, str]:
 def node_page(store: Store, iri: str) -> NodePage | None:
     """Everything a node's page shows; ``None`` when the store has no node ``iri``."""
     param = {"node": f"<{iri}>"}
-    props = rows(query(store, "node-properties", param))
+    return page_from_rows(
+        iri,
+        rows(query(store, "node-properties", param)),
+        rows(query(store, "node-files", param)),
+        rows(query(store, "node-context", param)),
+        lab_bases(store),
+        lambda: lab_graphs(store),
+        functools.partial(link_targets, store),
+        statements(store, iri),
+    )
+
+
+def page_from_rows(
+    iri: str,
+    props: list[dict[str, str]],
+    files: list[dict[str, str]],
+    context_records: list[dict[str, str]],
+    bases: Mapping[str, str],
+    owners: Callable[[], Mapping[str, str]],
+    links: Callable[[Iterable[str]], dict[str, str]],
+    stated: Mapping[tuple[str, str, str], tuple[str, ...]],
+) -> NodePage | None:
+    """A node's page from the rows of ``node-properties``, ``node-files`` and ``node-context`` for it (in their
+    queries' order); ``owners`` gives each note graph's lab (asked only for a node outside every lab's IRIs),
+    ``links`` the node each name its text links to names (as :func:`link_targets`), ``stated`` where each of its
+    relations and attributes is stated (as :func:`statements`)."""
     types = sorted({p["value"] for p in props if p["property"] == RDF.type})
     labels = sorted(p["value"] for p in props if p["property"] == RDFS.label)
     if not types or not labels:
@@ -362,13 +395,11 @@ def node_page(store: Store, iri: str) -> NodePage | None:
     def values(prop: str) -> list[str]:
         return sorted({p["value"] for p in props if p["property"] == prop})
 
-    files = rows(query(store, "node-files", param))
     path = next((f["path"] for f in files if "path" in f), None)
-    bases = lab_bases(store)
     lab = lab_of(iri, bases)
     if lab is None:  # a node of another IRI space (loaded from RDF): the lab of the file that describes it
-        owners = lab_graphs(store)
-        lab = next((owners[f["graph"]] for f in files if f["graph"] in owners), None)
+        graph_labs = owners()
+        lab = next((graph_labs[f["graph"]] for f in files if f["graph"] in graph_labs), None)
     authors = sorted({p.get("value_name", p["value"]) for p in props if p["property"] == PROV.wasAttributedTo})
 
     identifiers = [Value(f"doi:{doi}", f"https://doi.org/{doi}") for doi in values(BIBO.doi)]
@@ -378,7 +409,7 @@ def node_page(store: Store, iri: str) -> NodePage | None:
     shown = {v.link for v in identifiers}
     identifiers += [Value(same, same) for same in values(OWL.sameAs) if same not in shown]
 
-    context, minted = node_context(store, iri)
+    context, minted = context_from_rows(iri, context_records, stated)
     in_context = {(prop, item.node.iri) for (prop, _), items in context.items() for item in items}
     grouped: dict[str, list[Value]] = {}
     property_names: dict[str, str] = {}
@@ -388,12 +419,13 @@ def node_page(store: Store, iri: str) -> NodePage | None:
             continue
         property_names[prop] = p.get("property_label") or short_name(prop)
         is_web = p["value"].startswith(("http://", "https://"))
+        where = stated.get((prop, "out", p["value"]), ())
         if "value_name" in p:
-            value = Value(p["value_name"])
+            value = Value(p["value_name"], stated=where)
         elif is_web and lab_of(p["value"], bases) is None:
-            value = Value(p["value"], p["value"])
+            value = Value(p["value"], p["value"], where)
         else:
-            value = Value(p["value"])
+            value = Value(p["value"], stated=where)
         if value not in grouped.setdefault(prop, []):
             grouped[prop].append(value)
     properties = sorted(((property_names[k], v) for k, v in grouped.items()), key=lambda kv: kv[0].casefold())
@@ -413,17 +445,17 @@ def node_page(store: Store, iri: str) -> NodePage | None:
         identifiers=identifiers,
         properties=properties,
         context=_groups(context, minted),
-        links=link_targets(store, link_names("\n\n".join(bodies))),
+        links=links(link_names("\n\n".join(bodies))),
     )
 
 
-_MAX_LINKS = 500
+MAX_LINKS = 500
 
 
 def link_targets(store: Store, names: Iterable[str]) -> dict[str, str]:
     """The node each name (a page's label or title, a Roam uid) names, for the names the store has (at most
-    ``_MAX_LINKS`` looked up)."""
-    wanted = sorted(set(names))[:_MAX_LINKS]
+    ``MAX_LINKS`` looked up)."""
+    wanted = sorted(set(names))[:MAX_LINKS]
     if not wanted:
         return {}
     listed = " ".join('"' + name.translate(_STRING_ESCAPES) + '"' for name in wanted)
@@ -443,10 +475,35 @@ def link_targets(store: Store, names: Iterable[str]) -> dict[str, str]:
 _STRING_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
+def statements(store: Store, iri: str) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """Where each relation and attribute of the node is stated, by (property, direction, the other end's value):
+    ``FILE line N`` for each file and line (the reified statements the mapping writes, rdfnotes.mapping)."""
+    return statements_from_rows(iri, rows(query(store, "node-statements", {"node": f"<{iri}>"})))
+
+
+def statements_from_rows(iri: str, records: Iterable[dict[str, str]]) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """:func:`statements` from the rows of the ``node-statements`` query for ``iri`` (in its order)."""
+    found: dict[tuple[str, str, str], list[str]] = {}
+    for record in records:
+        out = record["subject"] == iri
+        key = (record["property"], "out" if out else "in", record["value"] if out else record["subject"])
+        where = f"{record['path']} line {record['line']}"
+        if where not in found.setdefault(key, []):
+            found[key].append(where)
+    return {key: tuple(places) for key, places in found.items()}
+
+
 def node_context(store: Store, iri: str) -> tuple[dict[tuple[str, str], list[Related]], dict[str, str]]:
     """The nodes ``iri`` is linked with, by (property, direction), each with the sources it comes from; and the
     names the store gives the properties (a lab's own relations)."""
-    records = rows(query(store, "node-context", {"node": f"<{iri}>"}))
+    return context_from_rows(iri, rows(query(store, "node-context", {"node": f"<{iri}>"})), statements(store, iri))
+
+
+def context_from_rows(
+    iri: str, records: list[dict[str, str]], stated: Mapping[tuple[str, str, str], tuple[str, ...]]
+) -> tuple[dict[tuple[str, str], list[Related]], dict[str, str]]:
+    """:func:`node_context` from the rows of the ``node-context`` query for ``iri`` and where its relations are
+    stated (:func:`statements`)."""
     names = {r["property"]: r["property_label"] for r in records if "property_label" in r}
     by_key: dict[tuple[str, str], dict[str, list[dict[str, str]]]] = {}
     for record in records:
@@ -463,7 +520,8 @@ def node_context(store: Store, iri: str) -> tuple[dict[tuple[str, str], list[Rel
                     if "source" in r and r["source"] != iri and not (key[0] == DG.sourceDocument and key[1] == "out")
                 ]
             )
-            related.append(Related(node, tuple(sorted(sources, key=NodeRef.sort_key))))
+            where = stated.get((key[0], key[1], node.iri), ())
+            related.append(Related(node, tuple(sorted(sources, key=NodeRef.sort_key)), where))
         out[key] = sorted(related, key=lambda r: r.node.sort_key())
     return out, names
 
@@ -535,39 +593,80 @@ def neighbourhood(store: Store, iri: str, *, limit: int = RING_LIMIT, steps: int
     centre = node_ref(store, iri)
     if centre is None:
         return None
-    refs: dict[str, NodeRef | None] = {iri: centre}
-    edges: set[Edge] = set()
-    placed = {iri}
-    frontier = [iri]
-    rings: list[list[NodeRef]] = []
-    left_out: list[list[NodeRef]] = []
+
+    def relations_of(nodes: Iterable[str]) -> dict[str, list[dict[str, str]]]:
+        return {node: rows(query(store, "relations", {"node": f"<{node}>"})) for node in nodes}
+
+    return neighbourhoods([centre], relations_of, lambda other: node_ref(store, other), limit=limit, steps=steps)[0]
+
+
+def neighbourhoods(
+    centres: list[NodeRef],
+    relations_of: Callable[[Iterable[str]], Mapping[str, list[dict[str, str]]]],
+    ref_of: Callable[[str], NodeRef | None],
+    *,
+    limit: int = RING_LIMIT,
+    steps: int = 2,
+) -> list[Neighbourhood]:
+    """The neighbourhoods of several nodes, stepping out from all of them at once: ``relations_of`` gives the rows
+    of the ``relations`` query for each of a set of nodes (one query for them all, or one each), ``ref_of`` a
+    node's :class:`NodeRef` (``None`` for no node)."""
+    states = [_Walk(centre) for centre in centres]
     for _ in range(steps):
+        wanted = sorted({node for state in states for node in state.frontier})
+        relations = relations_of(wanted)
+        for state in states:
+            state.step(relations, ref_of, limit)
+    return [state.result() for state in states]
+
+
+class _Walk:
+    """One neighbourhood being drawn, a ring at a time."""
+
+    def __init__(self, centre: NodeRef) -> None:
+        self.centre = centre
+        self.refs: dict[str, NodeRef | None] = {centre.iri: centre}
+        self.edges: set[Edge] = set()
+        self.placed = {centre.iri}
+        self.frontier = [centre.iri]
+        self.rings: list[list[NodeRef]] = []
+        self.left_out: list[list[NodeRef]] = []
+
+    def step(
+        self,
+        relations: Mapping[str, list[dict[str, str]]],
+        ref_of: Callable[[str], NodeRef | None],
+        limit: int,
+    ) -> None:
         found: set[str] = set()
-        for node in frontier:
-            for record in rows(query(store, "relations", {"node": f"<{node}>"})):
+        for node in self.frontier:
+            for record in relations[node]:
                 edge = Edge(record["subject"], record["property"], record["object"])
-                edges.add(edge)
+                self.edges.add(edge)
                 other = edge.object if edge.subject == node else edge.subject
-                if other not in placed:
+                if other not in self.placed:
                     found.add(other)
         ring = []
         for other in sorted(found):
-            if other not in refs:
-                refs[other] = node_ref(store, other)
-            ref = refs[other]
+            if other not in self.refs:
+                self.refs[other] = ref_of(other)
+            ref = self.refs[other]
             if ref is not None:
                 ring.append(ref)
         ring.sort(key=NodeRef.sort_key)
-        rings.append(ring[:limit])
-        left_out.append(ring[limit:])
-        placed |= {ref.iri for ref in ring}
-        frontier = [ref.iri for ref in ring[:limit]]
-    drawn = {iri} | {ref.iri for ring in rings for ref in ring}
-    kept = sorted(
-        (e for e in edges if e.subject in drawn and e.object in drawn), key=lambda e: (e.subject, e.predicate, e.object)
-    )
-    labels = {e.predicate: relation_words(e.predicate, "out") for e in kept}
-    return Neighbourhood(centre, rings, kept, left_out, labels)
+        self.rings.append(ring[:limit])
+        self.left_out.append(ring[limit:])
+        self.placed |= {ref.iri for ref in ring}
+        self.frontier = [ref.iri for ref in ring[:limit]]
+
+    def result(self) -> Neighbourhood:
+        drawn = {self.centre.iri} | {ref.iri for ring in self.rings for ref in ring}
+        kept = sorted(
+            (e for e in self.edges if e.subject in drawn and e.object in drawn),
+            key=lambda e: (e.subject, e.predicate, e.object),
+        )
+        labels = {e.predicate: relation_words(e.predicate, "out") for e in kept}
+        return Neighbourhood(self.centre, self.rings, kept, self.left_out, labels)
 
 
 def neighbourhood_triples(hood: Neighbourhood) -> list[Triple]:

@@ -8,6 +8,7 @@ links to its node's page.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ class _Box:
     lines: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a static site draws the same titles in many diagrams
 def _lines(title: str) -> tuple[str, ...]:
     lines = textwrap.wrap(title, CHARS_PER_LINE, break_long_words=True) or [title]
     if len(lines) > MAX_LINES:

@@ -20,6 +20,13 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
+def _stated(places: tuple[str, ...]) -> str:
+    """Where a relation or attribute is stated: ``stated in FILE line 12; OTHER line 4``."""
+    if not places:
+        return ""
+    return f' <span class="stated">stated in {_e("; ".join(places))}</span>'
+
+
 def _sources(count: int) -> str:
     return "" if not count else f"{count} source to read" if count == 1 else f"{count} sources to read"
 
@@ -222,12 +229,12 @@ class Pages:
                 + "".join(f'<li><span class="from">from</span> {self.node_link(s)}</li>' for s in item.sources)
                 + "</ul>"
             )
-        return f"<li>{self.node_link(item.node)}{sources}</li>"
+        return f"<li>{self.node_link(item.node)}{_stated(item.stated)}{sources}</li>"
 
     def value(self, value: Value) -> str:
         if value.link and value.link.startswith(("http://", "https://")):
-            return f'<a href="{_e(value.link)}" rel="nofollow">{_e(value.text)}</a>'
-        return _e(value.text)
+            return f'<a href="{_e(value.link)}" rel="nofollow">{_e(value.text)}</a>{_stated(value.stated)}'
+        return _e(value.text) + _stated(value.stated)
 
     def _left_out_note(self, hood: Neighbourhood) -> str:
         counts = [len(ring) for ring in hood.left_out]

@@ -20,15 +20,16 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pyoxigraph import Triple
 
 from ..errors import OutputError
-from ..export import serialize_triples
+from ..export import TripleWriter
 from ..labs import lab_bases
-from ..progress import Progress, counted
+from ..progress import Progress
 from ..store import Store
-from . import data
+from . import batch, data
 from .app import STATIC
 from .diagram import render_svg
 from .pages import Pages
@@ -48,10 +49,19 @@ class SiteReport:
     """Files of an earlier export removed (their nodes are gone)."""
 
 
-def write_site(store: Store, directory: str | os.PathLike[str], *, progress: Progress | None = None) -> SiteReport:
+def write_site(
+    store: Store,
+    directory: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    chunk: int = batch.CHUNK,
+) -> SiteReport:
     """Write the pages of ``store`` as a static site into ``directory`` (created if need be).
 
-    :param progress: told of each node's page made (``"Pages"``).
+    The nodes are read ``chunk`` at a time (:mod:`rdfnotes.web.batch`) and each file is written into the new site
+    as it is made (a file the last export wrote the same is hard-linked instead), so memory holds one chunk's rows,
+    not the site. ``chunk=0`` reads each node with the server's own queries, one node at a time: the same bytes,
+    far slower (the tests' oracle).
 
     :raises OutputError: when the folder, or a file in it, cannot be written.
     """
@@ -60,52 +70,66 @@ def write_site(store: Store, directory: str | os.PathLike[str], *, progress: Pro
         root.parent.mkdir(parents=True, exist_ok=True)
         if root.exists() and not root.is_dir():
             raise NotADirectoryError(20, "Not a directory", str(root))
+        _remove_leftovers(root)
+        build = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.", suffix=".partial"))
     except OSError as exc:
         raise _cannot_write(root, exc) from exc
     bases = lab_bases(store)
-    prefixes = data.rdf_prefixes(store)
-    written: dict[str, bytes] = {}
+    writer = TripleWriter(data.rdf_prefixes(store))
+    written: set[str] = set()
+    folders: set[Path] = {build}
+
+    def put(name: str, body: bytes) -> None:
+        target = build / name
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        if not _link_if_same(root / name, target, body):
+            target.write_bytes(body)
+        written.add(name)
 
     def pages(here: str) -> Pages:
         return Pages(SiteLinks(here), bases, static=True)
 
     def rdf(path: str, triples: list[Triple]) -> None:
-        written[f"{path}.ttl"] = serialize_triples(triples, "turtle", prefixes=prefixes)
-        written[f"{path}.jsonld"] = serialize_triples(triples, "jsonld", prefixes=prefixes)
-
-    written["index.html"] = pages("index.html").index(data.index(store)).encode("utf-8")
-    rdf("index", data.index_triples(store))
-    nodes = data.all_nodes(store)
-    written["search.html"] = pages("search.html").search("", nodes, len(nodes)).encode("utf-8")
-    written["404.html"] = pages("404.html").not_found("There is no page here.").encode("utf-8")
-    for name in ("style.css", "search.js"):
-        written[f"static/{name}"] = (STATIC / name).read_bytes()
-    for node in counted(nodes, "Pages", progress):
-        path = node_path(node.iri, bases)
-        page = data.node_page(store, node.iri)
-        if page is None:  # pragma: no cover - every node listed has a page
-            continue
-        hood = data.neighbourhood(store, node.iri) if node.type.key == "question" else None
-        written[f"{path}.html"] = pages(f"{path}.html").node(page, hood).encode("utf-8")
-        rdf(path, data.node_triples(store, node.iri))
-        if hood is not None:
-            here = f"{path}/diagram.html"
-            written[here] = pages(here).diagram(hood).encode("utf-8")
-            written[f"{path}/diagram.svg"] = render_svg(hood, pages(here).href).encode("utf-8")
-            rdf(f"{path}/diagram", data.neighbourhood_triples(hood))
+        put(f"{path}.ttl", writer.serialize(triples, "turtle"))
+        put(f"{path}.jsonld", writer.serialize(triples, "jsonld"))
 
     try:
-        _remove_leftovers(root)
-        build = Path(tempfile.mkdtemp(dir=root.parent, prefix=f".{root.name}.", suffix=".partial"))
-    except OSError as exc:
-        raise _cannot_write(root, exc) from exc
-    try:
-        removed = _carry_over(root, build, set(written)) if root.is_dir() else 0
-        for name, body in sorted(written.items()):
-            target, old = build / name, root / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not _link_if_same(old, target, body):
-                target.write_bytes(body)
+        nodes = data.all_nodes(store)
+        put("index.html", pages("index.html").index(data.index(store, nodes)).encode("utf-8"))
+        rdf("index", data.index_triples(store))
+        put("search.html", pages("search.html").search("", nodes, len(nodes)).encode("utf-8"))
+        put("404.html", pages("404.html").not_found("There is no page here.").encode("utf-8"))
+        for name in ("style.css", "search.js"):
+            put(f"static/{name}", (STATIC / name).read_bytes())
+        site = batch.Site(store, {node.iri: node for node in nodes}, bases)
+        step = chunk or 1
+        done = 0
+        for start in range(0, len(nodes), step):
+            part = nodes[start : start + step]
+            source: _Source = site.chunk([node.iri for node in part]) if chunk else _PerNode(store)
+            questions = [node for node in part if node.type.key == "question"]
+            hoods = dict(zip((q.iri for q in questions), source.neighbourhoods(questions), strict=True))
+            for node in part:
+                if progress is not None:
+                    progress("Pages", done, len(nodes))
+                    done += 1
+                path = node_path(node.iri, bases)
+                page = source.page(node.iri)
+                if page is None:  # pragma: no cover - every node listed has a page
+                    continue
+                hood = hoods.get(node.iri)
+                put(f"{path}.html", pages(f"{path}.html").node(page, hood).encode("utf-8"))
+                rdf(path, source.triples(node.iri))
+                if hood is not None:
+                    here = f"{path}/diagram.html"
+                    put(here, pages(here).diagram(hood).encode("utf-8"))
+                    put(f"{path}/diagram.svg", render_svg(hood, pages(here).href).encode("utf-8"))
+                    rdf(f"{path}/diagram", data.neighbourhood_triples(hood))
+        if progress is not None:
+            progress("Pages", len(nodes), len(nodes))
+        removed = _carry_over(root, build, written) if root.is_dir() else 0
         (build / LISTING).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
         build.chmod(0o777 & ~_umask())  # mkdtemp's is 0700: the site is to be read by a web server
         _swap(build, root)
@@ -114,6 +138,31 @@ def write_site(store: Store, directory: str | os.PathLike[str], *, progress: Pro
     finally:
         shutil.rmtree(build, ignore_errors=True)  # the new site when it failed, the old one once swapped
     return SiteReport(root, sum(name.endswith(".html") for name in written), len(written), removed)
+
+
+class _Source(Protocol):
+    def page(self, iri: str) -> data.NodePage | None: ...
+
+    def triples(self, iri: str) -> list[Triple]: ...
+
+    def neighbourhoods(self, centres: list[data.NodeRef]) -> list[data.Neighbourhood]: ...
+
+
+class _PerNode:
+    """A node at a time, with the server's queries."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def page(self, iri: str) -> data.NodePage | None:
+        return data.node_page(self.store, iri)
+
+    def triples(self, iri: str) -> list[Triple]:
+        return data.node_triples(self.store, iri)
+
+    def neighbourhoods(self, centres: list[data.NodeRef]) -> list[data.Neighbourhood]:
+        found = [data.neighbourhood(self.store, centre.iri) for centre in centres]
+        return [hood for hood in found if hood is not None]
 
 
 def _umask() -> int:

@@ -1,0 +1,90 @@
+"""``load`` ends with what it did not understand; ``load --report FILE`` writes it all as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from support import LAB_B, writable_copy
+
+from rdfnotes.cli import cli
+
+NOTES = {
+    "CLM - Naps help.md": "---\ntitle: '[[CLM]] - Naps help'\nStatus: draft\n---\n- Owner:: Ana\n- see [[Nap lab]]\n",
+    "CLM - Naps hurt.md": "---\ntitle: '[[CLM]] - Naps hurt'\nStatus: open\n---\n- **Opposes::** [[CLM - Naps help]]\n",
+    "Meeting 3.md": "---\ntitle: Meeting 3\n---\n- Owner:: Bo\n- on [[Nap lab]] and [[Dreams]]\n",
+}
+
+
+def test_the_summary_and_the_report_name_every_gap_with_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "lab-t"
+    folder.mkdir()
+    for name, text in NOTES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    report = tmp_path / "out" / "report.json"
+    report.parent.mkdir()
+    args = ["--store", str(tmp_path / "store"), "load", str(folder), "--report", str(report)]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.stdout.splitlines()[2:] == [
+        "Coverage: 2 fields not mapped, 1 page without a type, 2 pages linked to with no file.",
+        "  field 'Owner' kept as text: 2 notes, e.g. CLM - Naps help.md",
+        "  field 'Status' kept as text: 2 notes, e.g. CLM - Naps help.md",
+        "  no type: Meeting 3.md",
+        "  no file for 'Nap lab': linked from 2 files, e.g. CLM - Naps help.md",
+        "  no file for 'Dreams': linked from 1 file, e.g. Meeting 3.md",
+    ]
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["coverage"] == {
+        "fields_not_mapped": [
+            {"name": "Owner", "count": 2, "example": "CLM - Naps help.md"},
+            {"name": "Status", "count": 2, "example": "CLM - Naps help.md"},
+        ],
+        "pages_without_type": [{"name": "Meeting 3", "count": 1, "example": "Meeting 3.md"}],
+        "links_to_pages_with_no_file": [
+            {"name": "Nap lab", "count": 2, "example": "CLM - Naps help.md"},
+            {"name": "Dreams", "count": 1, "example": "Meeting 3.md"},
+        ],
+    }
+    assert (data["files"]["seen"], data["store"]["notes"], data["labs"], data["problems"]) == (3, 3, ["lab-t"], [])
+
+
+CLAIM = "Discourse/CLM - Sleep benefits declarative more than procedural memory.md"
+EVIDENCE = "Discourse/EVD - Declarative word-pair retention was higher after sleep than after wake.md"
+
+
+def test_the_coverage_counts_unchanged_notes_too_and_the_summary_is_cut_short(tmp_path: Path) -> None:
+    vault = writable_copy(LAB_B, tmp_path)
+    args = ["--store", str(tmp_path / "store"), "load", str(vault)]
+    first = CliRunner().invoke(cli, args, catch_exceptions=False).stdout.splitlines()[2:]
+    again = CliRunner().invoke(cli, args, catch_exceptions=False).stdout.splitlines()[2:]
+    assert (
+        first
+        == again
+        == [
+            "Coverage: 2 fields not mapped, 1 page without a type, 0 pages linked to with no file.",
+            f"  field 'aliases' kept as text: 1 note, e.g. {CLAIM}",
+            f"  field 'source' kept as text: 1 note, e.g. {EVIDENCE}",
+            "  no type: Discourse/Reading group 2026-01.md",
+        ]
+    )
+    many = tmp_path / "many"
+    many.mkdir()
+    for i in range(12):
+        (many / f"Note {i:02}.md").write_text(f"- Field{i:02}:: x\n", encoding="utf-8")
+    lines = CliRunner().invoke(cli, ["--store", str(tmp_path / "s2"), "load", str(many)]).stdout.splitlines()
+    assert lines[2] == "Coverage: 12 fields not mapped, 12 pages without a type, 0 pages linked to with no file."
+    assert lines[3] == "  field 'Field00' kept as text: 1 note, e.g. Note 00.md"
+    assert lines[-1] == "  … and 11 more: load --report FILE writes them all"
+    assert len(lines) == 3 + 10 + 3 + 1
+
+
+def test_a_report_that_cannot_be_written_is_a_message(tmp_path: Path) -> None:
+    folder = tmp_path / "lab-t"
+    folder.mkdir()
+    (folder / "CLM - A.md").write_text("---\ntitle: '[[CLM]] - A'\n---\n", encoding="utf-8")
+    target = tmp_path / "no such folder" / "report.json"
+    args = ["--store", str(tmp_path / "store"), "load", str(folder), "--report", str(target)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {target}: cannot write the report there (")
