@@ -15,7 +15,7 @@ What is compiled (what ``ontology/shapes.ttl`` and the grammar's shapes, :mod:`r
   too, for the datatypes rdflib checks), ``sh:nodeKind``, ``sh:pattern`` (``sh:flags``), ``sh:in``,
   ``sh:or``, ``sh:minCount``, ``sh:maxCount``, ``sh:qualifiedValueShape`` with ``sh:qualifiedMinCount`` /
   ``sh:qualifiedMaxCount``, and ``sh:sparql`` (a ``sh:SPARQLConstraint``'s ``sh:select``, ``$this`` bound by the
-  targets);
+  targets, with the prefixes its ``sh:prefixes`` declare);
 - inside ``sh:or`` and ``sh:qualifiedValueShape`` (a condition on one node): the same, counts limited to 0 and 1.
 
 Anything else in the ``sh:`` namespace on a shape raises :class:`~rdfnotes.errors.UnsupportedShape`: a shape added
@@ -65,7 +65,7 @@ class Result:
     """The IRI of ``sh:Violation``, ``sh:Warning`` or ``sh:Info``."""
     message: str
     shape: str
-    """The IRI (or blank node label) of the shape whose constraint the result is of (``sh:sourceShape``)."""
+    """The IRI (or ``_:label``, a blank node) of the shape whose constraint the result is of (``sh:sourceShape``)."""
 
 
 @dataclass(frozen=True)
@@ -286,7 +286,6 @@ class Compiler:
         return checks
 
     def compile_shape(self, shape: Any) -> list[Check]:
-        rdflib = self._rdflib
         severity = str(self._one(shape, "severity") or VIOLATION)
         message = self._message(shape)
         targets = self._targets(shape)
@@ -327,10 +326,6 @@ class Compiler:
         for constraint in self._objects(shape, "sparql"):
             if path is not None:
                 raise UnsupportedShape(f"shape {_name(shape)}: sh:sparql on a property shape is not supported")
-            if (constraint, rdflib.RDF.type, self._sh("SPARQLConstraint")) not in self.g and list(
-                self.g.predicates(constraint, None)
-            ) == []:
-                raise UnsupportedShape(f"shape {_name(shape)}: its sh:sparql names no constraint")
             text = self._message(constraint, fallback=message)
             check(self._sparql(shape, constraint, targets), text=text)
         return checks
@@ -470,7 +465,14 @@ class Compiler:
 
     def _sparql(self, shape: Any, constraint: Any, targets: str) -> str:
         """The constraint's ``sh:select`` over all the focus nodes at once."""
-        for unsupported in ("prefixes", "ask"):
+        prefixes: dict[str, str] = {}
+        for holder in self._objects(constraint, "prefixes"):  # sh:declare [ sh:prefix "dg" ; sh:namespace "…" ]
+            for declared in self._objects(holder, "declare"):
+                prefix, namespace = self._one(declared, "prefix"), self._one(declared, "namespace")
+                if prefix is None or namespace is None:
+                    raise UnsupportedShape(f"shape {_name(shape)}: a sh:declare without sh:prefix and sh:namespace")
+                prefixes[str(prefix)] = str(namespace)
+        for unsupported in ("ask",):
             if self._objects(constraint, unsupported):
                 raise UnsupportedShape(
                     f"shape {_name(shape)}: sh:{unsupported} in a SPARQL constraint is not supported"
@@ -492,7 +494,8 @@ class Compiler:
                 f"shape {_name(shape)}: a sh:select is supported as SELECT … WHERE {{ … }}, no PREFIX, no modifiers"
             )
         body = query[found.end() : body_end]
-        return f"SELECT {_ROW} WHERE {{ {targets} {body} }}"
+        declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes.items()))
+        return f"{declared}SELECT {_ROW} WHERE {{ {targets} {body} }}"
 
     def _hierarchy_paths(self, shape: Any, query: str) -> str:
         """The class and property hierarchy (in the ontology, not the store) read by a query, as its closure."""
@@ -516,7 +519,10 @@ class Compiler:
 
 
 def _name(node: Any) -> str:
-    return str(node)
+    """A shape as results and messages name it: its IRI, or ``_:label`` for a blank node."""
+    import rdflib
+
+    return f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
 
 
 def _iris(iris: Iterable[str]) -> str:

@@ -236,6 +236,9 @@ ex:qualified-min a sh:PropertyShape ; sh:targetClass dg:Evidence ; sh:path dg:so
 ex:node-or a sh:NodeShape ; sh:targetClass dg:Claim ;
     sh:or ( [ sh:path dg:supports ; sh:minCount 1 ] [ sh:path rn:informs ; sh:maxCount 0 ] ) ;
     sh:message "a claim supports something or informs nothing" .
+ex:sparql-no-message a sh:NodeShape ; sh:targetClass dg:Question ; sh:message "a question addresses nothing" ;
+    sh:sparql [ sh:select "SELECT $this ?value WHERE { $this dg:addresses ?value }" ; sh:prefixes ex:prefixes ] .
+ex:prefixes sh:declare [ sh:prefix "dg" ; sh:namespace "https://discoursegraphs.com/schema/dg_core#"^^xsd:anyURI ] .
 ex:ClassShape a sh:PropertyShape , rdfs:Class ; sh:path rdfs:label ; sh:maxCount 0 ;
     sh:message "an implicit class target" .
 """
@@ -261,6 +264,7 @@ def test_the_components_in_other_combinations_give_pyshacls_results(tmp_path: Pa
         "flags",
         "qualified-min",
         "ClassShape",
+        "sparql-no-message",
         "node-or",
     }, shown
 
