@@ -320,10 +320,10 @@ def _sync_root(
                 index.add(
                     known.get("path", unit_key),
                     known["node"],
-                    titles.keys(known["keys"], known.get("title")),
+                    titles.keys(known["keys"], known.get("written")),
                     known.get("uid"),
                     known.get("soft", ()),
-                    titles.exact(known.get("title")),
+                    titles.exact(known.get("written")),
                 )
             continue
         new_notes[unit_key] = []
@@ -338,7 +338,7 @@ def _sync_root(
             if note.describes is not None:
                 keys = []  # a library entry holds its page's name only when no note does (below)
             index.add(note.path, node, titles.keys(keys, title), uid, soft, titles.exact(title))
-            entry = {"path": note.path, "node": node, "keys": keys, "uid": note.uid, "title": title}
+            entry = {"path": note.path, "node": node, "keys": keys, "uid": note.uid, "written": title}
             new_notes[unit_key].append({**entry, "soft": soft} if soft else entry)
     report.problems.extend(index.problems)
 
@@ -465,7 +465,7 @@ def _index_entry(known: dict[str, Any]) -> dict[str, Any]:
         "node": known.get("node"),
         "keys": known.get("keys"),
         "uid": known.get("uid"),
-        "title": known.get("title"),
+        "written": known.get("written"),
     }
     return {**entry, "soft": known["soft"]} if known.get("soft") else entry
 
@@ -576,7 +576,7 @@ class _Titles:
             if unit_key in contents:
                 continue
             for note_entry in entry.get("notes", []):
-                if title := note_entry.get("title"):
+                if title := note_entry.get("written"):
                     paths = found.setdefault(iris.page_key(title), {}).setdefault(title, set())
                     paths.add(note_entry.get("path", unit_key))
         return cls(
@@ -620,7 +620,7 @@ class _Titles:
         found = []
         for unit_key, entry in unchanged.items():
             for known in entry.get("notes", []):
-                title = known.get("title")
+                title = known.get("written")
                 if title is not None and not known.get("uid") and known["node"] != self.node(base, None, title):
                     found.append(unit_key)
                     break

@@ -88,3 +88,18 @@ def test_a_report_that_cannot_be_written_is_a_message(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {target}: cannot write the report there (")
+
+
+def test_a_load_that_changed_nothing_gives_the_same_coverage_and_a_change_is_seen(tmp_path: Path) -> None:
+    folder = tmp_path / "lab-t"
+    folder.mkdir()
+    for name, text in NOTES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    args = ["--store", str(tmp_path / "store"), "load", str(folder)]
+    first = CliRunner().invoke(cli, args, catch_exceptions=False).stdout.splitlines()[2:]
+    again = CliRunner().invoke(cli, args, catch_exceptions=False).stdout.splitlines()
+    assert again[0].startswith("Loaded 3 files (0 read, 3 unchanged)") and again[2:] == first
+    (folder / "Meeting 3.md").write_text("---\ntitle: Meeting 3\n---\n- Room:: 4\n", encoding="utf-8")
+    changed = CliRunner().invoke(cli, args, catch_exceptions=False).stdout.splitlines()[2:]
+    assert changed[0] == "Coverage: 3 fields not mapped, 1 page without a type, 1 page linked to with no file."
+    assert "  field 'Room' kept as text: 1 note, e.g. Meeting 3.md" in changed
