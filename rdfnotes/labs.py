@@ -11,12 +11,16 @@ the same works and people in), kept in a graph of its own, ``{base}void``, expor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Triple
 
+from .durable import write_atomically
 from .errors import NoSuchLab
 from .iris import LINK_GRAPH
 from .store import Store
@@ -95,20 +99,15 @@ def labs(store: Store) -> list[Lab]:
     for name, roots in _roots_by_lab(store).items():
         graphs = sorted({g for _, root in roots for g in root_graphs(root)})
         files = sum(root_files(root) for _, root in roots)
+        notes, triples = _kept(store, f"counts of {name}", functools.partial(_lab_counts, store, graphs))
         result.append(
             Lab(
                 name=name,
                 base=roots[0][1]["base"],
                 roots=tuple(key for key, _ in roots),
                 files=files,
-                notes=_count_in(
-                    store, graphs, f"SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {{ GRAPH ?g {{ ?f a <{RN.NoteFile}> }} }}"
-                ),
-                triples=_count_in(
-                    store,
-                    graphs,
-                    "SELECT (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } }",
-                ),
+                notes=notes,
+                triples=triples,
                 graphs=tuple(graphs),
             )
         )
@@ -149,7 +148,8 @@ def void_triples(store: Store, lab: Lab, linksets: Mapping[str, int] | None = No
         Triple(NamedNode(dataset), NamedNode(VOID.uriSpace), Literal(lab.base)),
         Triple(NamedNode(dataset), NamedNode(VOID.triples), Literal(str(lab.triples), datatype=NamedNode(XSD.integer))),
     ]
-    out += [_iri(dataset, VOID.vocabulary, vocabulary) for vocabulary in _vocabularies(store, lab.graphs)]
+    vocabularies = _kept(store, f"vocabularies of {lab.name}", lambda: _vocabularies(store, lab.graphs))
+    out += [_iri(dataset, VOID.vocabulary, vocabulary) for vocabulary in vocabularies]
     out += [_iri(graph, VOID.inDataset, dataset) for graph in lab.graphs]
     bases = lab_bases(store)
     counts = linksets if linksets is not None else count_links(store).get(lab.name, {})
@@ -212,6 +212,46 @@ def root_files(root: Mapping[str, Any]) -> int:
 
 def _values(graphs: Iterable[str]) -> str:
     return "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " }"
+
+
+T = TypeVar("T")
+_KEPT = "labs.json"
+
+
+def _kept(store: Store, what: str, compute: Callable[[], T]) -> T:
+    """``compute()``, as kept in the store's folder for the manifest on disk now (``labs.json``): what the labs'
+    graphs hold changes only with the manifest (a load, a lab removed), and counting it reads every graph (seconds
+    for a big lab, asked by ``labs``, the index page and every static site). A read-only store keeps nothing."""
+    from .manifest import digest
+
+    manifest = digest(store.path)
+    path = store.path / _KEPT
+    kept: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):
+        loaded = json.loads(path.read_bytes())
+        if isinstance(loaded, dict) and loaded.get("manifest") == manifest and isinstance(loaded.get("values"), dict):
+            kept = loaded["values"]
+    if manifest is not None and what in kept:
+        return kept[what]  # type: ignore[no-any-return]
+    value = compute()
+    if manifest is not None and not store.read_only:
+        kept[what] = value
+        body = json.dumps({"manifest": manifest, "values": kept}, sort_keys=True).encode("utf-8")
+        with contextlib.suppress(OSError):  # only saves time
+            write_atomically(path, body, sync_dir=False)
+    return value
+
+
+def _lab_counts(store: Store, graphs: list[str]) -> list[int]:
+    """The note files and the distinct triples of a lab's graphs."""
+    return [
+        _count_in(store, graphs, f"SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {{ GRAPH ?g {{ ?f a <{RN.NoteFile}> }} }}"),
+        _count_in(
+            store,
+            graphs,
+            "SELECT (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } }",
+        ),
+    ]
 
 
 def _count_in(store: Store, graphs: list[str], query: str) -> int:

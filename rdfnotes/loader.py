@@ -355,7 +355,7 @@ def _sync_root(
                 "node": titles.node(base, uid, note.title),
                 "keys": keys,
                 "uid": note.uid,
-                "title": title,
+                "written": title,
             }
             new_notes[unit_key].append({**entry, "soft": soft} if soft else entry)
     if kept_index is not None:
@@ -366,7 +366,7 @@ def _sync_root(
         for unit_key in sorted({*unchanged, *kept, *contents}):
             if unit_key in contents:
                 for entry, note in zip(new_notes[unit_key], contents[unit_key].notes, strict=True):
-                    title = entry["title"]
+                    title = entry["written"]
                     index.add(
                         entry["path"],
                         entry["node"],
@@ -380,10 +380,10 @@ def _sync_root(
                 index.add(
                     known.get("path", unit_key),
                     known["node"],
-                    titles.keys(known["keys"], known.get("title")),
+                    titles.keys(known["keys"], known.get("written")),
                     known.get("uid"),
                     known.get("soft", ()),
-                    titles.exact(known.get("title")),
+                    titles.exact(known.get("written")),
                 )
         report.problems.extend(index.problems)
     indexed = set(contents)
@@ -528,7 +528,7 @@ def _note_names(note: Note) -> tuple[str, str | None, str | None, list[str], lis
 
 def _kept_names(known: dict[str, Any]) -> tuple[Any, ...]:
     """What a manifest's note record says the note named (as :func:`_note_names`)."""
-    return (known.get("path"), known.get("uid"), known.get("title"), known.get("keys"), known.get("soft") or [])
+    return (known.get("path"), known.get("uid"), known.get("written"), known.get("keys"), known.get("soft") or [])
 
 
 def _utf8(name: str) -> bool:
@@ -571,7 +571,7 @@ def _index_entry(known: dict[str, Any]) -> dict[str, Any]:
         "node": known.get("node"),
         "keys": known.get("keys"),
         "uid": known.get("uid"),
-        "title": known.get("title"),
+        "written": known.get("written"),
     }
     return {**entry, "soft": known["soft"]} if known.get("soft") else entry
 
@@ -682,7 +682,7 @@ class _Titles:
             if unit_key in contents:
                 continue
             for note_entry in entry.get("notes", []):
-                if title := note_entry.get("title"):
+                if title := note_entry.get("written"):
                     paths = found.setdefault(iris.page_key(title), {}).setdefault(title, set())
                     paths.add(note_entry.get("path", unit_key))
         return cls(
@@ -726,7 +726,7 @@ class _Titles:
         found = []
         for unit_key, entry in unchanged.items():
             for known in entry.get("notes", []):
-                title = known.get("title")
+                title = known.get("written")
                 if title is not None and not known.get("uid") and known["node"] != self.node(base, None, title):
                     found.append(unit_key)
                     break

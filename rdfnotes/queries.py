@@ -247,6 +247,8 @@ def without_order(text: str) -> str:
         return text
     tail = re.sub(r"(?m)^[ \t]*#.*$", "", text[end + 1 :])  # comments: no clause of them
     return text[: end + 1] + _FINAL_ORDER.sub("", tail, count=1)
+
+
 _BATCH = 512  # rows handed over at a time
 _BATCHES = 8  # batches waiting at most: the memory a slow reader of a long listing costs
 _DONE = object()

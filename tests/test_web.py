@@ -474,13 +474,13 @@ ex:score rdfs:label "score", "points" .
 """
 
 
-@pytest.mark.parametrize("chunk", [3, 400])
+@pytest.mark.parametrize(("chunk", "jobs"), [(3, 1), (400, 1), (7, 2)])
 def test_static_site_read_in_chunks_is_byte_identical_to_one_node_at_a_time(
-    store: Store, tmp_path: Path, chunk: int
+    store: Store, tmp_path: Path, chunk: int, jobs: int
 ) -> None:
-    # The site is read a chunk of nodes at a time (rdfnotes.web.batch); the server's queries, one node at a time,
-    # are the oracle: every file the same bytes, on every fixture, a lab loaded from RDF with blank nodes and
-    # mixed literals, and the hand-made labs with hostile titles.
+    # The site is read a chunk of nodes at a time (rdfnotes.web.batch), in this process or in worker processes;
+    # the server's queries, one node at a time, are the oracle: every file the same bytes, on every fixture, a lab
+    # loaded from RDF with blank nodes and mixed literals, and the hand-made labs with hostile titles.
     other = tmp_path / "other"
     other.mkdir()
     (other / "claims.ttl").write_text(OTHER_RDF, encoding="utf-8")
@@ -491,7 +491,7 @@ def test_static_site_read_in_chunks_is_byte_identical_to_one_node_at_a_time(
         stores.append(extra)
     try:
         for i, opened in enumerate(stores):
-            fast = write_site(opened, tmp_path / f"fast-{i}", chunk=chunk)
+            fast = write_site(opened, tmp_path / f"fast-{i}", chunk=chunk, jobs=jobs)
             slow = write_site(opened, tmp_path / f"slow-{i}", chunk=0)
             assert (fast.pages, fast.files) == (slow.pages, slow.files)
             names = sorted(p.relative_to(slow.directory) for p in slow.directory.rglob("*") if p.is_file())

@@ -18,6 +18,7 @@ import ctypes
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -55,6 +56,7 @@ def write_site(
     *,
     progress: Progress | None = None,
     chunk: int = batch.CHUNK,
+    jobs: int | None = None,
 ) -> SiteReport:
     """Write the pages of ``store`` as a static site into ``directory`` (created if need be).
 
@@ -63,6 +65,8 @@ def write_site(
     not the site. ``chunk=0`` reads each node with the server's own queries, one node at a time: the same bytes,
     far slower (the tests' oracle).
 
+    :param jobs: processes making the node pages, chunk by chunk (each reads the store as a read-only instance);
+        by default one per core, up to 4, once the site has more than four chunks. The same bytes however many.
     :raises OutputError: when the folder, or a file in it, cannot be written.
     """
     root = Path(directory)
@@ -75,60 +79,36 @@ def write_site(
     except OSError as exc:
         raise _cannot_write(root, exc) from exc
     bases = lab_bases(store)
-    writer = TripleWriter(data.rdf_prefixes(store))
-    written: set[str] = set()
-    folders: set[Path] = {build}
-
-    def put(name: str, body: bytes) -> None:
-        target = build / name
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        if not _link_if_same(root / name, target, body):
-            target.write_bytes(body)
-        written.add(name)
-
-    def pages(here: str) -> Pages:
-        return Pages(SiteLinks(here), bases, static=True)
-
-    def rdf(path: str, triples: list[Triple]) -> None:
-        put(f"{path}.ttl", writer.serialize(triples, "turtle"))
-        put(f"{path}.jsonld", writer.serialize(triples, "jsonld"))
-
+    builder = _Builder(root, build, bases, data.rdf_prefixes(store))
     try:
         nodes = data.all_nodes(store)
-        put("index.html", pages("index.html").index(data.index(store, nodes)).encode("utf-8"))
-        rdf("index", data.index_triples(store))
-        put("search.html", pages("search.html").search("", nodes, len(nodes)).encode("utf-8"))
-        put("404.html", pages("404.html").not_found("There is no page here.").encode("utf-8"))
+        builder.put("index.html", builder.pages("index.html").index(data.index(store, nodes)).encode("utf-8"))
+        builder.rdf("index", data.index_triples(store))
+        builder.put("search.html", builder.pages("search.html").search("", nodes, len(nodes)).encode("utf-8"))
+        builder.put("404.html", builder.pages("404.html").not_found("There is no page here.").encode("utf-8"))
         for name in ("style.css", "search.js"):
-            put(f"static/{name}", (STATIC / name).read_bytes())
-        site = batch.Site(store, {node.iri: node for node in nodes}, bases)
+            builder.put(f"static/{name}", (STATIC / name).read_bytes())
         step = chunk or 1
+        parts = [nodes[start : start + step] for start in range(0, len(nodes), step)]
+        if jobs is None:
+            jobs = min(len(os.sched_getaffinity(0)), _MAX_JOBS) if chunk and len(parts) > 4 else 1
+        if progress is not None:
+            progress("Pages", 0, len(nodes))
         done = 0
-        for start in range(0, len(nodes), step):
-            part = nodes[start : start + step]
-            source: _Source = site.chunk([node.iri for node in part]) if chunk else _PerNode(store)
-            questions = [node for node in part if node.type.key == "question"]
-            hoods = dict(zip((q.iri for q in questions), source.neighbourhoods(questions), strict=True))
-            for node in part:
+        if jobs > 1 and chunk:
+            for names, count in _in_workers(store, builder, nodes, parts, jobs):
+                builder.written |= names
+                done += count
                 if progress is not None:
                     progress("Pages", done, len(nodes))
-                    done += 1
-                path = node_path(node.iri, bases)
-                page = source.page(node.iri)
-                if page is None:  # pragma: no cover - every node listed has a page
-                    continue
-                hood = hoods.get(node.iri)
-                put(f"{path}.html", pages(f"{path}.html").node(page, hood).encode("utf-8"))
-                rdf(path, source.triples(node.iri))
-                if hood is not None:
-                    here = f"{path}/diagram.html"
-                    put(here, pages(here).diagram(hood).encode("utf-8"))
-                    put(f"{path}/diagram.svg", render_svg(hood, pages(here).href).encode("utf-8"))
-                    rdf(f"{path}/diagram", data.neighbourhood_triples(hood))
-        if progress is not None:
-            progress("Pages", len(nodes), len(nodes))
+        else:
+            site = batch.Site(store, {node.iri: node for node in nodes}, bases)
+            for part in parts:
+                builder.nodes(part, site.chunk([node.iri for node in part]) if chunk else _PerNode(store))
+                done += len(part)
+                if progress is not None:
+                    progress("Pages", done, len(nodes))
+        written = builder.written
         removed = _carry_over(root, build, written) if root.is_dir() else 0
         (build / LISTING).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
         build.chmod(0o777 & ~_umask())  # mkdtemp's is 0700: the site is to be read by a web server
@@ -138,6 +118,93 @@ def write_site(
     finally:
         shutil.rmtree(build, ignore_errors=True)  # the new site when it failed, the old one once swapped
     return SiteReport(root, sum(name.endswith(".html") for name in written), len(written), removed)
+
+
+_MAX_JOBS = 4
+
+
+class _Builder:
+    """Writes the files of the new site into ``build``, hard-linking those the last export (``root``) wrote the
+    same; remembers what it wrote."""
+
+    def __init__(self, root: Path, build: Path, bases: dict[str, str], prefixes: dict[str, str]) -> None:
+        self.root, self.build, self.bases = root, build, bases
+        self.prefixes = prefixes
+        self.writer = TripleWriter(prefixes)
+        self.written: set[str] = set()
+        self._folders: set[Path] = {build}
+
+    def put(self, name: str, body: bytes) -> None:
+        target = self.build / name
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        if not _link_if_same(self.root / name, target, body):
+            target.write_bytes(body)
+        self.written.add(name)
+
+    def pages(self, here: str) -> Pages:
+        return Pages(SiteLinks(here), self.bases, static=True)
+
+    def rdf(self, path: str, triples: list[Triple]) -> None:
+        self.put(f"{path}.ttl", self.writer.serialize(triples, "turtle"))
+        self.put(f"{path}.jsonld", self.writer.serialize(triples, "jsonld"))
+
+    def nodes(self, part: list[data.NodeRef], source: _Source) -> None:
+        """The files of these nodes: each one's page and RDF, and for a question its diagram."""
+        questions = [node for node in part if node.type.key == "question"]
+        hoods = dict(zip((q.iri for q in questions), source.neighbourhoods(questions), strict=True))
+        for node in part:
+            path = node_path(node.iri, self.bases)
+            page = source.page(node.iri)
+            if page is None:  # pragma: no cover - every node listed has a page
+                continue
+            hood = hoods.get(node.iri)
+            self.put(f"{path}.html", self.pages(f"{path}.html").node(page, hood).encode("utf-8"))
+            self.rdf(path, source.triples(node.iri))
+            if hood is not None:
+                here = f"{path}/diagram.html"
+                self.put(here, self.pages(here).diagram(hood).encode("utf-8"))
+                self.put(f"{path}/diagram.svg", render_svg(hood, self.pages(here).href).encode("utf-8"))
+                self.rdf(f"{path}/diagram", data.neighbourhood_triples(hood))
+
+
+def _in_workers(
+    store: Store, builder: _Builder, nodes: list[data.NodeRef], parts: list[list[data.NodeRef]], jobs: int
+) -> Iterator[tuple[set[str], int]]:
+    """Each chunk's pages made in one of ``jobs`` processes (spawned: no state of this one inherited), each with a
+    read-only instance of the store; what each chunk wrote, in the order of the chunks."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    setup = (str(store.path), str(builder.root), str(builder.build), builder.bases, builder.prefixes, nodes)
+    with context.Pool(jobs, initializer=_start_worker, initargs=setup) as pool:
+        yield from pool.imap(_worker_chunk, [[node.iri for node in part] for part in parts])
+
+
+_WORKER: tuple[Store, batch.Site, _Builder, dict[str, data.NodeRef]] | None = None
+
+
+def _start_worker(
+    store_path: str,
+    root: str,
+    build: str,
+    bases: dict[str, str],
+    prefixes: dict[str, str],
+    nodes: list[data.NodeRef],
+) -> None:
+    global _WORKER
+    store = Store(Path(store_path), read_only=True)
+    refs = {node.iri: node for node in nodes}
+    _WORKER = (store, batch.Site(store, refs, bases), _Builder(Path(root), Path(build), bases, prefixes), refs)
+
+
+def _worker_chunk(iris: list[str]) -> tuple[set[str], int]:
+    assert _WORKER is not None
+    _, site, builder, refs = _WORKER
+    builder.written = set()
+    builder.nodes([refs[iri] for iri in iris], site.chunk(iris))
+    return builder.written, len(iris)
 
 
 class _Source(Protocol):
