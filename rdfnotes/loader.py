@@ -297,16 +297,11 @@ def _sync_root(
         report.labs.append(lab)
 
     identities = _Identities.of(contents, {**unchanged, **kept})
-    report.problems.extend(identities.problems())
-    for unit_key in identities.moved(base, unchanged):
-        # A note of it gains or loses its identity (a copy of it came or went): its node changes, so it is mapped again.
-        read(by_key[unit_key], unchanged.pop(unit_key), "its last graph stays")
-        report.files_read += 1
-        report.files_unchanged -= 1
     titles = _Titles.of(contents, {**unchanged, **kept})
-    report.problems.extend(titles.problems())
-    for unit_key in titles.moved(base, unchanged):
-        # A note of it is one of two pages of one name, or no longer (the other came or went): its node changes.
+    report.problems.extend([*identities.problems(), *titles.problems()])
+    for unit_key in sorted({*identities.moved(base, unchanged), *titles.moved(base, unchanged)}):
+        # A note of it changes node: it gains or loses its identity (a copy of it came or went), or it is one of two
+        # pages of one name, or no longer (the other came or went). It is mapped again.
         read(by_key[unit_key], unchanged.pop(unit_key), "its last graph stays")
         report.files_read += 1
         report.files_unchanged -= 1
