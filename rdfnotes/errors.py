@@ -72,3 +72,8 @@ class NanopubError(RdfnotesError):
 
 class DiffError(RdfnotesError):
     """A diff could not be made: a side is unreadable, an earlier state is not in the history, a patch is bad."""
+
+
+class UnsupportedShape(RdfnotesError):
+    """A SHACL shape uses what the in-store validator (``rdfnotes.shacl_sparql``) does not compile: refused, never
+    passed over."""

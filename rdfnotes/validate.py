@@ -2,7 +2,8 @@
 
 Two kinds of checks:
 
-- **the shapes** (``ontology/shapes.ttl``, run by pySHACL) over the mapped graph: relations whose ends break the
+- **the shapes** (``ontology/shapes.ttl`` and the lab's grammar, compiled to SPARQL and run in the store by
+  :mod:`rdfnotes.shacl_sparql`; pySHACL is its test oracle) over the mapped graph: relations whose ends break the
   discourse-graph grammar (``dg:supports`` from evidence or a claim to a claim, ``rn:informs`` reaching a question …),
   evidence with no source, DOIs not normalised, nodes without one label or with two discourse types, dates kept as
   text. Paths given are loaded by the real loader into a throw-away store in a temporary folder; without paths, the
@@ -24,15 +25,15 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pyoxigraph import Literal as OxLiteral
-from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import NamedNode, QuerySolutions
 
-from . import grammar, iris
+from . import grammar, iris, shacl_sparql
 from .config import Config, Rule
 from .dates import is_daily_page
 from .loader import load, note_graph_iri
@@ -42,7 +43,7 @@ from .progress import Progress
 from .readers import read_path
 from .resources import ontology_dir, ontology_path
 from .store import Store
-from .vocab import DCTERMS, FOAF, RDF, RDFS, RN
+from .vocab import DCTERMS, FOAF, RDF, RDFS, RN, XSD
 
 SHAPES = "shapes.ttl"
 SHAPES_NS = "https://w3id.org/rdfnotes/shapes#"
@@ -152,7 +153,7 @@ def validate(
     :param format: read the paths in this format (:data:`rdfnotes.readers.FORMATS`).
     :param lab: the lab name the paths are loaded as (it names the IRIs findings show).
     :param progress: told how far reading and writing the notes have come (as :func:`rdfnotes.loader.load` tells),
-        then of each check done (``"Checking"``: the notes read again, the shapes).
+        then of each check done (``"Checking"``: the notes read again, then each query the shapes compile to).
     :raises NothingToLoad: when no path exists or none holds notes.
 
     >>> from rdfnotes.config import load_config
@@ -161,12 +162,7 @@ def validate(
     ([], 0)
     """
     if isinstance(source, Store):
-        if progress is not None:
-            progress("Checking", 0, 1)
-        found = _validate_store(source, config, grammar.choose(config), roots={})
-        if progress is not None:
-            progress("Checking", 1, 1)
-        return found
+        return _validate_store(source, config, grammar.choose(config), roots={}, progress=progress)
     # One path given alone is one path, not the characters of its name.
     paths = [Path(source)] if isinstance(source, str | os.PathLike) else [Path(p) for p in source]
     with tempfile.TemporaryDirectory(prefix="rdfnotes-validate-") as tmp, Store(Path(tmp) / "store") as store:
@@ -176,14 +172,10 @@ def validate(
         missing = [
             Finding("error", "read", str(p), None, None, "no such file or folder") for p in paths if not p.exists()
         ]
-        if progress is not None:
-            progress("Checking", 0, 2)
         notes = _read_notes(roots, store, config, format)
-        if progress is not None:
-            progress("Checking", 1, 2)
-        report = _validate_store(store, config, grammar.choose(config, notes.grammar), roots=roots, notes=notes)
-        if progress is not None:
-            progress("Checking", 2, 2)
+        lab_grammar = grammar.choose(config, notes.grammar)
+        # the bar's first step: the notes read again (for lines and the checks over the notes)
+        report = _validate_store(store, config, lab_grammar, roots=roots, notes=notes, progress=progress, done=1)
     report.findings = sorted({*report.findings, *missing, *_check_notes(notes, config)}, key=Finding.sort_key)
     return report
 
@@ -318,43 +310,86 @@ def _other(other: _Read, read: _Read) -> str:
 
 
 def _validate_store(
-    store: Store, config: Config, lab_grammar: grammar.Grammar, *, roots: dict[str, Path], notes: _Notes | None = None
+    store: Store,
+    config: Config,
+    lab_grammar: grammar.Grammar,
+    *,
+    roots: dict[str, Path],
+    notes: _Notes | None = None,
+    progress: Progress | None = None,
+    done: int = 0,
 ) -> ValidationReport:
+    """The shapes' findings on the store: the SHACL shapes compiled to SPARQL and run by Oxigraph
+    (:mod:`rdfnotes.shacl_sparql`, which pySHACL checks in the tests), each result placed in its files."""
     import rdflib
-    from pyshacl import validate as shacl_validate
 
-    data = rdflib.Graph()
-    triples = list(store.default_triples())
-    if triples:
-        data.parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
     shapes = rdflib.Graph().parse(shapes_path(), format="turtle")
     shapes += grammar.grammar_shapes(lab_grammar, config)
     ontology = rdflib.Graph().parse(ontology_path(), format="turtle")
-    _, results, _ = shacl_validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True, allow_infos=True
-    )
-    assert isinstance(results, rdflib.Graph)
+    checks = shacl_sparql.compile_shapes(shapes, shacl_sparql.Hierarchy.of(store, ontology))
+    total = done + len(checks)
+
+    def tell(step: int, _: int) -> None:
+        if progress is not None:
+            progress("Checking", done + step, total)
+
+    results = list(shacl_sparql.run(store, checks, tell))
     where = _Where(store, roots, notes or _Notes(), config, shapes)
+    terms = [
+        (
+            *(_rdflib_term(t) for t in (r.focus, r.path, r.value)),
+            rdflib.URIRef(r.shape) if r.shape[:2] != "_:" else None,
+        )
+        for r in results
+    ]
+    where.locate(terms)
+    types = _types(
+        store, [t for r in results if r.shape.startswith(SHAPES_NS + "grammar-") for t in (r.focus, r.value)]
+    )
     findings: list[Finding] = []
-    sh = rdflib.Namespace(_SH)
-    for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
-        focus = results.value(result, sh.focusNode)
-        path = results.value(result, sh.resultPath)
-        value = results.value(result, sh.value)
-        shape = results.value(result, sh.sourceShape)
-        severity = _SEVERITY.get(str(results.value(result, sh.resultSeverity)), "error")
-        message = str(results.value(result, sh.resultMessage) or "does not fit its shape")
-        rule = str(shape).removeprefix(SHAPES_NS) if isinstance(shape, rdflib.URIRef) else "shape"
+    for result, (focus, path, value, shape) in zip(results, terms, strict=True):
+        severity = _SEVERITY.get(result.severity, "error")
+        message = result.message
+        rule = result.shape.removeprefix(SHAPES_NS) if not result.shape.startswith("_:") else "shape"
         if rule.startswith("grammar-"):
-            message = _grammar_message(data, config, focus, path, value)
+            message = _grammar_message(types, config, focus, path, value)
             message += f" ({_grammar_origin(lab_grammar)})"
         findings += where.findings(severity, rule, message, focus, path, value, shape)
     report = ValidationReport(
         findings=_one_per_statement(findings),
         files=notes.files if notes is not None else len(where.graph_file),
-        triples=len(triples),
+        triples=store.count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
     )
     return report
+
+
+def _rdflib_term(term: Any) -> Any:
+    """A pyoxigraph term as rdflib's (what :class:`_Where` and the messages take); ``None`` stays ``None``."""
+    import rdflib
+
+    if term is None:
+        return None
+    if isinstance(term, NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, OxLiteral):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return rdflib.Literal(term.value, datatype=None if datatype == XSD.string else rdflib.URIRef(datatype))
+    return rdflib.BNode(term.value)
+
+
+def _types(store: Store, nodes: Iterable[Any]) -> dict[str, list[str]]:
+    """The ``rdf:type``\\ s of some nodes (IRIs), in one query."""
+    iris = sorted({n.value for n in nodes if isinstance(n, NamedNode)})
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(iris), 1000):
+        values = " ".join(f"<{iri}>" for iri in iris[start : start + 1000])
+        rows = store.query(f"SELECT ?node ?type WHERE {{ VALUES ?node {{ {values} }} ?node <{RDF.type}> ?type }}")
+        assert isinstance(rows, QuerySolutions)
+        for row in rows:
+            found.setdefault(str(getattr(row[0], "value", "")), []).append(str(getattr(row[1], "value", "")))
+    return found
 
 
 def _grammar_origin(lab_grammar: grammar.Grammar) -> str:
@@ -363,12 +398,11 @@ def _grammar_origin(lab_grammar: grammar.Grammar) -> str:
     return "the default grammar: the lab declared none"
 
 
-def _grammar_message(graph: Any, config: Config, focus: Any, path: Any, value: Any) -> str:
+def _grammar_message(types: dict[str, list[str]], config: Config, focus: Any, path: Any, value: Any) -> str:
     """Which types a relation joins that the grammar does not allow: ``no Claim Informs Claim``."""
-    import rdflib
 
     def names(node: Any) -> str:
-        found = grammar.type_names(config, (str(t) for t in graph.objects(node, rdflib.RDF.type)))
+        found = grammar.type_names(config, types.get(str(node), []))
         return "/".join(found) or "(a type the configuration does not name)"
 
     label = next((r.label for r in config.relations if r.property_iri == str(path)), _short(str(path)))
@@ -389,11 +423,15 @@ def _one_per_statement(findings: Iterable[Finding]) -> list[Finding]:
 
 
 class _Where:
-    """Maps a SHACL result (focus node, path, value) to the files whose graphs state it, and their lines."""
+    """Maps a SHACL result (focus node, path, value) to the files whose graphs state it, and their lines.
+
+    Only what the results need is looked up in the store (:meth:`locate`: a few batched queries), never the whole
+    store: a sound graph of 100,000 notes costs one query of its note files."""
 
     def __init__(self, store: Store, roots: dict[str, Path], notes: _Notes, config: Config, shapes: Any) -> None:
         import rdflib
 
+        self.store = store
         self.config = config
         self.notes = notes
         self.shapes = shapes
@@ -402,6 +440,8 @@ class _Where:
         self.statements: dict[tuple[str, str, str], list[str]] = {}
         self.by_subject: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.labels: dict[str, str] = {}
+        self.lines: dict[tuple[str, str, str, str], int] = {}
+        """(graph, subject, predicate, object) → the first line of the graph's file stating the triple."""
         self._rdflib = rdflib
         for key, entry in store.manifest["roots"].items():
             root = roots.get(key, Path(key))
@@ -419,32 +459,77 @@ class _Where:
             graph, relpath, node = (str(getattr(row[i], "value", "")) for i in range(3))
             self.graph_file.setdefault(graph, relpath)
             self.node_graphs.setdefault(node, []).append(graph)
-        stated: dict[str, dict[str, str]] = {}  # the reified statements of line provenance (rdfnotes.mapping)
-        reification = {f"<{RDF.subject}>", f"<{RDF.predicate}>", f"<{RDF.object}>", f"<{RN.statedIn}>", f"<{RN.line}>"}
-        for quad in store.named_quads():
-            graph = str(getattr(quad.graph_name, "value", ""))
-            if graph not in self.graph_file:
+
+    def locate(self, results: Iterable[tuple[Any, Any, Any, Any]]) -> None:
+        """Look up, in a few queries, the statements, relations and labels that ``(focus, path, value, shape)``
+        results name: which graphs state them (only note graphs count) and the labels of their nodes."""
+        rdflib = self._rdflib
+        sh = rdflib.Namespace(_SH)
+        triples: set[tuple[str, str, str]] = set()
+        subjects: set[tuple[str, str]] = set()
+        nodes: set[str] = set()
+        for focus, path, value, shape in results:
+            for node in (focus, value):
+                if isinstance(node, rdflib.URIRef):
+                    nodes.add(self._nt(node))
+            if not isinstance(focus, rdflib.URIRef | rdflib.Literal):
                 continue
-            s, p, o = str(quad.subject), str(quad.predicate), str(quad.object)
-            if p in reification:
-                stated.setdefault(s, {})[p] = o
-                continue
-            self.statements.setdefault((s, p, o), []).append(graph)
-            self.by_subject.setdefault((s, p), []).append((o, graph))
-        self.lines: dict[tuple[str, str, str, str], int] = {}
-        """(graph, subject, predicate, object) → the first line of the graph's file stating the triple."""
-        for parts in stated.values():
-            try:
-                key = tuple(parts[f"<{name}>"] for name in (RN.statedIn, RDF.subject, RDF.predicate, RDF.object))
-                line = int(parts[f"<{RN.line}>"].split('"')[1])
-            except (KeyError, IndexError, ValueError):
-                continue
-            graph_key = (key[0][1:-1], key[1], key[2], key[3])
-            self.lines[graph_key] = min(line, self.lines.get(graph_key, line))
-        label = NamedNode(RDFS.label)
-        for triple in store.default_triples():
-            if triple.predicate == label and isinstance(triple.object, OxLiteral):
-                self.labels.setdefault(str(getattr(triple.subject, "value", "")), triple.object.value)
+            if isinstance(path, rdflib.URIRef) and isinstance(value, rdflib.URIRef | rdflib.Literal):
+                triples.add((self._nt(focus), self._nt(path), self._nt(value)))
+                if isinstance(value, rdflib.URIRef) and isinstance(focus, rdflib.URIRef):
+                    triples.add((self._nt(value), self._nt(path), self._nt(focus)))
+            elif path is None and isinstance(focus, rdflib.URIRef) and shape is not None:
+                for prop in self.shapes.objects(shape, sh.targetSubjectsOf):
+                    subjects.add((self._nt(focus), self._nt(prop)))
+        for batch in _batches(sorted(triples)):
+            values = " ".join(f"({s} {p} {o})" for s, p, o in batch)
+            for graph, s, p, o in self._rows(
+                f"SELECT ?g ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            ):
+                self.statements.setdefault((s, p, o), []).append(graph)
+        for batch in _batches(sorted(subjects)):
+            values = " ".join(f"({s} {p})" for s, p in batch)
+            for graph, s, p, o in self._rows(
+                f"SELECT ?g ?s ?p ?o WHERE {{ VALUES (?s ?p) {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            ):
+                self.by_subject.setdefault((s, p), []).append((o, graph))
+        # where each statement is stated: the reified statements of line provenance (rdfnotes.mapping)
+        for (s, p), ends in self.by_subject.items():
+            triples.update((s, p, o) for o, _ in ends if not o.startswith("_:"))
+        for batch in _batches(sorted(triples)):
+            values = " ".join(f"({s} {p} {o})" for s, p, o in batch)
+            rows = self.store.query(
+                f"SELECT ?g ?in ?s ?p ?o ?line WHERE {{ VALUES (?s ?p ?o) {{ {values} }} GRAPH ?g {{ "
+                f"?r <{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o ; <{RN.statedIn}> ?in ; "
+                f"<{RN.line}> ?line }} }}"
+            )
+            assert isinstance(rows, QuerySolutions)
+            for row in rows:
+                if str(getattr(row[0], "value", "")) not in self.graph_file:
+                    continue
+                try:
+                    line = int(getattr(row[5], "value", ""))
+                except ValueError:
+                    continue
+                key = (str(getattr(row[1], "value", "")), str(row[2]), str(row[3]), str(row[4]))
+                self.lines[key] = min(line, self.lines.get(key, line))
+        for batch in _batches(sorted(nodes)):
+            rows = self.store.query(
+                f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {' '.join(batch)} }} ?s <{RDFS.label}> ?label }}"
+            )
+            assert isinstance(rows, QuerySolutions)
+            for row in rows:
+                if isinstance(row[1], OxLiteral):
+                    self.labels.setdefault(str(getattr(row[0], "value", "")), row[1].value)
+
+    def _rows(self, query: str) -> Iterator[tuple[str, str, str, str]]:
+        """(graph, subject, predicate, object) of each row, as N-Triples terms; only graphs of note files."""
+        rows = self.store.query(query)
+        assert isinstance(rows, QuerySolutions)
+        for row in rows:
+            graph = str(getattr(row[0], "value", ""))
+            if graph in self.graph_file:
+                yield graph, str(row[1]), str(row[2]), str(row[3])
 
     def _nt(self, term: Any) -> str:
         if isinstance(term, self._rdflib.URIRef):
@@ -517,6 +602,11 @@ class _Where:
             if spec.property_iri == prop or (text and text in attribute.value.casefold()):
                 return attribute.line or None
         return None
+
+
+def _batches(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _short(iri: str) -> str:
