@@ -327,17 +327,11 @@ def _sync_root(
     else:
         known_units = {unit_key: prior_units[unit_key] for unit_key in sorted(unchanged)}
         identities = _Identities.of(contents, {**known_units, **kept})
-        report.problems.extend(identities.problems())
-        for unit_key in identities.moved(base, known_units):
-            # A note of it gains or loses its identity (a copy of it came or went): its node changes: mapped again.
-            read(by_key[unit_key], known_units.pop(unit_key), "its last graph stays")
-            unchanged.discard(unit_key)
-            report.files_read += 1
-            report.files_unchanged -= 1
         titles = _Titles.of(contents, {**known_units, **kept})
-        report.problems.extend(titles.problems())
-        for unit_key in titles.moved(base, known_units):
-            # A note of it is one of two pages of one name, or no longer (the other came or went): its node changes.
+        report.problems.extend([*identities.problems(), *titles.problems()])
+        for unit_key in sorted({*identities.moved(base, known_units), *titles.moved(base, known_units)}):
+            # A note of it changes node: it gains or loses its identity (a copy of it came or went), or it is one of
+            # two pages of one name, or no longer (the other came or went). It is mapped again.
             read(by_key[unit_key], known_units.pop(unit_key), "its last graph stays")
             unchanged.discard(unit_key)
             report.files_read += 1
