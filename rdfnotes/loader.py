@@ -45,7 +45,7 @@ from .model import Link, Note, Problem
 from .progress import Progress, counted
 from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
 from .store import MANIFEST_VERSION, Store
-from .vocab import RDFS, RN
+from .vocab import RDF, RDFS, RN
 
 ProgressCallback = Progress
 
@@ -187,6 +187,8 @@ def _load(
     # is read again.
     trust_manifest = not store.interrupted
     before = _kept_counts(store, config)[1]
+    relations_before = _relation_properties(store) if before is not None else set()
+    store.counted = _counted(config)  # the summary's counts, kept up to date by the writes
     store.history.keep = config.history_keep
     # A big sync is several writes: all of them and the manifest are one (undone together if the load stops).
     with store.syncing():
@@ -216,7 +218,7 @@ def _load(
             f"no note files (*.md) found in {', '.join(str(r) for r in roots)}, nor a Roam JSON, Neo4j CSV or RDF "
             "export"
         )
-    _count(store, config, report, before)
+    _count(store, config, report, before, relations_before)
     bases = [config.base_for(lab) for lab in report.labs]
     report.coverage = coverage(store, bases, relation_properties(config))
     return report
@@ -974,22 +976,47 @@ def _kept_counts(store: Store, config: Config) -> tuple[str | None, dict[str, in
     return key, counts if counts is not None and set(counts) == set(queries) else None
 
 
-def _count(store: Store, config: Config, report: LoadReport, before: dict[str, int] | None) -> None:
+def _counted(config: Config) -> dict[str, str]:
+    """The summary's counts as patterns on one triple, which the store keeps up to date as it writes
+    (:attr:`Store.counted`): what :func:`_count_queries` counts, of the triples a write touches."""
+    properties = " ".join(f"<{relation.property_iri}>" for relation in config.relations)
+    return {
+        "notes": f"FILTER(?p = <{RDF.type}> && ?o = <{RN.NoteFile}>)",
+        "relations": f"{{ VALUES ?p {{ {properties} }} }} UNION {{ ?p <{RDFS.subPropertyOf}> <{RN.relation}> }}",
+    }
+
+
+def _relation_properties(store: Store) -> set[str]:
+    """The properties the store says are relations (sub-properties of ``rn:relation``)."""
+    query = f"SELECT ?p WHERE {{ ?p <{RDFS.subPropertyOf}> <{RN.relation}> }}"
+    return {str(row[0]) for row in store.query(query)}
+
+
+def _count(
+    store: Store, config: Config, report: LoadReport, before: dict[str, int] | None, relations_before: set[str]
+) -> None:
     """The summary's counts: notes, relations and triples of the whole store (its default graph, the union).
 
     Counting the triples of a big store takes a while (~0.8 s for 2.4 million), so the counts are kept beside the
     manifest they were made for: a load that leaves the manifest as it was (nothing changed) reuses them, and one
-    that changed a few notes adds the change the store counted as it wrote (``Store.union_delta``) to the count
-    kept from ``before`` it. Every write of the store changes the manifest, but the link graph's, which drops the
-    kept counts (rdfnotes.link)."""
+    that changed a few notes adds the change the store counted as it wrote (``Store.union_delta`` and
+    ``Store.deltas``) to the counts kept from ``before`` it. Every write of the store changes the manifest, but the
+    link graph's, which drops the kept counts (rdfnotes.link)."""
     from . import manifest as manifest_files
 
     queries = _count_queries(config)
     key, counts = _kept_counts(store, config)
     if counts is None:
-        if before is not None and store.union_delta is not None:
-            counts = {name: store.count(queries[name]) for name in ("notes", "relations")}
-            counts["triples"] = before["triples"] + store.union_delta
+        if before is not None and store.union_delta is not None and store.deltas is not None:
+            # The relations' count holds while the properties that are relations are the same.
+            relations = store.deltas.get("relations") if _relation_properties(store) == relations_before else None
+            counts = {
+                "notes": before["notes"] + store.deltas["notes"],
+                "relations": store.count(queries["relations"])
+                if relations is None
+                else before["relations"] + relations,
+                "triples": before["triples"] + store.union_delta,
+            }
         else:
             counts = {name: store.count(query) for name, query in queries.items()}
         if key is not None:

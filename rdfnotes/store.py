@@ -126,6 +126,12 @@ class Store:
         self.union_delta: int | None = None
         """By how many triples the last sync changed the default graph (the union); ``None`` when not counted (a
         big write, whose union is cheaper counted whole afterwards)."""
+        self.counted: dict[str, str] = {}
+        """Counts of the default graph that the writes of a sync keep up to date, as :attr:`deltas`: each a SPARQL
+        pattern on a triple ``?s ?p ?o`` of the union (which triples it counts), by name."""
+        self.deltas: dict[str, int] | None = None
+        """By how much the last sync changed each count of :attr:`counted`; ``None`` when not counted (as
+        :attr:`union_delta`)."""
         self.recovered = False
         """Whether opening the store undid a sync another process did not finish (the store is as before it)."""
         if read_only:
@@ -299,13 +305,14 @@ class Store:
         self.history.begin(self._lab_bases())
         self._in_sync = True
         self.union_delta = 0
+        self.deltas = dict.fromkeys(self.counted, 0)
         try:
             yield
             self._ox.flush()
             self.history.prepare(self._lab_bases())
             self._journal.commit()
         except BaseException as failure:
-            self.union_delta = None
+            self.union_delta = self.deltas = None
             try:
                 self.history.abort()
                 self._journal.undo(self._ox, self.path)
@@ -467,18 +474,24 @@ class Store:
             write = functools.partial(self._ox.update, " ;\n".join(operations))
             touched = added | removed
         if self.union_delta is None or len(touched) > _COUNTED_TRIPLES:
-            self.union_delta = None
+            self.union_delta = self.deltas = None
             return write
         return functools.partial(self._counted_write, write, touched)
 
     def _counted_write(self, write: Callable[[], None], touched: set[str]) -> None:
         """Run ``write`` (on the writer thread, in write order), adding its change to the union to
-        :attr:`union_delta`: of the triples it touches, how many the default graph holds before and after."""
-        present = f"SELECT (COUNT(*) AS ?n) WHERE {{ {_values(touched)} ?s ?p ?o }}"
-        before = self.count(present)
+        :attr:`union_delta` (and to each count of :attr:`counted`, to :attr:`deltas`): of the triples it touches, how
+        many the default graph holds (and the pattern counts) before and after."""
+        values = _values(touched)
+        patterns = {"": "", **{name: self.counted[name] for name in self.deltas or ()}}
+        queries = {name: f"SELECT (COUNT(*) AS ?n) WHERE {{ {values} ?s ?p ?o . {p} }}" for name, p in patterns.items()}
+        before = {name: self.count(query) for name, query in queries.items()}
         write()
         if self.union_delta is not None:
-            self.union_delta += self.count(present) - before
+            self.union_delta += self.count(queries[""]) - before[""]
+        if self.deltas is not None:
+            for name in self.deltas:
+                self.deltas[name] += self.count(queries[name]) - before[name]
 
     def _statements(self, graph: str) -> set[str]:
         """The triples of one named graph as N-Triples statements."""

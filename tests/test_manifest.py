@@ -16,6 +16,7 @@ from support import LAB_A, load_into, writable_copy
 from rdfnotes import Store, export, load, load_config
 from rdfnotes import manifest as manifest_files
 from rdfnotes.link import link
+from rdfnotes.loader import _count_queries
 from rdfnotes.readers import discover
 from rdfnotes.store import MANIFEST
 
@@ -127,11 +128,13 @@ def test_counts_are_kept_while_nothing_changes_and_right_after_every_change(tmp_
     assert changed.files_read == 1 and changed.triples == store.count(TRIPLES) != first.triples
 
 
-def test_after_a_change_the_triples_are_the_kept_count_plus_what_the_writes_changed(tmp_path: Path) -> None:
+def test_after_a_change_the_counts_are_the_kept_ones_plus_what_the_writes_changed(tmp_path: Path) -> None:
     """A few notes changed: the union is not counted again (0.8 s at 100k notes), the store counts what its writes
-    added to and took from it. Right through edits, additions, removals, and a relation two pages state losing one."""
+    added to and took from it (triples, notes, relations). Right through edits, additions, removals, and a relation
+    two pages state losing one."""
     lab = writable_copy(LAB_A, tmp_path)
     store, _ = load_into(tmp_path / "store", lab)
+    queries = _count_queries(load_config())
     pages = sorted(lab.glob("*.md"))
     steps = [
         lambda: pages[0].write_text(pages[0].read_text(encoding="utf-8") + "\n- Tags:: [[New page]]\n", "utf-8"),
@@ -143,13 +146,17 @@ def test_after_a_change_the_triples_are_the_kept_count_plus_what_the_writes_chan
         step()
         counts = tmp_path / "store" / manifest_files.COUNTS
         kept = json.loads(counts.read_bytes())
-        kept["counts"]["triples"] += 1000  # a mark: the count below must be this one plus the change
+        marks = {"triples": 1000, "notes": 100, "relations": 10}  # the counts below must be these plus the change
+        kept["counts"] = {name: count + marks[name] for name, count in kept["counts"].items()}
         counts.write_text(json.dumps(kept), encoding="utf-8")
         report = load([lab], store, load_config())
-        assert store.union_delta is not None
+        assert store.union_delta is not None and store.deltas is not None
         assert report.triples == store.count(TRIPLES) + 1000
+        assert report.notes == store.count(queries["notes"]) + 100
+        # The first step makes a property a relation (Tags): the relations are then counted again.
+        assert report.relations == store.count(queries["relations"]) + (0 if step is steps[0] else 10)
         kept = json.loads(counts.read_bytes())
-        kept["counts"]["triples"] -= 1000
+        kept["counts"] = {"triples": store.count(TRIPLES), **{name: store.count(queries[name]) for name in ("notes", "relations")}}
         counts.write_text(json.dumps(kept), encoding="utf-8")
     store.close()
 
