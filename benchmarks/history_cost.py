@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,26 +23,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import edit_notes, generate  # noqa: E402
+from publish import run_rdfnotes as rdfnotes  # noqa: E402
 
 SETTINGS = {
     "neither": "history:\n  keep: 0\nprovenance:\n  lines: false\n",
     "history": "history:\n  keep: 100\nprovenance:\n  lines: false\n",
     "history + provenance (defaults)": "",
 }
-
-
-def rdfnotes(*args: str) -> tuple[float, str]:
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", "from rdfnotes.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - start
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"rdfnotes {' '.join(args)} failed:\n{done.stderr}")
-    return seconds, done.stdout
 
 
 def size(path: Path) -> int:
@@ -62,7 +47,7 @@ def measure(n: int, work: Path) -> list[tuple[str, float, float, int, int, int, 
         store = work / f"store-{n}-{len(rows)}"
         shutil.rmtree(store, ignore_errors=True)
         first, out = rdfnotes("--store", str(store), "--config", str(config), "load", str(corpus))
-        summary = out.strip().splitlines()[-1]
+        summary = next(line for line in out.splitlines() if line.startswith("Store "))
         edit_notes(corpus, generator, 100)
         again, _ = rdfnotes("--store", str(store), "--config", str(config), "load", "-q", str(corpus))
         rows.append(

@@ -27,7 +27,8 @@ sys.path.insert(0, str(HERE))
 from generate import edit_notes, generate  # noqa: E402
 
 
-def run(*args: str, cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+def run_rdfnotes(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, str]:
+    """``rdfnotes ARGS`` in a process of its own: its wall time and its standard output (also for history_cost)."""
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", "from rdfnotes.cli import main; main()", *args],
@@ -40,7 +41,13 @@ def run(*args: str, cwd: Path, env: dict[str, str]) -> tuple[float, str]:
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise SystemExit(f"rdfnotes {' '.join(args)} failed ({done.returncode}): {done.stderr}")
-    return seconds, done.stdout.strip().splitlines()[0] if done.stdout.strip() else ""
+    return seconds, done.stdout
+
+
+def run(*args: str, cwd: Path, env: dict[str, str]) -> tuple[float, str]:
+    """:func:`run_rdfnotes`, the first line of its output."""
+    seconds, out = run_rdfnotes(*args, cwd=cwd, env=env)
+    return seconds, out.strip().splitlines()[0] if out.strip() else ""
 
 
 def size(path: Path) -> int:

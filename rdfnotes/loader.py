@@ -23,6 +23,7 @@ import bisect
 import gc
 import hashlib
 import json
+import marshal
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,7 @@ from urllib.parse import quote
 from pyoxigraph import BlankNode, NamedNode, Triple
 
 from . import __version__, biblio, iris
+from . import manifest as manifest_files
 from .config import Config
 from .coverage import Coverage, coverage
 from .errors import NothingToLoad, ReadError
@@ -42,7 +44,7 @@ from .mapping import MAPPING_VERSION, MappingContext, Target, map_note, relation
 from .model import Link, Note, Problem
 from .progress import Progress, counted
 from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
-from .store import Store
+from .store import MANIFEST_VERSION, Store
 from .vocab import RDFS, RN
 
 ProgressCallback = Progress
@@ -159,7 +161,13 @@ def load(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(roots, store, config, report, lab, format, progress, add)
+        try:
+            return _load(roots, store, config, LoadReport(problems=list(report.problems)), lab, format, progress, add)
+        except manifest_files.ManifestUnreadable:
+            # A damaged file of the manifest, found when one of its records was needed: what the load wrote is
+            # undone (Store.syncing), and it is made again without the manifest, reading every file.
+            store.manifest = {"version": MANIFEST_VERSION, "roots": {}}
+            return _load(roots, store, config, report, lab, format, progress, add)
     finally:
         if collecting:
             gc.enable()
@@ -233,11 +241,12 @@ def _sync_root(
     previous: dict[str, Any] = store.manifest["roots"].get(key, {})
     fingerprint = _fingerprint(config)
     same_settings = previous.get("fingerprint") == fingerprint
-    prior_units: dict[str, dict[str, Any]] = previous.get("units", {})
-    old_units = prior_units if same_settings and trust_manifest else {}
-    prior_graphs = {graph for entry in prior_units.values() for graph in entry.get("graphs", [])}
+    # The records of the units loaded before, each read from the manifest's files only when asked for: a re-sync
+    # compares every unit's files with the key list, and reads the records of the few that changed.
+    prior_units = manifest_files.as_units(previous.get("units", {}))
+    trusted = same_settings and trust_manifest
     # A manifest written before units were: each file's graph, dropped below unless something gives it again.
-    prior_graphs |= {entry["graph"] for entry in previous.get("files", {}).values() if entry.get("graph")}
+    legacy_graphs = {entry["graph"] for entry in previous.get("files", {}).values() if entry.get("graph")}
 
     templates: list[str] = []
     units = discover_units(root, config, format=format, templates=templates)
@@ -247,7 +256,7 @@ def _sync_root(
     context = ReadContext(config)
 
     contents: dict[str, UnitContent] = {}
-    unchanged: dict[str, dict[str, Any]] = {}
+    unchanged: set[str] = set()
     kept: dict[str, dict[str, Any]] = {}
 
     def read(unit: Unit, last_good: dict[str, Any] | None, consequence: str) -> None:
@@ -272,12 +281,12 @@ def _sync_root(
                 report.files_skipped += 1
 
     changed: list[Unit] = []
+    same = prior_units.same
     for unit in units:
-        old = old_units.get(unit.key)
-        if old is not None and old.get("format") == unit.format and old.get("files") == unit.signature():
-            unchanged[unit.key] = old
-            continue
-        changed.append(unit)
+        if trusted and same(unit.key, unit.format, _flat(unit)):
+            unchanged.add(unit.key)
+        else:
+            changed.append(unit)
     for unit in counted(changed, "Reading", progress):
         read(unit, prior_units.get(unit.key), "its last good version stays in the store")
     report.files_read += len(contents)
@@ -287,36 +296,81 @@ def _sync_root(
     lab = _lab_name(lab_option or config.lab or previous.get("lab"), notes, root)
     if lab != previous.get("lab"):
         # Another lab name gives other IRIs: every unit is mapped again.
-        for unit_key, entry in unchanged.items():
-            read(by_key[unit_key], entry, "its last graph stays")
+        for unit_key in sorted(unchanged):
+            read(by_key[unit_key], prior_units[unit_key], "its last graph stays")
         report.files_read += len(unchanged)
         report.files_unchanged -= len(unchanged)
-        unchanged = {}
+        unchanged = set()
     base = config.base_for(lab)
     if lab not in report.labs:
         report.labs.append(lab)
 
-    identities = _Identities.of(contents, {**unchanged, **kept})
-    report.problems.extend(identities.problems())
-    for unit_key in identities.moved(base, unchanged):
-        # A note of it gains or loses its identity (a copy of it came or went): its node changes, so it is mapped again.
-        read(by_key[unit_key], unchanged.pop(unit_key), "its last graph stays")
-        report.files_read += 1
-        report.files_unchanged -= 1
-    titles = _Titles.of(contents, {**unchanged, **kept})
-    report.problems.extend(titles.problems())
-    for unit_key in titles.moved(base, unchanged):
-        # A note of it is one of two pages of one name, or no longer (the other came or went): its node changes.
-        read(by_key[unit_key], unchanged.pop(unit_key), "its last graph stays")
-        report.files_read += 1
-        report.files_unchanged -= 1
-    index = _NameIndex(base)
-    known_units = {**unchanged, **kept}
+    # The names of the notes read now, before the lab's names decide their nodes: when they are those the manifest
+    # holds for these units, and no unit came or went, every name of the lab is as at the last load, and so are the
+    # pages of one name (_Titles), the identities several files claim (_Identities) and the name index, which that
+    # load kept: they are taken as they are, without reading the records of the units not read now.
+    names = {unit_key: [_note_names(note) for note in content.notes] for unit_key, content in contents.items()}
+    gone_from_disk = set(prior_units).difference(by_key)
+    names_kept = not (
+        gone_from_disk
+        or lab != previous.get("lab")
+        or any(not prior_units.same_format(unit_key, by_key[unit_key].format) for unit_key in contents)
+        or any(
+            read_now != [_kept_names(known) for known in prior_units.get(unit_key, {}).get("notes", [])]
+            for unit_key, read_now in names.items()
+        )
+    )
+    kept_index = _KeptIndex.restore(prior_units.names) if names_kept and prior_units.names is not None else None
+    if kept_index is not None:
+        identities, titles = kept_index.identities, kept_index.titles
+        report.problems.extend(kept_index.problems)
+    else:
+        known_units = {unit_key: prior_units[unit_key] for unit_key in sorted(unchanged)}
+        identities = _Identities.of(contents, {**known_units, **kept})
+        titles = _Titles.of(contents, {**known_units, **kept})
+        report.problems.extend([*identities.problems(), *titles.problems()])
+        for unit_key in sorted({*identities.moved(base, known_units), *titles.moved(base, known_units)}):
+            # A note of it changes node: it gains or loses its identity (a copy of it came or went), or it is one of
+            # two pages of one name, or no longer (the other came or went). It is mapped again.
+            read(by_key[unit_key], known_units.pop(unit_key), "its last graph stays")
+            unchanged.discard(unit_key)
+            report.files_read += 1
+            report.files_unchanged -= 1
     new_notes: dict[str, list[dict[str, Any]]] = {}
-    # In unit order, read now or not: which file a shared page name goes to must not depend on what changed.
-    for unit_key in sorted({*known_units, *contents}):
-        if unit_key not in contents:
-            for known in known_units[unit_key].get("notes", []):
+    for unit_key in sorted(contents):
+        new_notes[unit_key] = []
+        for note in contents[unit_key].notes:
+            uid = identities.uid_of(note.path, note.uid)
+            if note.uid and uid is None:  # a copy: relations.json's relations by this identity are its owner's
+                note.relations = [r for r in note.relations if not r.target.required]
+            title, keys, soft = _note_names(note)[2:]
+            entry: dict[str, Any] = {
+                "path": note.path,
+                "node": titles.node(base, uid, note.title),
+                "keys": keys,
+                "uid": note.uid,
+                "written": title,
+            }
+            new_notes[unit_key].append({**entry, "soft": soft} if soft else entry)
+    if kept_index is not None:
+        index = kept_index.index(base)
+    else:
+        index = _NameIndex(base)
+        # In unit order, read now or not: which file a shared page name goes to must not depend on what changed.
+        for unit_key in sorted({*unchanged, *kept, *contents}):
+            if unit_key in contents:
+                for entry, note in zip(new_notes[unit_key], contents[unit_key].notes, strict=True):
+                    title = entry["written"]
+                    index.add(
+                        entry["path"],
+                        entry["node"],
+                        titles.keys(entry["keys"], title),
+                        identities.uid_of(note.path, note.uid),
+                        entry.get("soft", ()),
+                        titles.exact(title),
+                    )
+                continue
+            for known in (kept[unit_key] if unit_key in kept else prior_units[unit_key]).get("notes", []):
                 index.add(
                     known.get("path", unit_key),
                     known["node"],
@@ -325,31 +379,19 @@ def _sync_root(
                     known.get("soft", ()),
                     titles.exact(known.get("written")),
                 )
-            continue
-        new_notes[unit_key] = []
-        for note in contents[unit_key].notes:
-            uid = identities.uid_of(note.path, note.uid)
-            if note.uid and uid is None:  # a copy: relations.json's relations by this identity are its owner's
-                note.relations = [r for r in note.relations if not r.target.required]
-            title = iris.title_key(note.title) if note.describes is None else None
-            node = titles.node(base, uid, note.title)
-            keys = sorted({iris.page_key(note.name), iris.page_key(note.title)} - {""})
-            soft = _soft_keys(note, keys)
-            if note.describes is not None:
-                keys = []  # a library entry holds its page's name only when no note does (below)
-            index.add(note.path, node, titles.keys(keys, title), uid, soft, titles.exact(title))
-            entry = {"path": note.path, "node": node, "keys": keys, "uid": note.uid, "written": title}
-            new_notes[unit_key].append({**entry, "soft": soft} if soft else entry)
-    report.problems.extend(index.problems)
+        report.problems.extend(index.problems)
+    indexed = set(contents)
+    index_exact = True  # whether the index is made of the units the manifest will hold, as it will hold them
 
     to_map: dict[str, UnitContent] = contents  # the units read, and below those to re-link
     del notes  # each unit's notes are let go once mapped: memory stays flat as the store is written
     # Links resolve as they did unless the names changed: a unit came or went, or one read now names other pages.
-    names_changed = any(unit_key not in by_key for unit_key in prior_units) or any(
+    names_changed = bool(gone_from_disk) or any(
         notes_read != [_index_entry(known) for known in prior_units.get(unit_key, {}).get("notes", [])]
         for unit_key, notes_read in new_notes.items()
     )
-    for unit_key, entry in unchanged.items() if names_changed else ():
+    for unit_key in sorted(unchanged) if names_changed else ():
+        entry = prior_units[unit_key]
         if not any(_resolves_elsewhere(index, known.get("links", [])) for known in entry.get("notes", [])):
             continue
         try:
@@ -394,6 +436,8 @@ def _sync_root(
                 message = f"a value of {size:,.1f} MiB is more than the store takes (16 MiB); {consequence}"
                 report.problems.append(Problem(unit_key, message, severity="warning" if last_good else "error"))
                 report.files_read -= 1
+                nonlocal index_exact
+                index_exact = False  # its names are in the index, its last good record (or none) in the manifest
                 if last_good is not None:
                     kept[unit_key] = last_good
                 else:
@@ -407,22 +451,78 @@ def _sync_root(
             yield from graphs.items()
 
     def removed_graphs() -> Iterator[str]:
-        """The graphs no unit gives any more: known once every unit is mapped (the store asks for them last)."""
-        units_entry = {**unchanged, **kept, **new_entries}
-        current_graphs = {graph for entry in units_entry.values() for graph in entry.get("graphs", [])}
-        yield from sorted(prior_graphs - current_graphs)
+        """The graphs no unit gives any more: known once every unit is mapped (the store asks for them last).
 
-    report.files_removed += sum(1 for unit_key in prior_units if unit_key not in by_key)
+        When every unit's graphs are named by its key (as each reader's are), only the units changed or gone can
+        have given a graph that is gone: their records alone are read."""
+        given = [*kept.values(), *new_entries.values()]
+        if prior_units.owned:
+            gone = gone_from_disk.union(k for k in new_entries if k in prior_units)
+        else:
+            gone = set(prior_units)
+            given += [prior_units[unit_key] for unit_key in unchanged]
+            # Every record read: whether those of the units unchanged have graphs of their own (then, the next
+            # load reads only the changed ones).
+            owned[0] = previous.get("base") == base and all(_owned(base, k, prior_units[k]) for k in unchanged)
+        prior_graphs = {graph for unit_key in gone for graph in prior_units[unit_key].get("graphs", [])}
+        current_graphs = {graph for entry in given for graph in entry.get("graphs", [])}
+        yield from sorted((prior_graphs | legacy_graphs) - current_graphs)
+
+    owned = [prior_units.owned and previous.get("base") == base]
+    report.files_removed += len(gone_from_disk)
     store.replace_graphs(mapped_graphs(), remove=removed_graphs())
     report.problems.extend(ctx.problems)
-    units_entry = {**unchanged, **kept, **new_entries}
-    report.templates_skipped += len(templates) + sum(entry.get("templates", 0) for entry in units_entry.values())
-    store.manifest["roots"][key] = {
-        "lab": lab,
-        "base": base,
-        "fingerprint": fingerprint,
-        "units": dict(sorted(units_entry.items())),
-    }
+    final = prior_units.derive(keep=unchanged | kept.keys(), new=new_entries)
+    final.owned = (
+        (not unchanged or owned[0])
+        and all(_owned(base, k, entry) for k, entry in kept.items())
+        and all(_owned(base, k, entry) for k, entry in new_entries.items())
+    )
+    if index_exact and indexed <= new_entries.keys():
+        final.names = prior_units.names if kept_index is not None else _KeptIndex.snapshot(identities, titles, index)
+    # Templates left out, counted on every load: the count kept, less the units changed or gone, plus those read.
+    if prior_units.templates is None or not trusted:
+        final.templates = sum(final[unit_key].get("templates", 0) for unit_key in final)
+    else:
+        dropped = set(prior_units).difference(unchanged, kept)
+        final.templates = (
+            prior_units.templates
+            - sum(prior_units[unit_key].get("templates", 0) for unit_key in dropped)
+            + sum(entry.get("templates", 0) for entry in new_entries.values())
+        )
+    report.templates_skipped += len(templates) + final.templates
+    store.manifest["roots"][key] = {"lab": lab, "base": base, "fingerprint": fingerprint, "units": final}
+
+
+def _flat(unit: Unit) -> manifest_files.Flat:
+    """The unit's files as the manifest's key list holds them (``Unit.signature``, flat)."""
+    files = unit.files
+    if len(files) == 1:
+        main = files[0]
+        return (main.relpath, main.mtime_ns, main.size)
+    return tuple(value for f in files for value in (f.relpath, f.mtime_ns, f.size))
+
+
+def _owned(base: str, unit_key: str, entry: dict[str, Any]) -> bool:
+    """Whether each graph of a unit's record is named by the unit's key (``{base}file/{key}``, ``#part``)."""
+    own = iris.file_graph_iri(base, unit_key)
+    return all(graph == own or graph.startswith(own + "#") for graph in entry.get("graphs", []))
+
+
+def _note_names(note: Note) -> tuple[str, str | None, str | None, list[str], list[list[str | int]]]:
+    """What a note read names: its path and uid, its title as :class:`_Titles` tells titles apart (not for a
+    library entry), its page names and the names it holds only when no note does (:func:`_soft_keys`)."""
+    title = iris.title_key(note.title) if note.describes is None else None
+    keys = sorted({iris.page_key(note.name), iris.page_key(note.title)} - {""})
+    soft = _soft_keys(note, keys)
+    if note.describes is not None:
+        keys = []  # a library entry holds its page's name only when no note does (_NameIndex.add)
+    return (note.path, note.uid, title, keys, soft)
+
+
+def _kept_names(known: dict[str, Any]) -> tuple[Any, ...]:
+    """What a manifest's note record says the note named (as :func:`_note_names`)."""
+    return (known.get("path"), known.get("uid"), known.get("written"), known.get("keys"), known.get("soft") or [])
 
 
 def _utf8(name: str) -> bool:
@@ -701,6 +801,39 @@ class _Identities:
         ]
 
 
+class _KeptIndex:
+    """The lab's names as a load made them: its :class:`_Identities`, :class:`_Titles` and :class:`_NameIndex`, and
+    what they found wrong, kept in the manifest (:attr:`rdfnotes.manifest.Units.names`) for the next load, which
+    takes them as they are when no name changed (see ``_sync_root``)."""
+
+    def __init__(self, identities: _Identities, titles: _Titles, problems: list[Problem], names: bytes) -> None:
+        self.identities, self.titles, self.problems, self._names = identities, titles, problems, names
+
+    @staticmethod
+    def snapshot(identities: _Identities, titles: _Titles, index: _NameIndex) -> bytes:
+        index.load_names()
+        problems = [*identities.problems(), *titles.problems(), *index.problems]
+        names = marshal.dumps((index.by_key, index.by_uid, index.by_title, index._soft), 2)
+        told = [(p.path, p.message, p.line, p.severity) for p in problems]
+        return marshal.dumps((identities.claims, titles.groups, told, names), 2)
+
+    @classmethod
+    def restore(cls, data: bytes) -> _KeptIndex:
+        try:
+            claims, groups, told, names = marshal.loads(data)
+            if not (isinstance(claims, dict) and isinstance(groups, dict) and isinstance(names, bytes)):
+                raise TypeError("not a kept index")
+            return cls(_Identities(claims), _Titles(groups), [Problem(*problem) for problem in told], names)
+        except (EOFError, ValueError, TypeError) as exc:
+            raise manifest_files.ManifestUnreadable(f"the name index: {exc}") from exc
+
+    def index(self, base: str) -> _NameIndex:
+        """The name index, its names read when first needed: a load that maps nothing does not."""
+        index = _NameIndex(base)
+        index._kept = self._names
+        return index
+
+
 class _NameIndex:
     """Page names and Roam uids of one lab → node IRIs; the :class:`~rdfnotes.mapping.Resolver` of a load."""
 
@@ -717,6 +850,18 @@ class _NameIndex:
         self._sorted_keys: list[str] | None = None
         self._targets: dict[tuple[str, str | None], Target] = {}
         """What each (name, uid) resolved to, until a page is added: many notes link the same pages."""
+        self._kept: bytes | None = None
+        """The names of a kept index (:class:`_KeptIndex`), not read yet."""
+
+    def load_names(self) -> None:
+        """Read the names of a kept index."""
+        if self._kept is None:
+            return
+        try:
+            self.by_key, self.by_uid, self.by_title, self._soft = marshal.loads(self._kept)
+        except (EOFError, ValueError, TypeError) as exc:
+            raise manifest_files.ManifestUnreadable(f"the name index: {exc}") from exc
+        self._kept = None
 
     def add(
         self,
@@ -730,6 +875,7 @@ class _NameIndex:
         """Add a note's names. ``soft``: ``[name, rank]`` pairs it holds only while no note of a higher rank does
         (a declared citekey, a library entry's ``@citekey``); they are taken over silently, in any order.
         ``exact``: its title as written, when another page has its page name (see :class:`_Titles`)."""
+        self.load_names()
         self._targets.clear()
         if exact is not None:
             self.by_title.setdefault(exact, node)
@@ -760,6 +906,7 @@ class _NameIndex:
     def _keys_starting(self, prefix: str) -> Iterator[str]:
         """The page names that start with ``prefix``, found in a sorted list: not a scan of every name per link."""
         if self._sorted_keys is None:  # made again after a page is added
+            self.load_names()
             self._sorted_keys = sorted(self.by_key)
         keys = self._sorted_keys
         for i in range(bisect.bisect_left(keys, prefix), len(keys)):
@@ -786,6 +933,7 @@ class _NameIndex:
         return target
 
     def _resolve(self, link: Link) -> Target:
+        self.load_names()
         if link.uid and link.uid in self.by_uid:
             return Target(self.by_uid[link.uid], link.target, True)
         if self.by_title and (node := self.by_title.get(iris.title_key(link.target))) is not None:

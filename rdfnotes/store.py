@@ -263,7 +263,9 @@ class Store:
         from . import manifest as manifest_files  # how it is kept on disk: rdfnotes/manifest.py
 
         try:
-            data = manifest_files.read(self.path)
+            # The writer reads a record when it needs it (a re-sync: only the changed ones); a reader reads all now,
+            # as the writer may delete the files it would read later.
+            data = manifest_files.read(self.path, lazy=not self.read_only)
         except manifest_files.ManifestUnreadable:
             # The manifest only saves work: without it the next load re-reads every file and converges.
             data = None

@@ -3,15 +3,17 @@ earlier versions still read; the load summary's kept counts; the walk that finds
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 from lab_pages import context_page, source_page, write_lab
 from support import LAB_A, load_into, writable_copy
 
-from rdfnotes import Store, load, load_config
+from rdfnotes import Store, export, load, load_config
 from rdfnotes import manifest as manifest_files
 from rdfnotes.link import link
 from rdfnotes.readers import discover
@@ -58,7 +60,7 @@ def test_a_manifest_reads_back_exactly_and_only_changed_shards_are_written(tmp_p
     read = manifest_files.read(tmp_path)
     assert read == manifest
     units = manifest["roots"]["/data/lab"]["units"]  # type: ignore[index]
-    assert json.dumps(read["roots"]["/data/lab"]["units"]) == json.dumps(units), "the units in their order"
+    assert json.dumps(dict(read["roots"]["/data/lab"]["units"])) == json.dumps(units), "the units in their order"
 
     units["page 01234.md"] = {**units["page 01234.md"], "format": "changed"}
     manifest_files.write(tmp_path, manifest)
@@ -95,7 +97,9 @@ def test_a_store_of_the_manifest_as_one_json_document_loads_without_reading_agai
     for name in shard_files(folder):
         (folder / name).unlink()
     # As rdfnotes wrote it before shards.
-    (folder / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    (folder / MANIFEST).write_text(
+        json.dumps(manifest_files.plain(manifest), sort_keys=True, separators=(",", ":")), encoding="utf-8"
+    )
     store = Store(folder)
     assert store.manifest == manifest
     report = load([LAB_A], store, load_config())
@@ -197,3 +201,102 @@ def test_the_walk_skips_hidden_ignored_and_linked_folders_and_refuses_what_it_mu
     assert found["far.md"].refused and "outside the folder" in found["far.md"].refused
     assert found["pipe.md"].refused and "not a regular file" in found["pipe.md"].refused
     assert found["b/c.md"].path == root / "b" / "c.md" and found["b/c.md"].size == len("b/c.md")
+
+
+def many_pages(folder: Path, count: int) -> Path:
+    """A lab of ``count`` pages, each linking the next: enough units for several shards."""
+    pages = {
+        f"CLM - Claim {n:04d}": context_page(("Supported By", f"CLM - Claim {(n + 1) % count:04d}"))
+        for n in range(count)
+    }
+    return write_lab(folder, pages)
+
+
+def fresh_export(tmp_path: Path, lab: Path) -> bytes | None:
+    store, _ = load_into(tmp_path / "fresh", lab)
+    try:
+        return export(store, "nquads")
+    finally:
+        store.close()
+        shutil.rmtree(tmp_path / "fresh")
+
+
+def test_a_resync_reads_the_records_of_the_changed_units_only(tmp_path: Path) -> None:
+    lab = many_pages(tmp_path / "lab", 1200)
+    store, _ = load_into(tmp_path / "store", lab)
+    store.close()
+    edited = lab / "CLM - Claim 0600.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "- An added line\n", encoding="utf-8")
+    # Every shard but the edited unit's damaged: the load must not need them.
+    units = manifest_files.read(tmp_path / "store", lazy=True)["roots"][str(lab.resolve())]["units"]  # type: ignore[index]
+    keep = units._shards[units._hot[edited.name][2]]
+    damaged = shard_files(tmp_path / "store") - {keep}
+    assert len(damaged) >= 3
+    for name in damaged:
+        (tmp_path / "store" / name).write_bytes(b"rdfnotes units 1\n\x00garbage")
+    with Store(tmp_path / "store") as store:
+        report = load([lab], store, load_config())
+        assert (report.files_read, report.files_unchanged) == (1, 1199)
+        assert export(store, "nquads") == fresh_export(tmp_path, lab)
+
+
+def test_a_damaged_shard_found_by_a_load_makes_it_read_every_file_again(tmp_path: Path) -> None:
+    lab = many_pages(tmp_path / "lab", 600)
+    store, _ = load_into(tmp_path / "store", lab)
+    store.close()
+    edited = lab / "CLM - Claim 0300.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "- An added line\n", encoding="utf-8")
+    units = manifest_files.read(tmp_path / "store", lazy=True)["roots"][str(lab.resolve())]["units"]  # type: ignore[index]
+    (tmp_path / "store" / units._shards[units._hot[edited.name][2]]).write_bytes(b"rdfnotes units 1\n\x00garbage")
+    with Store(tmp_path / "store") as store:
+        report = load([lab], store, load_config())
+        assert (report.files_read, report.files_unchanged) == (600, 0)
+        assert export(store, "nquads") == fresh_export(tmp_path, lab)
+    with Store(tmp_path / "store") as store:
+        assert load([lab], store, load_config()).files_read == 0
+
+
+def test_a_manifest_of_shards_without_key_lists_is_read_once_then_kept_with_them(tmp_path: Path) -> None:
+    """The shards as rdfnotes wrote them before key lists (format version 1): read whole, once."""
+    store, _ = load_into(tmp_path / "store", LAB_A)
+    manifest = manifest_files.plain(store.manifest)
+    store.close()
+    folder = tmp_path / "store"
+    for name in os.listdir(folder):
+        if name.startswith(manifest_files.SHARD_PREFIX):
+            (folder / name).unlink()
+    body = {
+        **manifest,
+        "roots": {key: {k: v for k, v in root.items() if k != "units"} for key, root in manifest["roots"].items()},
+    }
+    shards = {}
+    for key, root in manifest["roots"].items():
+        data = manifest_files._shard_bytes(root["units"])
+        name = f"manifest-{hashlib.sha1(data).hexdigest()}.units"
+        (folder / name).write_bytes(data)
+        shards[key] = [name]
+    head = {"format": manifest_files.FORMAT, "format_version": 1, "manifest": body, "shards": shards}
+    (folder / MANIFEST).write_text(json.dumps(head), encoding="utf-8")
+    with Store(folder) as store:
+        assert manifest_files.plain(store.manifest) == manifest
+        report = load([LAB_A], store, load_config())
+        assert (report.files_read, report.files_unchanged) == (0, 10)
+    assert json.loads((folder / MANIFEST).read_bytes())["format_version"] == manifest_files.FORMAT_VERSION
+    assert [name for name in os.listdir(folder) if name.endswith(manifest_files.KEYS_SUFFIX)]
+    with Store(folder) as store:
+        assert manifest_files.plain(store.manifest) == manifest
+
+
+def test_pages_of_one_name_are_told_at_every_load_not_only_when_read(tmp_path: Path) -> None:
+    """The name index a load keeps (a load that changes no name takes it) keeps what it found wrong, too."""
+    lab = write_lab(
+        tmp_path / "lab", {"QUE - Does sleep help": "- a\n", "QUE - Does sleep help?": "- b\n", "X": "- c\n"}
+    )
+    (lab / "copy.md").write_text("---\ntitle: X\n---\n\n- a copy of X\n", encoding="utf-8")  # X's title
+    store, first = load_into(tmp_path / "store", lab)
+    told = [str(p) for p in first.problems]
+    assert any("same page name" in line for line in told) and any("one page name" in line for line in told)
+    (lab / "X.md").write_text("- c, edited\n", encoding="utf-8")
+    assert [str(p) for p in load([lab], store, load_config()).problems] == told
+    assert [str(p) for p in load([lab], store, load_config()).problems] == told
+    store.close()
