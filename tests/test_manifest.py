@@ -156,7 +156,10 @@ def test_after_a_change_the_counts_are_the_kept_ones_plus_what_the_writes_change
         # The first step makes a property a relation (Tags): the relations are then counted again.
         assert report.relations == store.count(queries["relations"]) + (0 if step is steps[0] else 10)
         kept = json.loads(counts.read_bytes())
-        kept["counts"] = {"triples": store.count(TRIPLES), **{name: store.count(queries[name]) for name in ("notes", "relations")}}
+        kept["counts"] = {
+            "triples": store.count(TRIPLES),
+            **{name: store.count(queries[name]) for name in ("notes", "relations")},
+        }
         counts.write_text(json.dumps(kept), encoding="utf-8")
     store.close()
 
