@@ -199,7 +199,7 @@ def template_folders(root: Path) -> list[str]:
         if isinstance(value, str) and value.strip("/ "):
             found.append(value.strip("/ "))
     for data in obsidian.plugin_settings_files(vault)[:1]:
-        for node_type in _json_setting(data).get("nodeTypes") or []:
+        for node_type in _listed(_json_setting(data).get("nodeTypes")):
             template = node_type.get("template") if isinstance(node_type, dict) else None
             if isinstance(template, str) and "/" in template.strip("/"):
                 found.append(template.strip("/").rsplit("/", 1)[0])
@@ -380,12 +380,17 @@ def _neo4j_pair(file: NoteFile, by_relpath: dict[str, NoteFile]) -> tuple[NoteFi
     return (file,) if _head(file, 200).lstrip("\ufeff").startswith("uid:ID") else None
 
 
+def _listed(value: object) -> list[object]:
+    """A JSON setting that should be a list, as one (a hostile ``"nodeTypes": 1.0`` lists nothing)."""
+    return value if isinstance(value, list) else []
+
+
 def _template_names(root: Path) -> set[str]:
     """The note names of the templates the Discourse Graphs plugin's node types use (``template`` in data.json)."""
     vault = obsidian_vault(root)
     names = set()
     for data in obsidian.plugin_settings_files(vault)[:1] if vault is not None else []:
-        for node_type in _json_setting(data).get("nodeTypes") or []:
+        for node_type in _listed(_json_setting(data).get("nodeTypes")):
             template = node_type.get("template") if isinstance(node_type, dict) else None
             if isinstance(template, str) and template.strip():
                 names.add(template.strip().rsplit("/", 1)[-1].removesuffix(".md"))
