@@ -225,6 +225,17 @@ class Compiler:
             raise UnsupportedShape(f"shape {_name(shape)}: only an IRI is supported as sh:path, not a path expression")
         return NamedNode(str(path))
 
+    def _constraints(self, shape: Any, path: NamedNode | None) -> list[str]:
+        """The constraint parameters of a shape (``sh:`` ones that are no target, annotation or count), by name."""
+        params = {str(p) for p in self.g.predicates(shape, None)}
+        counts = {SH + name for name in ("minCount", "maxCount", "qualifiedValueShape")}
+        if path is None and params & counts:
+            raise UnsupportedShape(
+                f"shape {_name(shape)}: sh:minCount, sh:maxCount and sh:qualifiedValueShape need a sh:path"
+            )
+        others = params - _NOT_CONSTRAINTS - {SH + "minCount", SH + "maxCount"}
+        return sorted(p.removeprefix(SH) for p in others if p.startswith(SH))
+
     def shapes(self) -> list[Any]:
         """The shapes with targets (the others are only run where a shape names them), in a stable order."""
         rdflib = self._rdflib
@@ -290,26 +301,17 @@ class Compiler:
         message = self._message(shape)
         targets = self._targets(shape)
         path = self._path(shape)
-        params = {str(p) for p in self.g.predicates(shape, None)}
-        unknown = sorted(p for p in params - _NOT_CONSTRAINTS if p.startswith(SH) and p != SH + "sparql")
         checks: list[Check] = []
 
         def check(sparql: str, *, value_is_focus: bool = False, text: str = message) -> None:
             checks.append(Check(_name(shape), severity, text, sparql, path, value_is_focus))
 
         value_conditions: list[str] = []
-        for param in unknown:
-            name = param.removeprefix(SH)
-            if name in ("minCount", "maxCount"):
-                continue
-            if name == "qualifiedValueShape":
-                if path is None:
-                    raise UnsupportedShape(f"shape {_name(shape)}: sh:qualifiedValueShape needs a sh:path")
+        for name in self._constraints(shape, path):
+            if name == "qualifiedValueShape" and path is not None:
                 check(self._qualified(shape, targets, path))
-                continue
-            value_conditions.append(name)
-        if path is None and (SH + "minCount" in params or SH + "maxCount" in params):
-            raise UnsupportedShape(f"shape {_name(shape)}: sh:minCount and sh:maxCount need a sh:path")
+            elif name != "sparql":
+                value_conditions.append(name)
         if path is not None:
             low, high = self._int(shape, "minCount"), self._int(shape, "maxCount")
             if low is not None and low > 0:
@@ -415,8 +417,6 @@ class Compiler:
     def _conforms(self, shape: Any, v: str) -> str:
         """A SPARQL expression true when the node ``v`` conforms to the shape (targets ignored)."""
         path = self._path(shape)
-        params = {str(p) for p in self.g.predicates(shape, None)}
-        unknown = sorted(p for p in params - _NOT_CONSTRAINTS if p.startswith(SH))
         parts: list[str] = []
         if path is not None:
             low, high = self._int(shape, "minCount"), self._int(shape, "maxCount")
@@ -432,13 +432,8 @@ class Compiler:
                         f"shape {_name(shape)}: inside sh:or or sh:qualifiedValueShape only counts of 0 and 1 are "
                         "supported"
                     )
-        for param in unknown:
-            name = param.removeprefix(SH)
-            if name in ("minCount", "maxCount"):
-                continue
-            if name == "qualifiedValueShape":
-                if path is None:
-                    raise UnsupportedShape(f"shape {_name(shape)}: sh:qualifiedValueShape needs a sh:path")
+        for name in self._constraints(shape, path):
+            if name == "qualifiedValueShape" and path is not None:
                 low, high = self._int(shape, "qualifiedMinCount"), self._int(shape, "qualifiedMaxCount")
                 inner = self._var("q")
                 condition = self._conforms(self._one(shape, name), inner)

@@ -338,7 +338,7 @@ def _validate_store(
     terms = [
         (
             *(_rdflib_term(t) for t in (r.focus, r.path, r.value)),
-            rdflib.URIRef(r.shape) if r.shape[:2] != "_:" else None,
+            rdflib.BNode(r.shape[2:]) if r.shape.startswith("_:") else rdflib.URIRef(r.shape),
         )
         for r in results
     ]
@@ -380,11 +380,11 @@ def _rdflib_term(term: Any) -> Any:
 
 
 def _types(store: Store, nodes: Iterable[Any]) -> dict[str, list[str]]:
-    """The ``rdf:type``\\ s of some nodes (IRIs), in one query."""
+    """The ``rdf:type``\\ s of some nodes (IRIs), a query per few hundred."""
     iris = sorted({n.value for n in nodes if isinstance(n, NamedNode)})
     found: dict[str, list[str]] = {}
-    for start in range(0, len(iris), 1000):
-        values = " ".join(f"<{iri}>" for iri in iris[start : start + 1000])
+    for batch in _batches(iris):
+        values = " ".join(f"<{iri}>" for iri in batch)
         rows = store.query(f"SELECT ?node ?type WHERE {{ VALUES ?node {{ {values} }} ?node <{RDF.type}> ?type }}")
         assert isinstance(rows, QuerySolutions)
         for row in rows:
@@ -478,7 +478,7 @@ class _Where:
                 triples.add((self._nt(focus), self._nt(path), self._nt(value)))
                 if isinstance(value, rdflib.URIRef) and isinstance(focus, rdflib.URIRef):
                     triples.add((self._nt(value), self._nt(path), self._nt(focus)))
-            elif path is None and isinstance(focus, rdflib.URIRef) and shape is not None:
+            elif path is None and isinstance(focus, rdflib.URIRef):
                 for prop in self.shapes.objects(shape, sh.targetSubjectsOf):
                     subjects.add((self._nt(focus), self._nt(prop)))
         for batch in _batches(sorted(triples)):

@@ -188,3 +188,15 @@ def test_a_cross_lab_load_tells_the_same_works_apart_from_their_spellings(tmp_pa
         attention = rows(store, f"SELECT ?n WHERE {{ ?n <{same}> <https://arxiv.org/abs/1706.03762> }}")
     assert [n.split("/id/")[1].split("/")[0] for (n,) in review] == ["lab-a-sleep", "lab-b-obsidian", "lab-c"]
     assert [n.split("/id/")[1].split("/")[0] for (n,) in attention] == ["lab-a-sleep", "lab-b-obsidian"]
+
+
+@pytest.mark.parametrize("node_types", ["1.0", "true", '"Claim"', "{}"])
+def test_a_plugin_data_json_whose_node_types_are_not_a_list_is_passed_over(tmp_path: Path, node_types: str) -> None:
+    """Found by the fuzz test: ``"nodeTypes": 1.0`` stopped the walk of the vault (the templates' folders are
+    looked up there) with a TypeError; now it names no template and the notes are read."""
+    plugin = tmp_path / ".obsidian" / "plugins" / "discourse-graphs"
+    plugin.mkdir(parents=True)
+    (plugin / "data.json").write_text(f'{{"nodeTypes": {node_types}}}', encoding="utf-8")
+    (tmp_path / "QUE - a.md").write_text("---\n\n---\n", encoding="utf-8")
+    assert [unit.key for unit in discover_units(tmp_path, load_config(), format="obsidian")] == ["QUE - a.md"]
+    assert [note.title for note in read_path(tmp_path, load_config(), format="obsidian").notes] == ["QUE - a"]

@@ -199,7 +199,7 @@ def template_folders(root: Path) -> list[str]:
         if isinstance(value, str) and value.strip("/ "):
             found.append(value.strip("/ "))
     for data in obsidian.plugin_settings_files(vault)[:1]:
-        for node_type in _node_types(data):
+        for node_type in _listed(_json_setting(data).get("nodeTypes")):
             template = node_type.get("template") if isinstance(node_type, dict) else None
             if isinstance(template, str) and "/" in template.strip("/"):
                 found.append(template.strip("/").rsplit("/", 1)[0])
@@ -380,10 +380,9 @@ def _neo4j_pair(file: NoteFile, by_relpath: dict[str, NoteFile]) -> tuple[NoteFi
     return (file,) if _head(file, 200).lstrip("\ufeff").startswith("uid:ID") else None
 
 
-def _node_types(data: Path) -> list[object]:
-    """The ``nodeTypes`` of a plugin's data.json (none when it holds no list there: a hostile or damaged file)."""
-    node_types = _json_setting(data).get("nodeTypes")
-    return node_types if isinstance(node_types, list) else []
+def _listed(value: object) -> list[object]:
+    """A JSON setting that should be a list, as one (a hostile ``"nodeTypes": 1.0`` lists nothing)."""
+    return value if isinstance(value, list) else []
 
 
 def _template_names(root: Path) -> set[str]:
@@ -391,7 +390,7 @@ def _template_names(root: Path) -> set[str]:
     vault = obsidian_vault(root)
     names = set()
     for data in obsidian.plugin_settings_files(vault)[:1] if vault is not None else []:
-        for node_type in _node_types(data):
+        for node_type in _listed(_json_setting(data).get("nodeTypes")):
             template = node_type.get("template") if isinstance(node_type, dict) else None
             if isinstance(template, str) and template.strip():
                 names.add(template.strip().rsplit("/", 1)[-1].removesuffix(".md"))
