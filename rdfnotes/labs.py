@@ -23,6 +23,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Triple
 from .durable import write_atomically
 from .errors import NoSuchLab
 from .iris import LINK_GRAPH
+from .manifest import as_units
 from .store import Store
 from .vocab import DCTERMS, RDF, RN, XSD, Namespace
 
@@ -205,8 +206,8 @@ def root_graphs(root: Mapping[str, Any]) -> set[str]:
 
 def root_files(root: Mapping[str, Any]) -> int:
     """How many files a folder's manifest record holds."""
-    if "units" in root:
-        return len({path for entry in root["units"].values() for path in entry.get("files", {})})
+    if "units" in root:  # the files of the manifest's key list, no record read
+        return len({files[n] for _, _, files in as_units(root["units"]).signatures() for n in range(0, len(files), 3)})
     return len(root.get("files", {}))
 
 

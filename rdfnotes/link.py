@@ -53,7 +53,7 @@ from .labs import (
     void_graph_iri,
     void_triples,
 )
-from .manifest import forget_counts
+from .manifest import as_units, forget_counts
 from .model import Problem
 from .progress import Progress
 from .store import Store
@@ -205,11 +205,11 @@ def _labs_fingerprint(store: Store) -> str:
         digest.update(json.dumps([key, settings], sort_keys=True).encode("utf-8"))
         names: list[str] = []
         numbers: list[Any] = []
-        for unit_key, unit in root.get("units", {}).items():
-            names += (unit_key, str(unit.get("format")))
-            for path, signature in unit.get("files", {}).items():
-                names.append(path)
-                numbers += signature
+        for unit_key, unit_format, files in as_units(root.get("units", {})).signatures():
+            names += (unit_key, str(unit_format))
+            for n in range(0, len(files), 3):
+                names.append(files[n])
+                numbers += files[n + 1 : n + 3]
         digest.update(b"\0units\0" + "\0".join(names).encode("utf-8", "surrogatepass"))
         try:
             digest.update(array("q", numbers).tobytes())

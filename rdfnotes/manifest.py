@@ -170,6 +170,12 @@ class Units(MutableMapping[str, Any]):
         hot = self._hot.get(key)
         return hot is not None and hot[0] == format and hot[1] == files
 
+    def signatures(self) -> Iterator[tuple[str, Any, Flat]]:
+        """Each unit's key, format and files (:data:`Flat`), in key order, without reading a record."""
+        for key in self._keys:
+            fmt, flat, _ = self._hot[key]
+            yield key, fmt, flat if flat is not None else flat_files(self[key].get("files", {})) or ()
+
     def same_format(self, key: str, format: str) -> bool:
         """Whether the unit ``key``, if it was loaded, was loaded in ``format``."""
         hot = self._hot.get(key)
