@@ -231,15 +231,20 @@ def fresh_export(tmp_path: Path, lab: Path) -> bytes | None:
         shutil.rmtree(tmp_path / "fresh")
 
 
-def test_a_resync_reads_the_records_of_the_changed_units_only(tmp_path: Path) -> None:
-    lab = many_pages(tmp_path / "lab", 1200)
+def loaded_then_edited(tmp_path: Path, count: int) -> tuple[Path, str]:
+    """A lab of ``count`` pages loaded, then its middle page edited: the lab and the edited page's shard."""
+    lab = many_pages(tmp_path / "lab", count)
     store, _ = load_into(tmp_path / "store", lab)
     store.close()
-    edited = lab / "CLM - Claim 0600.md"
+    edited = lab / f"CLM - Claim {count // 2:04d}.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "- An added line\n", encoding="utf-8")
-    # Every shard but the edited unit's damaged: the load must not need them.
     units = manifest_files.read(tmp_path / "store", lazy=True)["roots"][str(lab.resolve())]["units"]  # type: ignore[index]
-    keep = units._shards[units._hot[edited.name][2]]
+    return lab, units._shards[units._hot[edited.name][2]]
+
+
+def test_a_resync_reads_the_records_of_the_changed_units_only(tmp_path: Path) -> None:
+    lab, keep = loaded_then_edited(tmp_path, 1200)
+    # Every shard but the edited unit's damaged: the load must not need them.
     damaged = shard_files(tmp_path / "store") - {keep}
     assert len(damaged) >= 3
     for name in damaged:
@@ -251,13 +256,8 @@ def test_a_resync_reads_the_records_of_the_changed_units_only(tmp_path: Path) ->
 
 
 def test_a_damaged_shard_found_by_a_load_makes_it_read_every_file_again(tmp_path: Path) -> None:
-    lab = many_pages(tmp_path / "lab", 600)
-    store, _ = load_into(tmp_path / "store", lab)
-    store.close()
-    edited = lab / "CLM - Claim 0300.md"
-    edited.write_text(edited.read_text(encoding="utf-8") + "- An added line\n", encoding="utf-8")
-    units = manifest_files.read(tmp_path / "store", lazy=True)["roots"][str(lab.resolve())]["units"]  # type: ignore[index]
-    (tmp_path / "store" / units._shards[units._hot[edited.name][2]]).write_bytes(b"rdfnotes units 1\n\x00garbage")
+    lab, shard = loaded_then_edited(tmp_path, 600)
+    (tmp_path / "store" / shard).write_bytes(b"rdfnotes units 1\n\x00garbage")
     with Store(tmp_path / "store") as store:
         report = load([lab], store, load_config())
         assert (report.files_read, report.files_unchanged) == (600, 0)
