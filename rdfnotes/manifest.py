@@ -125,7 +125,10 @@ class Units(MutableMapping[str, Any]):
             pass
         shard = self._hot[key][2]  # KeyError: no such unit
         self._load_shard(shard)
-        return self._entries[key]
+        try:
+            return self._entries[key]
+        except KeyError:
+            raise ManifestUnreadable(f"{self._shards[shard]}: lacks the unit {key!r}") from None
 
     def __contains__(self, key: object) -> bool:
         return key in self._hot
@@ -192,10 +195,12 @@ class Units(MutableMapping[str, Any]):
         units._entries = {key: entry for key, entry in self._entries.items() if key in units._hot}
         for key, entry in new.items():
             units._put(key, entry)
-        if not new and len(units._hot) == len(self._hot):
-            units._keys, units._saved = self._keys, self._saved  # the same units: on disk as they are
-        else:
+        if len(units._hot) != len(self._hot) or not units._hot.keys() <= self._hot.keys():
             units._keys = sorted(units._hot)
+        elif new:
+            units._keys = self._keys  # the same keys: only some records are new
+        else:
+            units._keys, units._saved = self._keys, self._saved  # the same units: on disk as they are
         return units
 
     def _load_shard(self, shard: int) -> None:
