@@ -9,16 +9,16 @@ SPARQL over the notes' graphs: each note file's graph names its path, so every g
 - **pages without a type**: note files whose node has no discourse type (``rn:Page``);
 - **links to pages with no file**: pages named by a link or a relation that no loaded file is.
 
-The queries read every note graph of the labs (~3 s at 10,000 notes): their answer is kept in the store's folder
-(``coverage.json``) under the manifest it was asked for, so a load that changed nothing answers from it.
+The queries read every note graph of the labs (~3 s at 10,000 notes): what each graph holds of it is kept in the
+store's folder, so that a load asks it again of the graphs it wrote alone (see :func:`coverage`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .durable import write_atomically
@@ -82,68 +82,137 @@ def _count(n: int, word: str) -> str:
 
 
 _CACHE = "coverage.json"
+_ASKED_AT_ONCE = 500  # graphs named in one query
 
 
 def coverage(store: Store, bases: list[str], relation_properties: list[str]) -> Coverage:
-    """What the notes of the labs with these base IRIs hold that the load did not understand (as kept for the
-    store's manifest when it is the same)."""
+    """What the notes of the labs with these base IRIs hold that the load did not understand.
+
+    What each note graph holds of it is kept (``coverage.json`` in the store's folder, under the manifest it was
+    asked for): a load asks it again of the graphs it wrote alone (:attr:`Store.graphs_written`) and sums it up
+    for the labs. A graph's gaps change only when it is written again: a page that appears or goes re-links (so
+    writes again) every note that links to it. Kept for another manifest (a load that did not finish keeping it),
+    or for other settings, everything is asked again (~3 s at 10,000 notes, ~25 s at 100,000).
+    """
+    settings = sorted(relation_properties)
+    kept = _read_kept(store.path)
+    graphs: dict[str, dict[str, Any]] = {}
+    covered: set[str] = set()
+    written = store.graphs_written
+    if (
+        kept is not None
+        and written is not None
+        and kept.get("manifest") == store.manifest_before
+        and kept.get("settings") == settings
+    ):
+        graphs = kept["graphs"]
+        covered = set(kept["bases"])
+        for graph in written:
+            graphs.pop(graph, None)
+    wanted = sorted(set(bases))
+    for base in wanted:
+        if base in covered:
+            asked = sorted(g for g in written or () if g.startswith(f"{base}file/"))
+            for start in range(0, len(asked), _ASKED_AT_ONCE):
+                _ask(store, base, relation_properties, graphs, asked[start : start + _ASKED_AT_ONCE])
+        else:
+            for graph in [g for g in graphs if g.startswith(f"{base}file/")]:
+                del graphs[graph]
+            _ask(store, base, relation_properties, graphs, None)
+            covered.add(base)
     manifest = digest(store.path)
-    key = hashlib.sha1(json.dumps([manifest, sorted(set(bases)), sorted(relation_properties)]).encode()).hexdigest()
-    try:
-        kept = json.loads((store.path / _CACHE).read_bytes())
-        if manifest is not None and kept["key"] == key:
-            return Coverage(**{name: [Gap(**gap) for gap in gaps] for name, gaps in kept["coverage"].items()})
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # none kept, or for another manifest: asked again
-    result = _coverage(store, bases, relation_properties)
     if manifest is not None:
-        body = {"key": key, "coverage": asdict(result)}
+        body = {"manifest": manifest, "settings": settings, "bases": sorted(covered), "graphs": graphs}
         with contextlib.suppress(OSError):  # only saves time
             write_atomically(store.path / _CACHE, json.dumps(body, sort_keys=True).encode(), sync_dir=False)
-    return result
+    return _summed(graphs, wanted)
 
 
-def _coverage(store: Store, bases: list[str], relation_properties: list[str]) -> Coverage:
-    result = Coverage()
-    for base in sorted(set(bases)):
-        files = f'FILTER(STRSTARTS(STR(?g), "{_escaped(base)}file/"))'
-        result.fields += _gaps(
-            store,
-            f"""SELECT ?name (COUNT(DISTINCT ?node) AS ?n) (MIN(?path) AS ?example) WHERE {{
-                GRAPH ?g {{ ?g <{RN.path}> ?path . ?node ?p ?value }}
-                {files}
-                ?p <{RDFS.subPropertyOf}> <{RN.attribute}> ; <{RDFS.label}> ?name .
-            }} GROUP BY ?name""",
-        )
-        result.untyped += _gaps(
-            store,
-            f"""SELECT ?name (COUNT(DISTINCT ?g) AS ?n) (MIN(?path) AS ?example) WHERE {{
-                GRAPH ?g {{ ?g <{FOAF.primaryTopic}> ?node ; <{RN.path}> ?path .
-                           ?node <{RDF.type}> <{RN.Page}> ; <{RDFS.label}> ?name }}
-                {files}
-            }} GROUP BY ?name""",
-        )
-        linking = " ".join(f"<{p}>" for p in sorted({DCTERMS.references, *relation_properties}))
-        result.unresolved += _gaps(
-            store,
-            f"""SELECT ?name (COUNT(DISTINCT ?g) AS ?n) (MIN(?path) AS ?example) WHERE {{
-                VALUES ?p {{ {linking} }}
-                GRAPH ?g {{ ?g <{RN.path}> ?path . ?node ?p ?target . ?target <{RDFS.label}> ?name }}
-                {files}
-                FILTER NOT EXISTS {{ GRAPH ?h {{ ?h <{FOAF.primaryTopic}> ?target }} }}
-            }} GROUP BY ?name""",
-        )
+def _read_kept(directory: Path) -> dict[str, Any] | None:
+    try:
+        kept = json.loads((directory / _CACHE).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(kept, dict)
+        or not isinstance(kept.get("graphs"), dict)
+        or not isinstance(kept.get("bases"), list)
+    ):
+        return None
+    return kept
+
+
+def _ask(
+    store: Store, base: str, relation_properties: list[str], graphs: dict[str, dict[str, Any]], only: list[str] | None
+) -> None:
+    """What the note graphs of the lab at ``base`` (``only`` these, when given) hold that the load did not
+    understand, into ``graphs``: each graph's path, its fields kept as text (name and node), the names of its
+    node when it has no type, the names of the pages it links to that no file is."""
+    files = f'FILTER(STRSTARTS(STR(?g), "{_escaped(base)}file/"))'
+    values = "VALUES ?g { " + " ".join(f"<{g}>" for g in only) + " }" if only is not None else ""
+    linking = " ".join(f"<{p}>" for p in sorted({DCTERMS.references, *relation_properties}))
+    queries = {
+        "fields": f"""SELECT DISTINCT ?g ?path ?name ?node WHERE {{ {values}
+            GRAPH ?g {{ ?g <{RN.path}> ?path . ?node ?p ?value }}
+            {files}
+            ?p <{RDFS.subPropertyOf}> <{RN.attribute}> ; <{RDFS.label}> ?name .
+        }}""",
+        "untyped": f"""SELECT DISTINCT ?g ?path ?name WHERE {{ {values}
+            GRAPH ?g {{ ?g <{FOAF.primaryTopic}> ?node ; <{RN.path}> ?path .
+                       ?node <{RDF.type}> <{RN.Page}> ; <{RDFS.label}> ?name }}
+            {files}
+        }}""",
+        "unresolved": f"""SELECT DISTINCT ?g ?path ?name WHERE {{ {values}
+            VALUES ?p {{ {linking} }}
+            GRAPH ?g {{ ?g <{RN.path}> ?path . ?node ?p ?target . ?target <{RDFS.label}> ?name }}
+            {files}
+            FILTER NOT EXISTS {{ GRAPH ?h {{ ?h <{FOAF.primaryTopic}> ?target }} }}
+        }}""",
+    }
+    for kind, query in queries.items():
+        for row in store.query(query):
+            entry = graphs.setdefault(row["g"].value, {"path": str(row["path"].value)})
+            item = [str(row["name"].value), row["node"].value] if kind == "fields" else str(row["name"].value)
+            entry.setdefault(kind, []).append(item)
+
+
+def _summed(graphs: dict[str, dict[str, Any]], bases: list[str]) -> Coverage:
+    """The gaps of the labs at ``bases``, summed over their graphs: per name, how many notes (fields: distinct
+    nodes; the others: files) and the first path."""
+    nodes: dict[str, set[str]] = {}
+    files: dict[str, dict[str, set[str]]] = {"untyped": {}, "unresolved": {}}
+    examples: dict[tuple[str, str], str] = {}
+    prefixes = tuple(f"{base}file/" for base in bases)
+    for graph, entry in graphs.items():
+        if not graph.startswith(prefixes):
+            continue
+        path = entry["path"]
+        for name, node in entry.get("fields", []):
+            nodes.setdefault(name, set()).add(node)
+            _first(examples, ("fields", name), path)
+        for kind in ("untyped", "unresolved"):
+            for name in entry.get(kind, []):
+                files[kind].setdefault(name, set()).add(graph)
+                _first(examples, (kind, name), path)
+    result = Coverage(
+        fields=[Gap(name, len(found), examples[("fields", name)]) for name, found in nodes.items()],
+        untyped=[Gap(name, len(found), examples[("untyped", name)]) for name, found in files["untyped"].items()],
+        unresolved=[
+            Gap(name, len(found), examples[("unresolved", name)]) for name, found in files["unresolved"].items()
+        ],
+    )
     for gaps in (result.fields, result.untyped, result.unresolved):
         gaps.sort(key=lambda gap: (-gap.count, gap.name, gap.example))
     return result
 
 
+def _first(examples: dict[tuple[str, str], str], key: tuple[str, str], path: str) -> None:
+    if key not in examples or path < examples[key]:
+        examples[key] = path
+
+
 def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _gaps(store: Store, query: str) -> list[Gap]:
-    return [Gap(str(row["name"].value), int(row["n"].value), str(row["example"].value)) for row in store.query(query)]
 
 
 __all__ = ["Coverage", "Gap", "coverage"]

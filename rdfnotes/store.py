@@ -66,6 +66,7 @@ from pyoxigraph import Store as OxStore
 from .durable import fsync_dir, write_atomically, write_synced
 from .errors import NoStore, StoreError, StoreLocked
 from .history import Recorder
+from .manifest import digest as manifest_digest
 
 DATA_DIR = "oxigraph"
 MANIFEST = "manifest.json"
@@ -132,6 +133,11 @@ class Store:
         self.deltas: dict[str, int] | None = None
         """By how much the last sync changed each count of :attr:`counted`; ``None`` when not counted (as
         :attr:`union_delta`)."""
+        self.graphs_written: set[str] | None = None
+        """The named graphs the last sync wrote or dropped (``None``: no sync finished since the store was opened),
+        for what is kept per graph to be asked again of those alone (rdfnotes.coverage)."""
+        self.manifest_before: str | None = None
+        """The manifest's digest when the last sync began (:func:`rdfnotes.manifest.digest`)."""
         self.recovered = False
         """Whether opening the store undid a sync another process did not finish (the store is as before it)."""
         if read_only:
@@ -306,6 +312,8 @@ class Store:
         self._in_sync = True
         self.union_delta = 0
         self.deltas = dict.fromkeys(self.counted, 0)
+        self.graphs_written = set()
+        self.manifest_before = manifest_digest(self.path)
         try:
             yield
             self._ox.flush()
@@ -313,6 +321,7 @@ class Store:
             self._journal.commit()
         except BaseException as failure:
             self.union_delta = self.deltas = None
+            self.graphs_written = None
             try:
                 self.history.abort()
                 self._journal.undo(self._ox, self.path)
@@ -413,6 +422,8 @@ class Store:
             batch: dict[str, set[str]] = {}
             size = 0
             for graph, triples in itertools.chain(pairs, ((g, ()) for g in remove)):
+                if self.graphs_written is not None:
+                    self.graphs_written.add(graph)
                 statements = batch[graph] = {t if isinstance(t, str) else str(t) for t in triples}
                 size += len(statements) + 1
                 if size >= _BATCH_TRIPLES:

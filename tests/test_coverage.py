@@ -103,3 +103,26 @@ def test_a_load_that_changed_nothing_gives_the_same_coverage_and_a_change_is_see
     changed = CliRunner().invoke(cli, args, catch_exceptions=False).stdout.splitlines()[2:]
     assert changed[0] == "Coverage: 3 fields not mapped, 1 page without a type, 1 page linked to with no file."
     assert "  field 'Room' kept as text: 1 note, e.g. Meeting 3.md" in changed
+
+
+def test_the_coverage_of_a_sync_equals_the_coverage_of_a_fresh_load(tmp_path: Path) -> None:
+    """Asked again of the graphs a load wrote alone, the summary is what a fresh load's is: a page appearing
+    resolves the links to it, a removed file's gaps go, an edited file's change."""
+    folder = tmp_path / "lab-t"
+    folder.mkdir()
+    for name, text in NOTES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+    def summary(store: Path) -> list[str]:
+        out = CliRunner().invoke(cli, ["--store", str(store), "load", str(folder)], catch_exceptions=False).stdout
+        return [line for line in out.splitlines() if line.startswith(("Coverage", "  "))]
+
+    summary(tmp_path / "synced")
+    edits = [
+        lambda: (folder / "Nap lab.md").write_text("---\ntitle: Nap lab\n---\n- Room:: 4\n", encoding="utf-8"),
+        lambda: (folder / "Meeting 3.md").unlink(),
+        lambda: (folder / "CLM - Naps hurt.md").write_text("---\ntitle: '[[CLM]] - Naps hurt'\n---\nSee [[Sleep]]\n"),
+    ]
+    for i, edit in enumerate(edits):
+        edit()
+        assert summary(tmp_path / "synced") == summary(tmp_path / f"fresh-{i}"), i
