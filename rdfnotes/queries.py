@@ -35,14 +35,17 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
 
 from .errors import NoSuchQuery, QueryError
 from .resources import queries_dir
 from .sparql_guard import check, start_on_big_stack
-from .store import Store
 from .vocab import PREFIXES, XSD
+
+if TYPE_CHECKING:  # only a type here: `rdfnotes queries` need not open a store's modules
+    from .store import Store
 
 PARAM_TYPES = ("string", "iri", "integer", "date", "boolean")
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
