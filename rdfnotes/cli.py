@@ -333,7 +333,9 @@ def query(
     else:
         with _store(ctx) as store:
             name = "standard input" if query == "-" else query
-            stream = stream_query(store, name, bindings, text=text, limit=limit, offset=offset, ordered=not unordered)
+            stream = stream_query(
+                store, name, bindings, text=text, limit=limit, offset=offset, ordered=not unordered, keep=True
+            )
             for note in stream.notes:
                 click.secho(f"Note: {note}.", fg="yellow", err=True)
             chunks = stream.chunks(fmt, width=None if output else _terminal_width(), full_iris=full_iris)
