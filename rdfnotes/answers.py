@@ -49,6 +49,8 @@ _MAX_BYTES = 1 << 30
 _MAX_ANSWERS = 64
 _STALE = 3600.0
 """An answer's file with no index this many seconds after it was begun: a writer that died. Removed."""
+_STATE = 16
+"""Hex digits of a key that name the store's state."""
 _NOT_KEPT = re.compile(r"\b(?:SERVICE|NOW|RAND|UUID|STRUUID|BNODE)\b", re.IGNORECASE)
 
 
@@ -102,8 +104,10 @@ class Answers:
         generation = read_generation(self._store.path)
         if generation != self._store.generation:
             return None  # a sync committed since the store was opened: the state on disk is not the one read
-        state = [_FORMAT, generation, digest(self._store.path), text, sorted(prefixes.items())]
-        return hashlib.sha256(json.dumps(state, ensure_ascii=False).encode("utf-8")).hexdigest()[:40]
+        state = json.dumps([_FORMAT, generation, digest(self._store.path)]).encode("utf-8")
+        asked = json.dumps([text, sorted(prefixes.items())], ensure_ascii=False).encode("utf-8")
+        # the state first: answers of another state are found by name, and let go (_bound)
+        return hashlib.sha256(state).hexdigest()[:_STATE] + hashlib.sha256(asked).hexdigest()[:32]
 
     def find(self, key: str) -> Kept | None:
         """The answer kept under ``key``, if there is a whole one."""
@@ -145,32 +149,32 @@ class Answers:
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        self._bound()
+        self._bound(key)
         return Kept(path, variables, count, starts)
 
-    def _bound(self) -> None:
-        """Keep the folder within its bounds: the oldest answers out first; files of writers that died removed."""
+    def _bound(self, key: str) -> None:
+        """Keep the folder within its bounds: answers of other states than ``key``'s out (never to be read again),
+        then the oldest first; files of writers that died removed."""
         with contextlib.suppress(OSError):
-            entries = [(e.stat().st_mtime, e.name, e.stat().st_size) for e in os.scandir(self.folder) if e.is_file()]
-            indexes = sorted((m, n) for m, n, _ in entries if n.endswith(".json"))
+            entries = {e.name: e.stat() for e in os.scandir(self.folder) if e.is_file()}
+            indexes = sorted((entries[n].st_mtime, n) for n in entries if n.endswith(".json"))
             used: dict[str, str] = {}
             for _, name in indexes:
                 with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
                     used[name] = str(json.loads((self.folder / name).read_bytes())["file"])
-            sizes = {n: s for _, n, s in entries}
             now = time.time()
-            for mtime, name, _ in entries:
-                if name.endswith(".tsv") and name not in used.values() and now - mtime > _STALE:
+            for name, stat in entries.items():
+                if name.endswith(".tsv") and name not in used.values() and now - stat.st_mtime > _STALE:
                     (self.folder / name).unlink(missing_ok=True)
-            total = sum(sizes.get(f, 0) for f in used.values())
+            total = sum(entries[f].st_size for f in used.values() if f in entries)
             for _, name in indexes:
-                if total <= _MAX_BYTES and len(used) <= _MAX_ANSWERS:
-                    break
+                if name.startswith(key[:_STATE]) and total <= _MAX_BYTES and len(used) <= _MAX_ANSWERS:
+                    continue
                 data = used.pop(name, None)
                 (self.folder / name).unlink(missing_ok=True)
-                if data is not None:
+                if data is not None and data in entries:
                     (self.folder / data).unlink(missing_ok=True)
-                    total -= sizes.get(data, 0)
+                    total -= entries[data].st_size
 
 
 class _Bounded:

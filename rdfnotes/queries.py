@@ -355,12 +355,17 @@ class _Producer:
             kept = answers.keep(key, results)
             if kept is None:
                 return False
+        rows = kept.rows(self._offset, self._limit)
+        try:
+            batch = list(itertools.islice(rows, _BATCH))
+        except OSError:
+            return False  # let go by another process since it was found (its file, once open, stays readable)
         if not self._put(kept.variables):
             return True
-        rows = kept.rows(self._offset, self._limit)
-        while batch := list(itertools.islice(rows, _BATCH)):
+        while batch:
             if not self._put(batch):
                 return True
+            batch = list(itertools.islice(rows, _BATCH))
         self._put(_DONE)
         return True
 

@@ -106,6 +106,7 @@ def test_a_new_state_of_the_store_is_never_answered_from_an_old_one(tmp_path: Pa
         after = run_query(store, "labels", text=text, keep=True).rows
         assert after == run_query(store, "labels", text=text).rows
     assert after != before
+    assert len(kept_files(store_dir)) == 2  # the new state's answer (index and rows): the old one let go
     assert "Zzz a page added last" in {getattr(row[0], "value", None) for row in after}
 
 
