@@ -94,8 +94,7 @@ def _store(ctx: click.Context, *, write: bool = False, create: bool = False) -> 
             store = Store(ctx.obj["store"], create=create)
         else:
             store = Store(ctx.obj["store"], read_only=True, on_wait=waiting)
-        if sum(len(root.get("units", ())) for root in store.manifest["roots"].values()) > 2_000:
-            gc.freeze()
+        gc.freeze()  # (cheap: the objects move to the permanent generation at once, however many)
     finally:
         if collecting:
             gc.enable()
