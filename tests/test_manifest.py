@@ -13,7 +13,7 @@ import pytest
 from lab_pages import context_page, source_page, write_lab
 from support import LAB_A, load_into, writable_copy
 
-from rdfnotes import Store, export, load, load_config
+from rdfnotes import Store, StoreError, export, labs, load, load_config
 from rdfnotes import manifest as manifest_files
 from rdfnotes.link import link
 from rdfnotes.loader import _count_queries
@@ -310,3 +310,57 @@ def test_pages_of_one_name_are_told_at_every_load_not_only_when_read(tmp_path: P
     assert [str(p) for p in load([lab], store, load_config()).problems] == told
     assert [str(p) for p in load([lab], store, load_config()).problems] == told
     store.close()
+
+
+def test_a_reader_reads_a_folders_key_list_and_records_only_when_asked(tmp_path: Path) -> None:
+    lab = writable_copy(LAB_A, tmp_path)
+    with Store(tmp_path / "store") as store:
+        load([lab], store, load_config())
+        written = {key: dict(root["units"].items()) for key, root in store.manifest["roots"].items()}
+    with Store(tmp_path / "store", read_only=True) as reader:
+        units = next(iter(reader.manifest["roots"].values()))["units"]
+        assert "_keys" not in units.__dict__  # nothing read yet: a query never asks
+        assert {key: dict(root["units"].items()) for key, root in reader.manifest["roots"].items()} == written
+
+
+def test_a_reader_asking_for_units_a_writer_has_let_go_is_told_to_run_again(tmp_path: Path) -> None:
+    lab = writable_copy(LAB_A, tmp_path)
+    with Store(tmp_path / "store") as store:
+        load([lab], store, load_config())
+    reader = Store(tmp_path / "store", read_only=True)
+    try:
+        page = next(lab.rglob("*.md"))
+        page.write_text(page.read_text(encoding="utf-8") + "\n- one more line\n", encoding="utf-8")
+        with Store(tmp_path / "store") as store:
+            load([lab], store, load_config())  # a new key list and shard; the reader's are deleted
+        units = next(iter(reader.manifest["roots"].values()))["units"]
+        with pytest.raises(manifest_files.ShardGone, match="changed the store while this command read it; run it"):
+            len(units)
+        assert isinstance(manifest_files.ShardGone("x"), StoreError)  # a one-line message from the command line
+    finally:
+        reader.close()
+
+
+def test_a_reader_keeps_the_lab_counts_only_for_the_state_it_read(tmp_path: Path) -> None:
+    lab = writable_copy(LAB_A, tmp_path)
+    with Store(tmp_path / "store") as store:
+        load([lab], store, load_config())
+        expected = labs(store)
+    kept = tmp_path / "store" / "labs.json"
+    kept.unlink(missing_ok=True)
+    with Store(tmp_path / "store", read_only=True) as reader:
+        assert labs(reader) == expected
+    assert kept.is_file()  # counted once, for every later reader
+    before = kept.read_bytes()
+    with Store(tmp_path / "store", read_only=True) as reader:
+        assert labs(reader) == expected
+        assert kept.read_bytes() == before
+        (lab / "a new page.md").write_text("- new\n", encoding="utf-8")
+        with Store(tmp_path / "store") as store:
+            load([lab], store, load_config())
+            after = labs(store)
+        kept.unlink()
+        assert labs(reader) == expected  # the reader's own state, counted again, not kept under the new one
+        assert not kept.exists()
+    with Store(tmp_path / "store", read_only=True) as reader:
+        assert labs(reader) == after
