@@ -242,10 +242,12 @@ def plain(manifest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def read(directory: Path, *, lazy: bool = False) -> dict[str, Any] | None:
+def read(directory: Path, *, lazy: bool = False, units: bool = True) -> dict[str, Any] | None:
     """The manifest kept in ``directory``; ``None`` when there is none.
 
     :param lazy: read records only when asked for (a writer, which alone deletes shards), not all now.
+    :param units: read each folder's records of its files; ``False``: the head alone, every folder without its
+        ``units`` (a process that only queries the store: ~0.1 MB, not ~650 MB, at 100,000 notes).
     :raises ManifestUnreadable: when it is there but cannot be read (whole, unless ``lazy``).
     """
     try:
@@ -262,7 +264,8 @@ def read(directory: Path, *, lazy: bool = False) -> dict[str, Any] | None:
         if not isinstance(head, dict):
             raise ManifestUnreadable(f"{HEAD}: not an object")
         if head.get("format") != FORMAT:
-            return head  # the whole manifest in one JSON document, as rdfnotes wrote it before shards
+            # the whole manifest in one JSON document, as rdfnotes wrote it before shards
+            return head if units else _without_units(head)
         version = head.get("format_version")
         if version not in (1, FORMAT_VERSION) or not isinstance(head.get("manifest"), dict):
             raise ManifestUnreadable(f"{HEAD}: format version {version!r} is not known")
@@ -275,18 +278,28 @@ def read(directory: Path, *, lazy: bool = False) -> dict[str, Any] | None:
             root = roots.get(key) if isinstance(roots, dict) else None
             if not isinstance(root, dict):
                 raise ManifestUnreadable(f"{HEAD}: shards of an unknown folder {key!r}")
+            if not units:
+                continue
             if version == 1:  # shards alone: read whole, once
                 if not isinstance(names, list):
                     raise ManifestUnreadable(f"{HEAD}: shards of {key!r} are no list")
-                units: dict[str, Any] = {}
+                records: dict[str, Any] = {}
                 for name in names:
-                    units.update(_read_shard(directory, name))
-                root["units"] = units
+                    records.update(_read_shard(directory, name))
+                root["units"] = records
                 continue
             root["units"] = _read_units(directory, names)
             if not lazy:
                 root["units"].load_all()
-        return manifest
+        return manifest if units else _without_units(manifest)
+
+
+def _without_units(manifest: dict[str, Any]) -> dict[str, Any]:
+    roots = manifest.get("roots")
+    for root in roots.values() if isinstance(roots, dict) else ():
+        if isinstance(root, dict):
+            root.pop("units", None)
+    return manifest
 
 
 def _read_units(directory: Path, names: Any) -> Units:

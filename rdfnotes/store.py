@@ -104,6 +104,8 @@ class Store:
     :param read_only: open for reading only, beside any writer, never creating anything (see the module's text).
     :param on_wait: (a reader) called once, with the writer's process id, when the reader waits for a sync that
         is writing to commit.
+    :param units: (a reader) read the manifest's records of each file loaded; ``False``: its head alone (each
+        folder's lab and base, no ``units``), for a process that only queries (the static site's page workers).
     :raises NoStore: when there is no store and it is not to be created.
     :raises StoreLocked: (a writer) when another process writes the store.
     """
@@ -115,9 +117,11 @@ class Store:
         create: bool = True,
         read_only: bool = False,
         on_wait: Callable[[int], None] | None = None,
+        units: bool = True,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self._units = units or not read_only
         self.created = False
         """Whether this writer made the store (it was not there before)."""
         self._journal = _Journal(self.path / JOURNAL)
@@ -277,7 +281,7 @@ class Store:
         try:
             # The writer reads a record when it needs it (a re-sync: only the changed ones); a reader reads all now,
             # as the writer may delete the files it would read later.
-            data = manifest_files.read(self.path, lazy=not self.read_only)
+            data = manifest_files.read(self.path, lazy=not self.read_only, units=self._units)
         except manifest_files.ManifestUnreadable:
             # The manifest only saves work: without it the next load re-reads every file and converges.
             data = None

@@ -77,6 +77,41 @@ def test_a_manifest_reads_back_exactly_and_only_changed_shards_are_written(tmp_p
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
 
 
+def test_the_head_alone_is_read_without_any_folders_records(tmp_path: Path) -> None:
+    # What a process that only queries the store needs (the static site's page workers): each folder's lab and
+    # base, not the records of its files, however many (~650 MB of them at 100,000 notes).
+    manifest = big_manifest(3000)
+    manifest_files.write(tmp_path, manifest)
+    shards = shard_files(tmp_path)
+    for name in shards:  # not even opened: a missing shard goes unnoticed
+        (tmp_path / name).unlink()
+    head = manifest_files.read(tmp_path, units=False)
+    assert head is not None
+    assert {key: (root["lab"], root["base"]) for key, root in head["roots"].items()} == {
+        "/data/lab": ("lab", "https://example.org/lab/"),
+        "/data/empty": ("other", "https://example.org/other/"),
+    }
+    assert not any("units" in root for root in head["roots"].values())
+    assert head["sync"] == manifest["sync"]
+    with pytest.raises(manifest_files.ManifestUnreadable):
+        manifest_files.read(tmp_path)
+
+
+def test_a_reader_store_can_leave_the_manifests_records_unread(tmp_path: Path) -> None:
+    load_into(tmp_path / "store", LAB_A)[0].close()
+    full = Store(tmp_path / "store", read_only=True)
+    bare = Store(tmp_path / "store", read_only=True, units=False)
+    assert [len(root["units"]) for root in full.manifest["roots"].values()] == [10]
+    assert [set(root) for root in bare.manifest["roots"].values()] == [
+        set(root) - {"units"} for root in full.manifest["roots"].values()
+    ]
+    assert bare.count(TRIPLES) == full.count(TRIPLES) > 0
+    # a writer always has them (it is what a re-sync compares the folder with)
+    writer = Store(tmp_path / "store", units=False)
+    assert [len(root["units"]) for root in writer.manifest["roots"].values()] == [10]
+    writer.close()
+
+
 def test_a_damaged_shard_makes_the_manifest_absent_not_wrong(tmp_path: Path) -> None:
     manifest_files.write(tmp_path, big_manifest(500))
     shard = sorted(shard_files(tmp_path))[0]
