@@ -94,8 +94,7 @@ def _store(ctx: click.Context, *, write: bool = False, create: bool = False) -> 
             store = Store(ctx.obj["store"], create=create)
         else:
             store = Store(ctx.obj["store"], read_only=True, on_wait=waiting)
-        if sum(len(root.get("units", ())) for root in store.manifest["roots"].values()) > 2_000:
-            gc.freeze()
+        gc.freeze()  # (cheap: the objects move to the permanent generation at once, however many)
     finally:
         if collecting:
             gc.enable()
@@ -333,7 +332,9 @@ def query(
     else:
         with _store(ctx) as store:
             name = "standard input" if query == "-" else query
-            stream = stream_query(store, name, bindings, text=text, limit=limit, offset=offset, ordered=not unordered)
+            stream = stream_query(
+                store, name, bindings, text=text, limit=limit, offset=offset, ordered=not unordered, keep=True
+            )
             for note in stream.notes:
                 click.secho(f"Note: {note}.", fg="yellow", err=True)
             chunks = stream.chunks(fmt, width=None if output else _terminal_width(), full_iris=full_iris)

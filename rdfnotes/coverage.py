@@ -82,6 +82,7 @@ def _count(n: int, word: str) -> str:
 
 
 _CACHE = "coverage.json"
+_SUMMARY = "coverage-summary.json"
 # Graphs named in one query. Few: Oxigraph answers a VALUES of many graphs by reading every graph (measured at
 # 100k notes, the links query: 1 graph 0.00 s, 10 graphs 0.01 s, 150 graphs 13.5 s; 150 queries of one 0.09 s).
 _ASKED_AT_ONCE = 8
@@ -97,6 +98,11 @@ def coverage(store: Store, bases: list[str], relation_properties: list[str]) -> 
     or for other settings, everything is asked again (~3 s at 10,000 notes, ~25 s at 100,000).
     """
     settings = sorted(relation_properties)
+    wanted = sorted(set(bases))
+    manifest = digest(store.path)
+    summary = _read_summary(store.path, [manifest, settings, wanted])
+    if summary is not None:
+        return summary  # the same manifest: nothing was written since it was summed (a re-sync that found no change)
     kept = _read_kept(store.path)
     graphs: dict[str, dict[str, Any]] = {}
     covered: set[str] = set()
@@ -111,7 +117,6 @@ def coverage(store: Store, bases: list[str], relation_properties: list[str]) -> 
         covered = set(kept["bases"])
         for graph in written:
             graphs.pop(graph, None)
-    wanted = sorted(set(bases))
     for base in wanted:
         if base in covered:
             asked = sorted(g for g in written or () if g.startswith(f"{base}file/"))
@@ -122,12 +127,33 @@ def coverage(store: Store, bases: list[str], relation_properties: list[str]) -> 
                 del graphs[graph]
             _ask(store, base, relation_properties, graphs, None)
             covered.add(base)
-    manifest = digest(store.path)
+    result = _summed(graphs, wanted)
     if manifest is not None:
         body = {"manifest": manifest, "settings": settings, "bases": sorted(covered), "graphs": graphs}
+        summed = {"for": [manifest, settings, wanted], "summary": result.to_dict()}
         with contextlib.suppress(OSError):  # only saves time
             write_atomically(store.path / _CACHE, json.dumps(body, sort_keys=True).encode(), sync_dir=False)
-    return _summed(graphs, wanted)
+            write_atomically(store.path / _SUMMARY, json.dumps(summed, sort_keys=True).encode(), sync_dir=False)
+    return result
+
+
+def _read_summary(directory: Path, made_for: list[Any]) -> Coverage | None:
+    """The summary kept for this manifest, settings and labs (``coverage-summary.json``, small: read at every
+    load, where ``coverage.json`` holds every graph's gaps), if there is one."""
+    if made_for[0] is None:
+        return None
+    try:
+        kept = json.loads((directory / _SUMMARY).read_bytes())
+        if kept["for"] != made_for:
+            return None
+        summary = kept["summary"]
+        return Coverage(
+            fields=[Gap(**gap) for gap in summary["fields_not_mapped"]],
+            untyped=[Gap(**gap) for gap in summary["pages_without_type"]],
+            unresolved=[Gap(**gap) for gap in summary["links_to_pages_with_no_file"]],
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _read_kept(directory: Path) -> dict[str, Any] | None:

@@ -219,10 +219,15 @@ _KEPT = "labs.json"
 def _kept(store: Store, what: str, compute: Callable[[], T]) -> T:
     """``compute()``, as kept in the store's folder for the manifest on disk now (``labs.json``): what the labs'
     graphs hold changes only with the manifest (a load, a lab removed), and counting it reads every graph (seconds
-    for a big lab, asked by ``labs``, the index page and every static site). A read-only store keeps nothing."""
+    for a big lab, asked by ``labs``, the index page and every static site). A reader keeps what it counted only
+    when no sync committed since it opened the store (the manifest on disk is then the one it read)."""
     from .manifest import digest
+    from .store import read_generation
 
-    manifest = digest(store.path)
+    def current() -> bool:  # whether the manifest on disk is the store's as this reader (or the writer) sees it
+        return not store.read_only or read_generation(store.path) == store.generation
+
+    manifest = digest(store.path) if current() else None  # None: a newer state on disk, neither taken nor kept
     path = store.path / _KEPT
     kept: dict[str, Any] = {}
     with contextlib.suppress(OSError, ValueError):
@@ -232,7 +237,7 @@ def _kept(store: Store, what: str, compute: Callable[[], T]) -> T:
     if manifest is not None and what in kept:
         return kept[what]  # type: ignore[no-any-return]
     value = compute()
-    if manifest is not None and not store.read_only:
+    if manifest is not None and current():
         kept[what] = value
         body = json.dumps({"manifest": manifest, "values": kept}, sort_keys=True).encode("utf-8")
         with contextlib.suppress(OSError):  # only saves time

@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 from pyoxigraph import BlankNode, NamedNode, Triple
 
-from . import __version__, biblio, iris
+from . import __version__, biblio, iris, mapping_pool
 from . import manifest as manifest_files
 from .config import Config
 from .coverage import Coverage, coverage
@@ -127,6 +127,7 @@ def load(
     format: str | None = None,
     progress: ProgressCallback | None = None,
     add: bool = False,
+    workers: int | None = None,
 ) -> LoadReport:
     """Sync ``store`` with the note files under ``paths``.
 
@@ -141,6 +142,8 @@ def load(
     :param progress: told how far reading the changed files (``"Reading"``) and mapping and writing them
         (``"Writing"``) have come, for each folder.
     :param add: keep the lab's other folders (the folders given add to the lab instead of replacing them).
+    :param workers: how many processes map the notes read beside this one (:mod:`rdfnotes.mapping_pool`):
+        ``None`` chooses (one per core, for loads big enough to gain from it), ``0`` maps them here.
     :raises NothingToLoad: when no path exists or none holds a note file.
     """
     report = LoadReport()
@@ -162,12 +165,14 @@ def load(
     gc.disable()
     try:
         try:
-            return _load(roots, store, config, LoadReport(problems=list(report.problems)), lab, format, progress, add)
+            return _load(
+                roots, store, config, LoadReport(problems=list(report.problems)), lab, format, progress, add, workers
+            )
         except manifest_files.ManifestUnreadable:
             # A damaged file of the manifest, found when one of its records was needed: what the load wrote is
             # undone (Store.syncing), and it is made again without the manifest, reading every file.
             store.manifest = {"version": MANIFEST_VERSION, "roots": {}}
-            return _load(roots, store, config, report, lab, format, progress, add)
+            return _load(roots, store, config, report, lab, format, progress, add, workers)
     finally:
         if collecting:
             gc.enable()
@@ -182,6 +187,7 @@ def _load(
     format: str | None,
     progress: ProgressCallback | None,
     add: bool = False,
+    workers: int | None = None,
 ) -> LoadReport:
     # After a load of rdfnotes 0.1 that stopped half-way, the manifest does not tell what the store holds: every file
     # is read again.
@@ -193,7 +199,7 @@ def _load(
     # A big sync is several writes: all of them and the manifest are one (undone together if the load stops).
     with store.syncing():
         for root in roots:
-            _sync_root(root, store, config, lab, report, progress, format, trust_manifest)
+            _sync_root(root, store, config, lab, report, progress, format, trust_manifest, workers)
         nothing = report.files_seen == 0 and not any(
             store.manifest["roots"].get(str(r), {}).get("units") for r in roots
         )
@@ -238,6 +244,7 @@ def _sync_root(
     progress: ProgressCallback | None,
     format: str | None = None,
     trust_manifest: bool = True,
+    workers: int | None = None,
 ) -> None:
     key = str(root)
     previous: dict[str, Any] = store.manifest["roots"].get(key, {})
@@ -411,46 +418,69 @@ def _sync_root(
 
     ctx = MappingContext(config=config, base=base, resolver=index)
     new_entries: dict[str, dict[str, Any]] = {}
+    mapping_problems: list[Problem] = []
+    labels_told: set[str] = set()
+
+    def map_unit(unit_key: str) -> _Mapped:
+        """One unit's graphs and manifest record (here or in a worker process: rdfnotes.mapping_pool)."""
+        content = to_map.pop(unit_key)
+        unit = by_key[unit_key]
+        mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
+        if content.templates:
+            mapped["templates"] = content.templates  # pages left out: counted on every load
+        graphs: dict[str, list[str]] = {}
+        told = len(ctx.problems)
+        for note, known in zip(content.notes, new_notes[unit_key], strict=True):
+            graph = note_graph_iri(base, note)
+            index.begin_note()
+            graphs.setdefault(graph, []).extend(map_note(note, known["node"], graph, ctx))
+            mapped["notes"].append({**known, "graph": graph, "title": note.title, "links": index.used_links()})
+        for document in content.documents:
+            graph = iris.file_graph_iri(base, document.path)
+            graphs[graph] = _skolemize(document.triples, base, graph)
+        return _Mapped(
+            mapped,
+            graphs,
+            [problem for note in content.notes for problem in note.problems] + content.problems,
+            [(ctx.labels_told.get(i), ctx.problems[i]) for i in range(told, len(ctx.problems))],
+        )
 
     def mapped_graphs() -> Iterator[tuple[str, list[str]]]:
         """Each unit's graphs, mapped as the store asks for them: the notes' triples are never all in memory."""
-        for unit_key in counted(sorted(to_map), "Writing", progress):
-            content = to_map.pop(unit_key)
-            unit = by_key[unit_key]
-            mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
-            if content.templates:
-                mapped["templates"] = content.templates  # pages left out: counted on every load
-            graphs: dict[str, list[str]] = {}
-            for note, known in zip(content.notes, new_notes[unit_key], strict=True):
-                graph = note_graph_iri(base, note)
-                index.begin_note()
-                graphs.setdefault(graph, []).extend(map_note(note, known["node"], graph, ctx))
-                mapped["notes"].append({**known, "graph": graph, "title": note.title, "links": index.used_links()})
-            for document in content.documents:
-                graph = iris.file_graph_iri(base, document.path)
-                graphs[graph] = _skolemize(document.triples, base, graph)
-            longest = max((len(t) for triples in graphs.values() for t in triples), default=0)
-            if longest > MAX_STATEMENT_CHARS and _longest_bytes(graphs) > MAX_STATEMENT_BYTES:
-                # The store's parser takes no statement over 16 MiB: the unit is left out, not the whole load.
-                size = _longest_bytes(graphs) / 2**20
-                last_good = prior_units.get(unit_key)
-                consequence = "its last good version stays in the store" if last_good else "not loaded"
-                message = f"a value of {size:,.1f} MiB is more than the store takes (16 MiB); {consequence}"
-                report.problems.append(Problem(unit_key, message, severity="warning" if last_good else "error"))
-                report.files_read -= 1
-                nonlocal index_exact
-                index_exact = False  # its names are in the index, its last good record (or none) in the manifest
-                if last_good is not None:
-                    kept[unit_key] = last_good
-                else:
-                    report.files_skipped += 1
-                continue
-            for note in content.notes:
-                report.problems.extend(note.problems)
-            mapped["graphs"] = sorted(graphs)
-            report.problems.extend(content.problems)
-            new_entries[unit_key] = mapped
-            yield from graphs.items()
+        keys = sorted(to_map)
+        results = mapping_pool.in_order(map_unit, keys, mapping_pool.workers_for(len(keys), workers))
+        try:
+            for unit_key in counted(keys, "Writing", progress):
+                result = next(results)
+                to_map.pop(unit_key, None)  # mapped in a worker: let go here too
+                for label, problem in result.mapping_problems:
+                    if label is None or label not in labels_told:  # a label is told once, by its first unit
+                        mapping_problems.append(problem)
+                    if label is not None:
+                        labels_told.add(label)
+                graphs = result.graphs
+                longest = max((len(t) for triples in graphs.values() for t in triples), default=0)
+                if longest > MAX_STATEMENT_CHARS and _longest_bytes(graphs) > MAX_STATEMENT_BYTES:
+                    # The store's parser takes no statement over 16 MiB: the unit is left out, not the whole load.
+                    size = _longest_bytes(graphs) / 2**20
+                    last_good = prior_units.get(unit_key)
+                    consequence = "its last good version stays in the store" if last_good else "not loaded"
+                    message = f"a value of {size:,.1f} MiB is more than the store takes (16 MiB); {consequence}"
+                    report.problems.append(Problem(unit_key, message, severity="warning" if last_good else "error"))
+                    report.files_read -= 1
+                    nonlocal index_exact
+                    index_exact = False  # its names are in the index, its last good record (or none) in the manifest
+                    if last_good is not None:
+                        kept[unit_key] = last_good
+                    else:
+                        report.files_skipped += 1
+                    continue
+                report.problems.extend(result.problems)
+                result.record["graphs"] = sorted(graphs)
+                new_entries[unit_key] = result.record
+                yield from graphs.items()
+        finally:
+            results.close()
 
     def removed_graphs() -> Iterator[str]:
         """The graphs no unit gives any more: known once every unit is mapped (the store asks for them last).
@@ -473,7 +503,7 @@ def _sync_root(
     owned = [prior_units.owned and previous.get("base") == base]
     report.files_removed += len(gone_from_disk)
     store.replace_graphs(mapped_graphs(), remove=removed_graphs())
-    report.problems.extend(ctx.problems)
+    report.problems.extend(mapping_problems)
     final = prior_units.derive(keep=unchanged | kept.keys(), new=new_entries)
     final.owned = (
         (not unchanged or owned[0])
@@ -494,6 +524,18 @@ def _sync_root(
         )
     report.templates_skipped += len(templates) + final.templates
     store.manifest["roots"][key] = {"lab": lab, "base": base, "fingerprint": fingerprint, "units": final}
+
+
+@dataclass
+class _Mapped:
+    """What mapping one unit gives: its manifest record (less its graphs' names), its graphs' statements, the
+    problems its reading and mapping found, and those of the mapping context (each with the relation label it tells
+    of, if any: see :attr:`MappingContext.labels_told`)."""
+
+    record: dict[str, Any]
+    graphs: dict[str, list[str]]
+    problems: list[Problem]
+    mapping_problems: list[tuple[str | None, Problem]]
 
 
 def _flat(unit: Unit) -> manifest_files.Flat:

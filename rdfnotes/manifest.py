@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from .durable import write_atomically
+from .errors import StoreError
 
 HEAD = "manifest.json"
 FORMAT = "rdfnotes-manifest-shards"
@@ -74,6 +75,18 @@ Flat = tuple[Any, ...]
 
 class ManifestUnreadable(Exception):
     """The manifest on disk is damaged or of an unknown format (the store treats it as absent)."""
+
+
+class ShardGone(ManifestUnreadable, StoreError):
+    """A reader asked for a record whose shard a writer has since let go: the store changed under the reader."""
+
+
+class ManifestDamaged(ManifestUnreadable, StoreError):
+    """A reader found a folder's key list damaged when it first asked about its units."""
+
+
+_KEY_LIST = ("_keys", "_hot", "_shards", "_sizes", "_saved", "names", "owned", "templates")
+"""The attributes of :class:`Units` that its key list fills (a reader's are read when first asked for)."""
 
 
 def flat_files(files: Any) -> Flat | None:
@@ -106,6 +119,8 @@ class Units(MutableMapping[str, Any]):
         """Whether the loader found each unit's graphs named by its key (its own: rdfnotes.loader keeps it)."""
         self._saved: tuple[dict[str, Any], bytes | None, bool, int | None] | None = None
         """The files on disk holding these very units, with the name index and ``owned`` they hold."""
+        self._pending: tuple[Path, dict[str, Any]] | None = None
+        """Where a reader's key list is, until it is read (:meth:`__getattr__`)."""
         if entries:
             for key, entry in sorted(entries.items()):
                 self._keys.append(key)
@@ -115,6 +130,25 @@ class Units(MutableMapping[str, Any]):
         self._entries[key] = entry
         files = entry.get("files") if isinstance(entry, dict) else None
         self._hot[key] = (entry.get("format") if isinstance(entry, dict) else None, flat_files(files or {}), -1)
+
+    def __getattr__(self, name: str) -> Any:
+        """A reader's key list, read when first asked about (see :func:`read`): only then are these attributes set."""
+        pending = self.__dict__.get("_pending")
+        if pending is None or name not in _KEY_LIST:
+            raise AttributeError(name)
+        self._pending = None
+        directory, names = pending
+        try:
+            _read_units(directory, names, self)
+        except ManifestUnreadable as exc:
+            if isinstance(names.get("keys"), str) and not (directory / names["keys"]).exists():
+                raise ShardGone(
+                    f"{directory}: another load changed the store while this command read it; run it again"
+                ) from None
+            raise ManifestDamaged(
+                f"{directory}: the store's manifest is damaged ({exc}); the next load reads every file again"
+            ) from None
+        return getattr(self, name)
 
     # -- the mapping -------------------------------------------------------------------------------------------
 
@@ -206,14 +240,23 @@ class Units(MutableMapping[str, Any]):
     def _load_shard(self, shard: int) -> None:
         if shard < 0 or self._directory is None:
             raise ManifestUnreadable("a unit of no shard")
+        name = self._shards[shard]
         with _collector_paused():
-            run = _read_shard(self._directory, self._shards[shard])
+            try:
+                run = _read_shard(self._directory, name)
+            except ManifestUnreadable:
+                if (self._directory / name).exists():
+                    raise
+                # A reader's: a load committed since it opened the store, and its manifest no longer names this.
+                raise ShardGone(
+                    f"{self._directory}: another load changed the store while this command read it; run it again"
+                ) from None
         for key, entry in run.items():
             if key in self._hot and key not in self._entries:
                 self._entries[key] = entry
 
     def load_all(self) -> None:
-        """Read every record now (a reader: the shards may be gone once a writer saves a newer manifest)."""
+        """Read every record now."""
         needed = sorted({self._hot[key][2] for key in self._keys if key not in self._entries})
         for shard in needed:
             self._load_shard(shard)
@@ -242,12 +285,14 @@ def plain(manifest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def read(directory: Path, *, lazy: bool = False, units: bool = True) -> dict[str, Any] | None:
+def read(directory: Path, *, lazy: bool = False, reader: bool = False) -> dict[str, Any] | None:
     """The manifest kept in ``directory``; ``None`` when there is none.
 
-    :param lazy: read records only when asked for (a writer, which alone deletes shards), not all now.
-    :param units: read each folder's records of its files; ``False``: the head alone, every folder without its
-        ``units`` (a process that only queries the store: ~0.1 MB, not ~650 MB, at 100,000 notes).
+    :param lazy: read records only when asked for, not all now. A writer alone deletes shards; a reader that asks
+        for a record after a writer committed a newer manifest may find its shard gone (:class:`ShardGone`).
+    :param reader: (with ``lazy``) read even a folder's key list when its units are first asked about: most
+        readers (query, export, serve) never do (0.2 s at 100,000 units). What goes wrong then is a
+        :class:`~rdfnotes.errors.StoreError` (:class:`ShardGone`: a writer let the files go since).
     :raises ManifestUnreadable: when it is there but cannot be read (whole, unless ``lazy``).
     """
     try:
@@ -264,8 +309,7 @@ def read(directory: Path, *, lazy: bool = False, units: bool = True) -> dict[str
         if not isinstance(head, dict):
             raise ManifestUnreadable(f"{HEAD}: not an object")
         if head.get("format") != FORMAT:
-            # the whole manifest in one JSON document, as rdfnotes wrote it before shards
-            return head if units else _without_units(head)
+            return head  # the whole manifest in one JSON document, as rdfnotes wrote it before shards
         version = head.get("format_version")
         if version not in (1, FORMAT_VERSION) or not isinstance(head.get("manifest"), dict):
             raise ManifestUnreadable(f"{HEAD}: format version {version!r} is not known")
@@ -278,32 +322,34 @@ def read(directory: Path, *, lazy: bool = False, units: bool = True) -> dict[str
             root = roots.get(key) if isinstance(roots, dict) else None
             if not isinstance(root, dict):
                 raise ManifestUnreadable(f"{HEAD}: shards of an unknown folder {key!r}")
-            if not units:
-                continue
             if version == 1:  # shards alone: read whole, once
                 if not isinstance(names, list):
                     raise ManifestUnreadable(f"{HEAD}: shards of {key!r} are no list")
-                records: dict[str, Any] = {}
+                units: dict[str, Any] = {}
                 for name in names:
-                    records.update(_read_shard(directory, name))
-                root["units"] = records
+                    units.update(_read_shard(directory, name))
+                root["units"] = units
                 continue
-            root["units"] = _read_units(directory, names)
+            root["units"] = _pending_units(directory, names) if lazy and reader else _read_units(directory, names)
             if not lazy:
                 root["units"].load_all()
-        return manifest if units else _without_units(manifest)
+        return manifest
 
 
-def _without_units(manifest: dict[str, Any]) -> dict[str, Any]:
-    roots = manifest.get("roots")
-    for root in roots.values() if isinstance(roots, dict) else ():
-        if isinstance(root, dict):
-            root.pop("units", None)
-    return manifest
+def _pending_units(directory: Path, names: Any) -> Units:
+    """A folder's :class:`Units` whose key list is read when first asked about (:meth:`Units.__getattr__`)."""
+    if not isinstance(names, dict) or not isinstance(names.get("units"), list):
+        raise ManifestUnreadable(f"{HEAD}: a folder's files are not named")
+    units = Units()
+    for name in _KEY_LIST:
+        delattr(units, name)
+    units._pending = (directory, names)
+    return units
 
 
-def _read_units(directory: Path, names: Any) -> Units:
-    """A folder's :class:`Units` from the files the head names for it (``{"units", "keys", "names"}``)."""
+def _read_units(directory: Path, names: Any, units: Units | None = None) -> Units:
+    """A folder's :class:`Units` from the files the head names for it (``{"units", "keys", "names"}``), or
+    ``units``' key list filled from them."""
     if not isinstance(names, dict) or not isinstance(names.get("units"), list):
         raise ManifestUnreadable(f"{HEAD}: a folder's files are not named")
     keys, formats, files, shard_of, owned, templates = _read_marshal(
@@ -314,7 +360,7 @@ def _read_units(directory: Path, names: Any) -> Units:
         _check_name(name, SHARD_SUFFIX)
         if not (directory / name).is_file():
             raise ManifestUnreadable(f"{name}: missing")
-    units = Units()
+    units = Units() if units is None else units
     units._directory = directory
     units._shards = shards
     units._keys = keys

@@ -104,6 +104,9 @@ class MappingContext:
     unknown_labels: dict[str, str] = field(default_factory=dict)
     """Relation labels met that the configuration does not know, and the property minted for each."""
     problems: list[Problem] = field(default_factory=list)
+    labels_told: dict[int, str] = field(default_factory=dict)
+    """Which of :attr:`problems` (by index) tells of an unknown relation label, and the label: a load mapping in
+    several processes tells each label once (rdfnotes.mapping_pool)."""
     _attributes: dict[str, AttributeType | None] = field(default_factory=dict, repr=False)
     _relations: dict[str, tuple[RelationType, bool] | None] = field(default_factory=dict, repr=False)
 
@@ -404,6 +407,7 @@ def _mint_relation(out: _Emitter, label: str, ctx: MappingContext, note: Note, l
     out.iri(prop, RDFS.subPropertyOf, RN.relation)
     if label not in ctx.unknown_labels:
         ctx.unknown_labels[label] = prop
+        ctx.labels_told[len(ctx.problems)] = label
         ctx.problems.append(
             Problem(
                 note.path,

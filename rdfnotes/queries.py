@@ -35,14 +35,18 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Triple
 
 from .errors import NoSuchQuery, QueryError
 from .resources import queries_dir
 from .sparql_guard import check, start_on_big_stack
-from .store import Store
 from .vocab import PREFIXES, XSD
+
+if TYPE_CHECKING:  # only types here: `rdfnotes queries` need not open a store's modules
+    from .answers import Answers
+    from .store import Store
 
 PARAM_TYPES = ("string", "iri", "integer", "date", "boolean")
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
@@ -131,17 +135,18 @@ def run_query(
     text: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    keep: bool = False,
 ) -> QueryResult:
     """Run a bundled query (by name), a ``.rq`` file, or ``text`` when given, binding ``params`` to its variables.
 
     ``limit`` and ``offset`` page the answer: its rows (or a CONSTRUCT's triples) from ``offset`` on, at most
-    ``limit`` of them (see :func:`stream_query`).
+    ``limit`` of them; ``keep`` answers a sorted query from the answer kept in the store (see :func:`stream_query`).
 
     :raises NoSuchQuery: when ``query`` names nothing.
     :raises QueryError: when the query is not valid SPARQL, a parameter does not fit it, or it fails as it runs.
     :raises QueryRefused: (a :class:`QueryError`) when it is too big, nested or chained too deep for the engine.
     """
-    stream = stream_query(store, query, params, text=text, limit=limit, offset=offset)
+    stream = stream_query(store, query, params, text=text, limit=limit, offset=offset, keep=keep)
     rows = list(stream.rows)
     return QueryResult(stream.variables, rows, stream.boolean, stream.triples, stream.notes, stream.prefixes)
 
@@ -184,6 +189,7 @@ def stream_query(
     limit: int | None = None,
     offset: int = 0,
     ordered: bool = True,
+    keep: bool = False,
 ) -> QueryStream:
     """:func:`run_query`, its SELECT rows handed over as Oxigraph gives them, not read whole first: memory holds a
     few batches of rows, not the whole answer.
@@ -199,6 +205,9 @@ def stream_query(
     is paged as its rows come instead: the same rows. Errors of the query itself are raised here; one the engine
     meets only as it makes later rows is raised (as a :class:`QueryError`) by the iteration of ``rows``.
 
+    ``keep`` keeps a sorted answer in the store's folder (:mod:`rdfnotes.answers`) once it is made, and answers
+    from it while the store stays as it is: the next pages of a listing, or the listing again, without the query.
+
     :raises QueryError: as :func:`run_query`, and for a negative ``limit`` or ``offset``.
     """
     if (limit is not None and limit < 0) or offset < 0:
@@ -209,9 +218,17 @@ def stream_query(
     params, notes = _match_names(store, described, params or {})
     bound = bind(text, params, described)
     check(bound)  # before the engine: a query nested or chained too deep would overflow its stack
+    unordered = without_order(bound)
+    kept = None
+    if keep and ordered and unordered != bound:
+        from .answers import Answers
+
+        answers = Answers(store)
+        key = answers.key(bound, PREFIXES)
+        kept = None if key is None else (answers, key)
     if not ordered:
-        bound = without_order(bound)
-    producer = _Producer(store, bound, limit, offset)
+        bound = unordered
+    producer = _Producer(store, bound, limit, offset, kept)
     head = producer.head()
     if isinstance(head, BaseException):
         raise _query_error(query, head) from None
@@ -260,10 +277,13 @@ class _Producer:
     then the rows in batches through a bounded queue. pyoxigraph's results cannot leave the thread that made them,
     so the thread iterates them; a reader that stops early (``rdfnotes query … | head``) stops the thread."""
 
-    def __init__(self, store: Store, text: str, limit: int | None, offset: int) -> None:
+    def __init__(
+        self, store: Store, text: str, limit: int | None, offset: int, kept: tuple[Answers, str] | None = None
+    ) -> None:
         self._queue: queue.Queue[object] = queue.Queue(maxsize=_BATCHES)
         self._stopped = threading.Event()
         self._store, self._text, self._limit, self._offset = store, text, limit, offset
+        self._kept = kept
         start_on_big_stack(self._run)
 
     def head(self) -> object:
@@ -301,6 +321,8 @@ class _Producer:
             self._put(exc)
 
     def _produce(self) -> None:
+        if self._kept is not None and self._from_kept(*self._kept):
+            return
         results, paged = self._results()
         stop = None if self._limit is None else self._offset + self._limit
         if isinstance(results, QueryBoolean):
@@ -321,6 +343,31 @@ class _Producer:
             if not self._put(batch):
                 return
         self._put(_DONE)
+
+    def _from_kept(self, answers: Answers, key: str) -> bool:
+        """Hand over the page from the answer kept under ``key``, made and kept first when there is none; ``False``
+        when it is not a SELECT's or cannot be kept (then it is asked of the engine as any other)."""
+        kept = answers.find(key)
+        if kept is None:
+            results = self._store.query(self._text, prefixes=PREFIXES)
+            if not isinstance(results, QuerySolutions):
+                return False
+            kept = answers.keep(key, results)
+            if kept is None:
+                return False
+        rows = kept.rows(self._offset, self._limit)
+        try:
+            batch = list(itertools.islice(rows, _BATCH))
+        except OSError:
+            return False  # let go by another process since it was found (its file, once open, stays readable)
+        if not self._put(kept.variables):
+            return True
+        while batch:
+            if not self._put(batch):
+                return True
+            batch = list(itertools.islice(rows, _BATCH))
+        self._put(_DONE)
+        return True
 
     def _results(self) -> tuple[QueryBoolean | QueryTriples | QuerySolutions, bool]:
         """The engine's answer, and whether it still needs paging here."""

@@ -104,8 +104,6 @@ class Store:
     :param read_only: open for reading only, beside any writer, never creating anything (see the module's text).
     :param on_wait: (a reader) called once, with the writer's process id, when the reader waits for a sync that
         is writing to commit.
-    :param units: (a reader) read the manifest's records of each file loaded; ``False``: its head alone (each
-        folder's lab and base, no ``units``), for a process that only queries (the static site's page workers).
     :raises NoStore: when there is no store and it is not to be created.
     :raises StoreLocked: (a writer) when another process writes the store.
     """
@@ -117,11 +115,9 @@ class Store:
         create: bool = True,
         read_only: bool = False,
         on_wait: Callable[[int], None] | None = None,
-        units: bool = True,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self._units = units or not read_only
         self.created = False
         """Whether this writer made the store (it was not there before)."""
         self._journal = _Journal(self.path / JOURNAL)
@@ -182,7 +178,7 @@ class Store:
                     f"{self.path}: cannot finish undoing the last load ({_reason(exc)}): free some space, then retry"
                 ) from None
         self.manifest = self._read_manifest()
-        self.generation = _generation(self.path)
+        self.generation = read_generation(self.path)
 
     def _open_reader(self, on_wait: Callable[[int], None] | None) -> tuple[OxStore, dict[str, Any], str]:
         """A read-only view of the last committed state, its manifest and generation (see the module's text)."""
@@ -192,7 +188,7 @@ class Store:
         told = False
         failures = 0
         while True:
-            before = (_generation(self.path), self._journal.state())
+            before = (read_generation(self.path), self._journal.state())
             writer = before[1][1]
             if writer is not None and writer != os.getpid():
                 if not _alive(writer):
@@ -213,7 +209,7 @@ class Store:
                 time.sleep(0.02 * failures)
                 continue
             manifest = self._read_manifest()
-            if (_generation(self.path), self._journal.state()) == before:
+            if (read_generation(self.path), self._journal.state()) == before:
                 return ox, manifest, before[0]
             del ox
 
@@ -279,9 +275,10 @@ class Store:
         from . import manifest as manifest_files  # how it is kept on disk: rdfnotes/manifest.py
 
         try:
-            # The writer reads a record when it needs it (a re-sync: only the changed ones); a reader reads all now,
-            # as the writer may delete the files it would read later.
-            data = manifest_files.read(self.path, lazy=not self.read_only, units=self._units)
+            # A record is read when it is asked for: a re-sync needs only the changed ones, and most readers (query,
+            # export, serve) none (reading all of them took ~1 s and ~600 MB of each command at 100,000 notes). A
+            # reader asking for one after a writer committed since may find it gone: ShardGone, "run it again".
+            data = manifest_files.read(self.path, lazy=True, reader=self.read_only)
         except manifest_files.ManifestUnreadable:
             # The manifest only saves work: without it the next load re-reads every file and converges.
             data = None
@@ -339,7 +336,7 @@ class Store:
         finally:
             self._in_sync = False
         self.history.commit()
-        self.generation = str(int(_generation(self.path) or 0) + 1)
+        self.generation = str(int(read_generation(self.path) or 0) + 1)
         write_atomically(self.path / GENERATION, self.generation.encode("ascii"), sync_dir=False)
         self._journal.end()
         (self.path / SYNC_MARK).unlink(missing_ok=True)
@@ -542,10 +539,10 @@ class LiveStore:
     def current(self) -> Store:
         """The store as of the last committed sync (the same object until another commits)."""
         store = self._store
-        if _generation(self.path) == store.generation:
+        if read_generation(self.path) == store.generation:
             return store
         with self._lock:
-            if _generation(self.path) != self._store.generation and not _Journal(self.path / JOURNAL).state()[2]:
+            if read_generation(self.path) != self._store.generation and not _Journal(self.path / JOURNAL).state()[2]:
                 with contextlib.suppress(StoreError):  # gone or unreadable now: the last view stays
                     self._store = Store(self.path, read_only=True)
             # The view it replaces is closed when the last request using it lets it go.
@@ -555,7 +552,7 @@ class LiveStore:
         self._store.close()
 
 
-def _generation(path: Path) -> str:
+def read_generation(path: Path) -> str:
     """The store's generation: how many syncs committed in it (``""``: none yet)."""
     try:
         return (path / GENERATION).read_text(encoding="ascii").strip()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,34 @@ def test_the_format_choices_are_the_readers_formats() -> None:
     from rdfnotes import cli, readers
 
     assert cli.FORMATS == readers.FORMATS
+
+
+def test_the_package_imports_its_api_on_first_use() -> None:
+    """``import rdfnotes`` (each command's start, ``--help`` too) loads nothing else; the API names are the same."""
+    code = """
+import sys, rdfnotes
+print(sorted(m for m in sys.modules if m.startswith("rdfnotes.")))
+import rdfnotes.export, rdfnotes.labs, rdfnotes.link
+from rdfnotes import Store, export, labs, link, load
+from rdfnotes.store import Store as S
+import rdfnotes.loader
+print(Store is S, load is rdfnotes.loader.load, [f.__module__ for f in (export, labs, link, rdfnotes.export)])
+print(set(rdfnotes.__all__) <= set(dir(rdfnotes)))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == [
+        "[]",
+        "True True ['rdfnotes.export', 'rdfnotes.labs', 'rdfnotes.link', 'rdfnotes.export']",
+        "True",
+    ]
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        import rdfnotes
+
+        _ = rdfnotes.nothing  # type: ignore[attr-defined]
+    version = subprocess.run(
+        [sys.executable, "-m", "rdfnotes", "--version"], capture_output=True, text=True, check=True
+    )
+    assert "version" in version.stdout
 
 
 def test_load_prints_a_summary_and_exits_0(runner: CliRunner, tmp_path: Path) -> None:

@@ -99,6 +99,12 @@ def test_a_load_that_changed_nothing_gives_the_same_coverage_and_a_change_is_see
     first = CliRunner().invoke(cli, args, catch_exceptions=False).stdout.splitlines()[2:]
     again = CliRunner().invoke(cli, args, catch_exceptions=False).stdout.splitlines()
     assert again[0].startswith("Loaded 3 files (0 read, 3 unchanged)") and again[2:] == first
+    # Nothing changed: the summary kept for this manifest is the answer; the per-graph file is not even read.
+    (tmp_path / "store" / "coverage.json").write_bytes(b"{damaged")
+    assert CliRunner().invoke(cli, args, catch_exceptions=False).stdout.splitlines()[2:] == first
+    # Without a summary that can be read, the gaps are asked again: the same.
+    (tmp_path / "store" / "coverage-summary.json").write_bytes(b'{"for": 1}')
+    assert CliRunner().invoke(cli, args, catch_exceptions=False).stdout.splitlines()[2:] == first
     (folder / "Meeting 3.md").write_text("---\ntitle: Meeting 3\n---\n- Room:: 4\n", encoding="utf-8")
     changed = CliRunner().invoke(cli, args, catch_exceptions=False).stdout.splitlines()[2:]
     assert changed[0] == "Coverage: 3 fields not mapped, 1 page without a type, 1 page linked to with no file."

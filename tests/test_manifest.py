@@ -13,7 +13,7 @@ import pytest
 from lab_pages import context_page, source_page, write_lab
 from support import LAB_A, load_into, writable_copy
 
-from rdfnotes import Store, export, load, load_config
+from rdfnotes import Store, StoreError, export, labs, load, load_config
 from rdfnotes import manifest as manifest_files
 from rdfnotes.link import link
 from rdfnotes.loader import _count_queries
@@ -75,41 +75,6 @@ def test_a_manifest_reads_back_exactly_and_only_changed_shards_are_written(tmp_p
     assert len(shard_files(tmp_path) - now) <= 2
     assert manifest_files.read(tmp_path) == manifest
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
-
-
-def test_the_head_alone_is_read_without_any_folders_records(tmp_path: Path) -> None:
-    # What a process that only queries the store needs (the static site's page workers): each folder's lab and
-    # base, not the records of its files, however many (~650 MB of them at 100,000 notes).
-    manifest = big_manifest(3000)
-    manifest_files.write(tmp_path, manifest)
-    shards = shard_files(tmp_path)
-    for name in shards:  # not even opened: a missing shard goes unnoticed
-        (tmp_path / name).unlink()
-    head = manifest_files.read(tmp_path, units=False)
-    assert head is not None
-    assert {key: (root["lab"], root["base"]) for key, root in head["roots"].items()} == {
-        "/data/lab": ("lab", "https://example.org/lab/"),
-        "/data/empty": ("other", "https://example.org/other/"),
-    }
-    assert not any("units" in root for root in head["roots"].values())
-    assert head["sync"] == manifest["sync"]
-    with pytest.raises(manifest_files.ManifestUnreadable):
-        manifest_files.read(tmp_path)
-
-
-def test_a_reader_store_can_leave_the_manifests_records_unread(tmp_path: Path) -> None:
-    load_into(tmp_path / "store", LAB_A)[0].close()
-    full = Store(tmp_path / "store", read_only=True)
-    bare = Store(tmp_path / "store", read_only=True, units=False)
-    assert [len(root["units"]) for root in full.manifest["roots"].values()] == [10]
-    assert [set(root) for root in bare.manifest["roots"].values()] == [
-        set(root) - {"units"} for root in full.manifest["roots"].values()
-    ]
-    assert bare.count(TRIPLES) == full.count(TRIPLES) > 0
-    # a writer always has them (it is what a re-sync compares the folder with)
-    writer = Store(tmp_path / "store", units=False)
-    assert [len(root["units"]) for root in writer.manifest["roots"].values()] == [10]
-    writer.close()
 
 
 def test_a_damaged_shard_makes_the_manifest_absent_not_wrong(tmp_path: Path) -> None:
@@ -345,3 +310,57 @@ def test_pages_of_one_name_are_told_at_every_load_not_only_when_read(tmp_path: P
     assert [str(p) for p in load([lab], store, load_config()).problems] == told
     assert [str(p) for p in load([lab], store, load_config()).problems] == told
     store.close()
+
+
+def test_a_reader_reads_a_folders_key_list_and_records_only_when_asked(tmp_path: Path) -> None:
+    lab = writable_copy(LAB_A, tmp_path)
+    with Store(tmp_path / "store") as store:
+        load([lab], store, load_config())
+        written = {key: dict(root["units"].items()) for key, root in store.manifest["roots"].items()}
+    with Store(tmp_path / "store", read_only=True) as reader:
+        units = next(iter(reader.manifest["roots"].values()))["units"]
+        assert "_keys" not in units.__dict__  # nothing read yet: a query never asks
+        assert {key: dict(root["units"].items()) for key, root in reader.manifest["roots"].items()} == written
+
+
+def test_a_reader_asking_for_units_a_writer_has_let_go_is_told_to_run_again(tmp_path: Path) -> None:
+    lab = writable_copy(LAB_A, tmp_path)
+    with Store(tmp_path / "store") as store:
+        load([lab], store, load_config())
+    reader = Store(tmp_path / "store", read_only=True)
+    try:
+        page = next(lab.rglob("*.md"))
+        page.write_text(page.read_text(encoding="utf-8") + "\n- one more line\n", encoding="utf-8")
+        with Store(tmp_path / "store") as store:
+            load([lab], store, load_config())  # a new key list and shard; the reader's are deleted
+        units = next(iter(reader.manifest["roots"].values()))["units"]
+        with pytest.raises(manifest_files.ShardGone, match="changed the store while this command read it; run it"):
+            len(units)
+        assert isinstance(manifest_files.ShardGone("x"), StoreError)  # a one-line message from the command line
+    finally:
+        reader.close()
+
+
+def test_a_reader_keeps_the_lab_counts_only_for_the_state_it_read(tmp_path: Path) -> None:
+    lab = writable_copy(LAB_A, tmp_path)
+    with Store(tmp_path / "store") as store:
+        load([lab], store, load_config())
+        expected = labs(store)
+    kept = tmp_path / "store" / "labs.json"
+    kept.unlink(missing_ok=True)
+    with Store(tmp_path / "store", read_only=True) as reader:
+        assert labs(reader) == expected
+    assert kept.is_file()  # counted once, for every later reader
+    before = kept.read_bytes()
+    with Store(tmp_path / "store", read_only=True) as reader:
+        assert labs(reader) == expected
+        assert kept.read_bytes() == before
+        (lab / "a new page.md").write_text("- new\n", encoding="utf-8")
+        with Store(tmp_path / "store") as store:
+            load([lab], store, load_config())
+            after = labs(store)
+        kept.unlink()
+        assert labs(reader) == expected  # the reader's own state, counted again, not kept under the new one
+        assert not kept.exists()
+    with Store(tmp_path / "store", read_only=True) as reader:
+        assert labs(reader) == after

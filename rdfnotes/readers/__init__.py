@@ -220,12 +220,15 @@ def _json_setting(path: Path) -> dict[str, Any]:
 
 
 def _template_file(relpath: str, folders: list[str], named: set[str]) -> bool:
-    parts = relpath.split("/")
-    if any(part.casefold() == _TEMPLATE_FOLDER for part in parts[:-1]):
-        return True
-    if any(relpath.startswith(folder + "/") for folder in folders):
-        return True
-    return relpath.rsplit("/", 1)[-1].rsplit(".", 1)[0] in named
+    # Asked of every note file of a load (100,000 at a re-sync): a file at the top of a lab without template
+    # names is answered without splitting anything.
+    head, sep, name = relpath.rpartition("/")
+    if sep:
+        if any(part.casefold() == _TEMPLATE_FOLDER for part in head.split("/")):
+            return True
+        if any(relpath.startswith(folder + "/") for folder in folders):
+            return True
+    return bool(named) and name.rsplit(".", 1)[0] in named
 
 
 def discover_units(

@@ -188,9 +188,8 @@ def _in_workers(
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    # A worker opens the store without the manifest's records of the files loaded (~650 MB a process at 100,000
-    # notes): of the manifest a page needs each lab's base (given here) and, for a node outside every lab's IRIs
-    # alone, each note graph's lab: given here when some node is such, else never asked.
+    # Of the manifest a page needs each lab's base (given here) and, for a node outside every lab's IRIs alone,
+    # each note graph's lab: given here when some node is such (else never asked), not read by every worker.
     outside = any(data.lab_of(node.iri, builder.bases) is None for node in nodes)
     owners = lab_graphs(store) if outside else None
     setup = (str(store.path), str(builder.root), str(builder.build), builder.bases, builder.prefixes, nodes, owners)
@@ -211,7 +210,7 @@ def _start_worker(
     owners: dict[str, str] | None,
 ) -> None:
     global _WORKER
-    store = Store(Path(store_path), read_only=True, units=False)
+    store = Store(Path(store_path), read_only=True)
     refs = {node.iri: node for node in nodes}
     site = batch.Site(store, refs, bases, owners if owners is not None else _NO_OWNERS)
     _WORKER = (store, site, _Builder(Path(root), Path(build), bases, prefixes), refs)
