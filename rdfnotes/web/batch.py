@@ -25,6 +25,7 @@ from operator import itemgetter
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Triple
 
 from ..labs import lab_graphs
+from ..queries import without_order
 from ..store import Store
 from ..vocab import RN, XSD
 from . import data
@@ -146,7 +147,7 @@ class Site:
         nodes = list(nodes)
         out: dict[str, list[Row]] = {}
         safe = [n for n in nodes if _safe(n)]
-        text = data.query_text("relations")
+        text = without_order(data.query_text("relations"))  # the rows' order is not used: each node's are a set
         where = text.index("WHERE {") + len("WHERE {")
         for start in range(0, len(safe), CHUNK):
             part = safe[start : start + CHUNK]

@@ -77,12 +77,17 @@ def node_type(types: Iterable[str]) -> NodeType:
     >>> node_type(["http://purl.org/ontology/bibo/Book", "https://discoursegraphs.com/schema/dg_core#SourceDocument"])
     NodeType(key='source', name='Source', rank=3)
     """
-    known = {t.class_iri: (i, t.name) for i, t in enumerate(default_config().node_types)}
+    known = _known_types()
     found = sorted(known[t] for t in types if t in known)
     if not found:
         return PAGE_TYPE
     rank, name = found[0]
     return NodeType(name.lower().replace(" ", "-"), name, rank)
+
+
+@functools.cache
+def _known_types() -> dict[str, tuple[int, str]]:
+    return {t.class_iri: (i, t.name) for i, t in enumerate(default_config().node_types)}
 
 
 def type_order() -> list[NodeType]:
