@@ -346,8 +346,14 @@ class _Producer:
 
     def _from_kept(self, answers: Answers, key: str) -> bool:
         """Hand over the page from the answer kept under ``key``, made and kept first when there is none; ``False``
-        when it is not a SELECT's or cannot be kept (then it is asked of the engine as any other)."""
+        when it is not a SELECT's or cannot be kept (then it is asked of the engine as any other).
+
+        A first page with no answer kept is asked of the engine, not kept: writing every row costs 1.3-3x the page
+        alone (100,000 notes: the values' text read for every row), worth it only to a reader who pages on (a page
+        after the first, or the whole listing, is kept)."""
         kept = answers.find(key)
+        if kept is None and self._offset == 0 and self._limit is not None:
+            return False
         if kept is None:
             results = self._store.query(self._text, prefixes=PREFIXES)
             if not isinstance(results, QuerySolutions):

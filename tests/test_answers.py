@@ -73,6 +73,16 @@ def test_pages_of_a_kept_answer_are_the_engine_answer_sliced(store_dir: Path, mo
         assert len([n for n in kept_files(store_dir) if n.endswith(".json")]) == 1  # made once, then read
 
 
+def test_a_first_page_alone_is_the_engines_and_paging_on_keeps_the_answer(store_dir: Path) -> None:
+    with Store(store_dir, read_only=True) as store:
+        whole = run_query(store, "odd", text=ODD_TERMS)
+        assert run_query(store, "odd", text=ODD_TERMS, limit=3, keep=True).rows == whole.rows[:3]
+        assert kept_files(store_dir) == []  # a first page: LIMIT asked of the engine, nothing written
+        assert run_query(store, "odd", text=ODD_TERMS, limit=3, offset=3, keep=True).rows == whole.rows[3:6]
+        assert len(kept_files(store_dir)) == 2  # the reader pages on: the answer is kept (index and rows)
+        assert run_query(store, "odd", text=ODD_TERMS, limit=3, keep=True).rows == whole.rows[:3]
+
+
 @pytest.mark.parametrize("name", [q.name for q in bundled_queries()])
 def test_every_bundled_query_kept_gives_the_same_answer(store_dir: Path, name: str) -> None:
     with Store(store_dir, read_only=True) as store:
@@ -180,10 +190,13 @@ def test_query_pages_through_the_command_are_kept_and_the_same(store_dir: Path) 
     whole = runner.invoke(cli, base)
     assert whole.exit_code == 0, whole.output
     lines = whole.output.splitlines()
+    (store_dir / FOLDER / next(f for f in kept_files(store_dir) if f.endswith(".json"))).unlink()
     first = runner.invoke(cli, [*base, "--limit", "3"])
     second = runner.invoke(cli, [*base, "--limit", "3", "--offset", "3"])
+    third = runner.invoke(cli, [*base, "--limit", "3", "--offset", "6"])
     assert first.output.splitlines() == lines[:4]
     assert second.output.splitlines() == [lines[0], *lines[4:7]]
+    assert third.output.splitlines() == [lines[0], *lines[7:10]]
     assert len([f for f in kept_files(store_dir) if f.endswith(".json")]) == 1
     unordered = runner.invoke(cli, [*base, "--unordered"])
     assert sorted(unordered.output.splitlines()[1:]) == sorted(lines[1:])
