@@ -197,6 +197,17 @@ def _ask(
             FILTER NOT EXISTS {{ GRAPH ?h {{ ?h <{FOAF.primaryTopic}> ?target }} }}
         }}""",
     }
+    if only is None:
+        # Every graph of the lab: the pages no file is are found first, in the default graph (the union of the named
+        # graphs: every target linked in one is there), then the graphs linking to them. Oxigraph otherwise joins
+        # every link of every graph with its target's label before the filter (100k notes: 23 s, now 11-13 s).
+        queries["unresolved"] = f"""SELECT DISTINCT ?g ?path ?name WHERE {{
+            {{ SELECT DISTINCT ?target WHERE {{ VALUES ?p {{ {linking} }} ?node ?p ?target }} }}
+            MINUS {{ GRAPH ?h {{ ?h <{FOAF.primaryTopic}> ?target }} }}
+            GRAPH ?g {{ ?target <{RDFS.label}> ?name . ?node ?p ?target . ?g <{RN.path}> ?path }}
+            VALUES ?p {{ {linking} }}
+            {files}
+        }}"""
     for kind, query in queries.items():
         for row in store.query(query):
             entry = graphs.setdefault(row["g"].value, {"path": str(row["path"].value)})

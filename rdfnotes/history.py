@@ -62,7 +62,8 @@ def _base_of(graph: str) -> str:
     return graph
 
 
-def _predicate(statement: str) -> str:
+def predicate_of(statement: str) -> str:
+    """The predicate IRI of an N-Triples statement (``<s> <p> <o>``)."""
     return statement.split(" ", 2)[1][1:-1]
 
 
@@ -105,13 +106,13 @@ class Recorder:
         self._files = {}
         self._open = self.keep > 0
 
-    def record(self, before: Mapping[str, set[str] | None], after: Mapping[str, set[str]]) -> None:
+    def record(self, before: Mapping[str, set[str] | None], after: Mapping[str, set[str] | Counter[str]]) -> None:
         """A write is about to give each graph of ``before`` (its old triples; ``None``: it did not exist) its new
-        triples, ``after[graph]``."""
+        triples, ``after[graph]`` (for a graph created: its triples, or only their predicates counted)."""
         if not self._open:
             return
         for graph, old in before.items():
-            new = after.get(graph, set())
+            given = after.get(graph, set())
             base = _base_of(graph)
             notes = self._notes.setdefault(base, Counter())
             predicates = self._predicates.setdefault(base, {"added": Counter(), "removed": Counter()})
@@ -119,13 +120,14 @@ class Recorder:
             if old is None:
                 self._graphs["created"].append(graph)
                 notes["added"] += is_note
-                predicates["added"].update(_predicate(t) for t in new)
+                predicates["added"].update(given if isinstance(given, Counter) else map(predicate_of, given))
                 continue
+            new = given if isinstance(given, set) else set()  # (counted predicates only for a graph created)
             gone, came = old - new, new - old
             self._graphs["dropped" if not new else "changed"].append(graph)
             notes["removed" if not new else "changed"] += is_note
-            predicates["removed"].update(_predicate(t) for t in gone)
-            predicates["added"].update(_predicate(t) for t in came)
+            predicates["removed"].update(predicate_of(t) for t in gone)
+            predicates["added"].update(predicate_of(t) for t in came)
             self._write("removed", graph, gone)
             self._write("added", graph, came)
 

@@ -44,7 +44,7 @@ from .mapping import MAPPING_VERSION, MappingContext, Target, map_note, relation
 from .model import Link, Note, Problem
 from .progress import Progress, counted
 from .readers import ReadContext, Unit, UnitContent, discover_units, read_unit
-from .store import MANIFEST_VERSION, Store
+from .store import MANIFEST_VERSION, FreshGraph, Store
 from .vocab import RDF, RDFS, RN
 
 ProgressCallback = Progress
@@ -421,8 +421,12 @@ def _sync_root(
     mapping_problems: list[Problem] = []
     labels_told: set[str] = set()
 
+    keys = sorted(to_map)
+    pooled = mapping_pool.workers_for(len(keys), workers)
+
     def map_unit(unit_key: str) -> _Mapped:
-        """One unit's graphs and manifest record (here or in a worker process: rdfnotes.mapping_pool)."""
+        """One unit's graphs and manifest record (here or in a worker process: rdfnotes.mapping_pool). A worker
+        makes the N-Quads of a new unit's graphs too (FreshGraph), which the store would make here."""
         content = to_map.pop(unit_key)
         unit = by_key[unit_key]
         mapped: dict[str, Any] = {"format": unit.format, "files": unit.signature(), "notes": []}
@@ -438,17 +442,21 @@ def _sync_root(
         for document in content.documents:
             graph = iris.file_graph_iri(base, document.path)
             graphs[graph] = _skolemize(document.triples, base, graph)
+        longest = max((len(t) for triples in graphs.values() for t in triples), default=0)
+        made: dict[str, list[str] | FreshGraph] = {**graphs}
+        if pooled and unit_key not in prior_units and longest <= MAX_STATEMENT_CHARS:
+            made = {graph: FreshGraph.of(graph, triples) for graph, triples in graphs.items()}
         return _Mapped(
             mapped,
-            graphs,
+            made,
+            longest,
             [problem for note in content.notes for problem in note.problems] + content.problems,
             [(ctx.labels_told.get(i), ctx.problems[i]) for i in range(told, len(ctx.problems))],
         )
 
-    def mapped_graphs() -> Iterator[tuple[str, list[str]]]:
+    def mapped_graphs() -> Iterator[tuple[str, list[str] | FreshGraph]]:
         """Each unit's graphs, mapped as the store asks for them: the notes' triples are never all in memory."""
-        keys = sorted(to_map)
-        results = mapping_pool.in_order(map_unit, keys, mapping_pool.workers_for(len(keys), workers))
+        results = mapping_pool.in_order(map_unit, keys, pooled)
         try:
             for unit_key in counted(keys, "Writing", progress):
                 result = next(results)
@@ -459,8 +467,7 @@ def _sync_root(
                     if label is not None:
                         labels_told.add(label)
                 graphs = result.graphs
-                longest = max((len(t) for triples in graphs.values() for t in triples), default=0)
-                if longest > MAX_STATEMENT_CHARS and _longest_bytes(graphs) > MAX_STATEMENT_BYTES:
+                if result.longest > MAX_STATEMENT_CHARS and _longest_bytes(graphs) > MAX_STATEMENT_BYTES:
                     # The store's parser takes no statement over 16 MiB: the unit is left out, not the whole load.
                     size = _longest_bytes(graphs) / 2**20
                     last_good = prior_units.get(unit_key)
@@ -528,12 +535,15 @@ def _sync_root(
 
 @dataclass
 class _Mapped:
-    """What mapping one unit gives: its manifest record (less its graphs' names), its graphs' statements, the
+    """What mapping one unit gives: its manifest record (less its graphs' names), its graphs' statements (or their
+    N-Quads: :class:`~rdfnotes.store.FreshGraph`), the
     problems its reading and mapping found, and those of the mapping context (each with the relation label it tells
     of, if any: see :attr:`MappingContext.labels_told`)."""
 
     record: dict[str, Any]
-    graphs: dict[str, list[str]]
+    graphs: dict[str, list[str] | FreshGraph]
+    longest: int
+    """The longest statement's length (characters)."""
     problems: list[Problem]
     mapping_problems: list[tuple[str | None, Problem]]
 
@@ -578,10 +588,14 @@ def _utf8(name: str) -> bool:
     return True
 
 
-def _longest_bytes(graphs: dict[str, list[str]]) -> int:
+def _longest_bytes(graphs: dict[str, list[str] | FreshGraph]) -> int:
     """The longest statement of ``graphs`` in UTF-8 bytes, its graph's name included (one N-Quads line)."""
     return max(
-        (len(t.encode("utf-8", "surrogatepass")) + len(g) + 4 for g, triples in graphs.items() for t in triples),
+        (
+            len(t.encode("utf-8", "surrogatepass")) + len(g) + 4
+            for g, triples in graphs.items()
+            for t in (triples.statements() if isinstance(triples, FreshGraph) else triples)
+        ),
         default=0,
     )
 

@@ -56,7 +56,9 @@ import queue
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +67,7 @@ from pyoxigraph import Store as OxStore
 
 from .durable import fsync_dir, write_atomically, write_synced
 from .errors import NoStore, StoreError, StoreLocked
-from .history import Recorder
+from .history import Recorder, predicate_of
 from .manifest import digest as manifest_digest
 
 DATA_DIR = "oxigraph"
@@ -88,6 +90,36 @@ _COUNTED_TRIPLES = 20_000
 _BULK_QUADS = 20_000
 # A read-only open that meets a file the writer just compacted away is tried again, this many times.
 _READ_ONLY_TRIES = 20
+
+
+@dataclass(frozen=True)
+class FreshGraph:
+    """A graph's statements as the N-Quads Oxigraph's loader takes for a graph the store does not hold yet, made
+    beforehand (by a worker process of the loader, rdfnotes.mapping_pool): the store's own thread then only joins
+    them. ``named``: each statement in the graph; ``union``: each in the default graph (UTF-8); ``size``: how many
+    (distinct); ``predicates``: the statements counted by predicate (for the history). Should the store hold the
+    graph after all, its statements are taken back from ``union`` and it is compared as any other."""
+
+    named: bytes
+    union: bytes
+    size: int
+    predicates: Counter[str]
+
+    @classmethod
+    def of(cls, graph: str, statements: Iterable[str]) -> FreshGraph:
+        distinct = list(dict.fromkeys(statements))
+        if not distinct:
+            return cls(b"", b"", 0, Counter())
+        suffix = f" <{graph}> .\n"
+        return cls(
+            (suffix.join(distinct) + suffix).encode("utf-8"),
+            (" .\n".join(distinct) + " .\n").encode("utf-8"),
+            len(distinct),
+            Counter(map(predicate_of, distinct)),
+        )
+
+    def statements(self) -> set[str]:
+        return {line[:-2] for line in self.union.decode("utf-8").split("\n") if line}
 
 
 def _no_store(path: Path) -> NoStore:
@@ -406,7 +438,8 @@ class Store:
 
     def replace_graphs(
         self,
-        graphs: Mapping[str, Iterable[Triple | str]] | Iterable[tuple[str, Iterable[Triple | str]]],
+        graphs: Mapping[str, Iterable[Triple | str] | FreshGraph]
+        | Iterable[tuple[str, Iterable[Triple | str] | FreshGraph]],
         *,
         remove: Iterable[str] = (),
     ) -> None:
@@ -417,6 +450,7 @@ class Store:
         consumed as the work goes, so a caller can map notes while earlier batches are being written. Triples
         are pyoxigraph ``Triple``\\ s or their N-Triples text (``str(triple)``: ``<s> <p> <o>``, no final dot),
         which is how the store compares and writes them.
+        A graph's triples may also come as a :class:`FreshGraph`, their N-Quads made beforehand.
 
         Work is split into writes of bounded size; each write is atomic on its own and leaves the store
         consistent (every named graph whole, the union right). A batch that only adds new graphs is written as
@@ -426,13 +460,17 @@ class Store:
         """
         pairs = graphs.items() if isinstance(graphs, Mapping) else graphs
         with self.syncing(), _Writer(self.path) as writer:
-            batch: dict[str, set[str]] = {}
+            batch: dict[str, set[str] | FreshGraph] = {}
             size = 0
             for graph, triples in itertools.chain(pairs, ((g, ()) for g in remove)):
                 if self.graphs_written is not None:
                     self.graphs_written.add(graph)
-                statements = batch[graph] = {t if isinstance(t, str) else str(t) for t in triples}
-                size += len(statements) + 1
+                if isinstance(triples, FreshGraph):
+                    batch[graph] = triples
+                    size += triples.size + 1
+                else:
+                    statements = batch[graph] = {t if isinstance(t, str) else str(t) for t in triples}
+                    size += len(statements) + 1
                 if size >= _BATCH_TRIPLES:
                     self._submit(writer, batch)
                     batch, size = {}, 0
@@ -445,19 +483,22 @@ class Store:
             self._wrote = True
         writer.submit(write)
 
-    def _prepare(self, batch: Mapping[str, set[str]]) -> Callable[[], None] | None:
+    def _prepare(self, batch: Mapping[str, set[str] | FreshGraph]) -> Callable[[], None] | None:
         """The write that brings the graphs of ``batch`` to their new triples (``None``: nothing to do)."""
-        fresh: list[tuple[str, set[str]]] = []
+        fresh: list[tuple[str, set[str] | FreshGraph]] = []
         operations: list[str] = []
         added: set[str] = set()
         removed: set[str] = set()
         before: dict[str, set[str] | None] = {}
-        for graph, new in batch.items():
+        after: dict[str, set[str] | Counter[str]] = {}  # for the history: a fresh graph's predicates are enough
+        for graph, given in batch.items():
             if not self._ox.contains_named_graph(NamedNode(graph)):
-                if new:
-                    fresh.append((graph, new))
+                if len(given) if isinstance(given, set) else given.size:
+                    fresh.append((graph, given))
                     before[graph] = None
+                    after[graph] = given if isinstance(given, set) else given.predicates
                 continue
+            new = after[graph] = given if isinstance(given, set) else given.statements()
             old = self._statements(graph)
             if old != new:
                 before[graph] = old
@@ -476,19 +517,22 @@ class Store:
             self._journal.mark_writing()
         else:
             self._journal.record(before)
-        self.history.record(before, batch)
+        self.history.record(before, after)
         write: Callable[[], None]
         if not operations:
             # Only new graphs: nothing to compare or delete, so no SPARQL to parse.
             data = _nquads(fresh)
-            quads = sum(len(triples) for _, triples in fresh) * 2
+            quads = sum(len(triples) if isinstance(triples, set) else triples.size for _, triples in fresh) * 2
             if quads >= _BULK_QUADS and self._journal.empty_start:
                 write = functools.partial(self._ox.bulk_load, data, RdfFormat.N_QUADS, lenient=True)
             else:
                 write = functools.partial(self._ox.load, data, RdfFormat.N_QUADS, lenient=True)
-            touched = set().union(*(new for _, new in fresh))
+            if self.union_delta is None:  # not counted (see below): the statements are not needed
+                return write
+            touched = set().union(*(_statements_of(new) for _, new in fresh))
         else:
-            for graph, new in fresh:
+            for graph, given in fresh:
+                new = _statements_of(given)
                 operations.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{_triples_text(new)}\n}} }}")
                 added |= new
             if added:
@@ -598,17 +642,26 @@ def _delete_unless_in_a_graph(statements: Iterable[str]) -> str:
     return f"DELETE {{ ?s ?p ?o }} WHERE {{ {_values(statements)} FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }}"
 
 
-def _nquads(graphs: Iterable[tuple[str, Iterable[str]]], *, union: bool = True) -> bytes:
+def _statements_of(given: set[str] | FreshGraph) -> set[str]:
+    return given if isinstance(given, set) else given.statements()
+
+
+def _nquads(graphs: Iterable[tuple[str, Iterable[str] | FreshGraph]], *, union: bool = True) -> bytes:
     """Graphs as N-Quads: each triple in its named graph and (``union``) in the default graph."""
-    parts: list[str] = []
-    for graph, statements in graphs:
-        statements = list(statements)
+    parts: list[bytes] = []
+    for graph, given in graphs:
+        if isinstance(given, FreshGraph):
+            parts.append(given.named)
+            if union:
+                parts.append(given.union)
+            continue
+        statements = list(given)
         if statements:
             suffix = f" <{graph}> .\n"
-            parts.append(suffix.join(statements) + suffix)
+            parts.append((suffix.join(statements) + suffix).encode("utf-8"))
             if union:
-                parts.append(" .\n".join(statements) + " .\n")
-    return "".join(parts).encode("utf-8")
+                parts.append((" .\n".join(statements) + " .\n").encode("utf-8"))
+    return b"".join(parts)
 
 
 class _Writer:

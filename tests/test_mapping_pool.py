@@ -5,16 +5,20 @@ unknown relation label told once), on every fixture and after edits. The pool is
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import FIXTURES, LAB_A
 
 from rdfnotes import Store, load, mapping_pool
+from rdfnotes import store as store_module
 from rdfnotes.config import load_config
 from rdfnotes.export import export
 from rdfnotes.loader import LoadReport
+from rdfnotes.store import FreshGraph
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +53,41 @@ def test_a_pooled_load_gives_what_an_in_process_load_gives(tmp_path: Path, fixtu
     assert pooled[2] == here[2]
     assert pooled[3] == here[3]
     assert pooled[0].to_json() == here[0].to_json()
+
+
+def _history(store_dir: Path) -> list[dict[str, Any]]:
+    """Each load's history entry (rdfnotes.history), less its time."""
+    entries = []
+    for path in sorted((store_dir / "history").glob("*/entry.json")):
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        entry.pop("time")
+        entries.append(entry)
+    return entries
+
+
+def test_a_pooled_load_keeps_the_history_an_in_process_load_keeps(tmp_path: Path) -> None:
+    _load(tmp_path / "here", LAB_A, workers=0)
+    _load(tmp_path / "pooled", LAB_A, workers=2)
+    assert _history(tmp_path / "pooled") == _history(tmp_path / "here") != []
+
+
+def test_a_pooled_load_of_a_lab_from_another_folder_replaces_the_graphs_it_had(tmp_path: Path) -> None:
+    # The new folder's units are new to the manifest, but their graphs are in the store (the lab's, loaded from
+    # the first folder): the workers' N-Quads of them are compared with the store's graphs like any others.
+    first, second = tmp_path / "one" / "lab-a", tmp_path / "two" / "lab-a"
+    shutil.copytree(LAB_A, first)
+    shutil.copytree(LAB_A, second)
+    note = sorted(second.rglob("*.md"))[0]
+    note.write_text(note.read_text(encoding="utf-8") + "\nAdded:: a line\n", encoding="utf-8")
+    with Store(tmp_path / "store") as store:
+        load([first], store, load_config(), workers=0)
+        report = load([second], store, load_config(), workers=2)
+        quads = {str(quad) for quad in store.quads()}
+        turtle = export(store, "turtle")
+    assert [replaced.folder for replaced in report.replaced] == [str(first)]
+    fresh = _load(tmp_path / "fresh", second, workers=0)
+    assert quads == fresh[1]
+    assert turtle == fresh[2]
 
 
 def test_an_unknown_relation_label_is_told_once_by_its_first_note(tmp_path: Path) -> None:
@@ -114,3 +153,27 @@ def test_an_error_in_a_worker_is_raised_and_the_store_stays_as_it_was(
         load([lab], store, load_config(), workers=2)
     with Store(tmp_path / "store") as store:
         assert {str(quad) for quad in store.quads()} == before
+
+
+def test_graphs_given_as_n_quads_are_written_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    graphs = {
+        f"http://example.org/g{i}": [f'<http://example.org/s{i}> <http://example.org/p> "{j}"' for j in range(5)]
+        for i in range(10)
+    }
+    writes: list[int] = []
+    prepare = Store._prepare
+
+    def counting(self: Store, batch: Any) -> Any:
+        writes.append(len(batch))
+        return prepare(self, batch)
+
+    monkeypatch.setattr(store_module, "_BATCH_TRIPLES", 12)
+    monkeypatch.setattr(Store, "_prepare", counting)
+    with Store(tmp_path / "made") as store:
+        store.replace_graphs([(graph, FreshGraph.of(graph, statements)) for graph, statements in graphs.items()])
+        made = {str(quad) for quad in store.quads()}
+    assert writes == [2, 2, 2, 2, 2]
+    with Store(tmp_path / "plain") as store:
+        store.replace_graphs(graphs)
+        assert {str(quad) for quad in store.quads()} == made
+    assert len(made) == 2 * 5 * 10
