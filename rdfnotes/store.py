@@ -165,6 +165,8 @@ class Store:
         self.deltas: dict[str, int] | None = None
         """By how much the last sync changed each count of :attr:`counted`; ``None`` when not counted (as
         :attr:`union_delta`)."""
+        self._wrote = False
+        """Whether the sync under way has written anything to Oxigraph."""
         self.graphs_written: set[str] | None = None
         """The named graphs the last sync wrote or dropped (``None``: no sync finished since the store was opened),
         for what is kept per graph to be asked again of those alone (rdfnotes.coverage)."""
@@ -347,6 +349,7 @@ class Store:
         self.deltas = dict.fromkeys(self.counted, 0)
         self.graphs_written = set()
         self.manifest_before = manifest_digest(self.path)
+        self._wrote = False
         try:
             yield
             self._ox.flush()
@@ -368,8 +371,11 @@ class Store:
         finally:
             self._in_sync = False
         self.history.commit()
-        self.generation = str(int(read_generation(self.path) or 0) + 1)
-        write_atomically(self.path / GENERATION, self.generation.encode("ascii"), sync_dir=False)
+        if self._wrote or manifest_digest(self.path) != self.manifest_before:
+            # A new state: readers open it (LiveStore) and what was kept for the last one is not taken for it
+            # (rdfnotes.answers). A sync that changed nothing (a re-sync of unchanged notes) leaves the state as it was.
+            self.generation = str(int(read_generation(self.path) or 0) + 1)
+            write_atomically(self.path / GENERATION, self.generation.encode("ascii"), sync_dir=False)
         self._journal.end()
         (self.path / SYNC_MARK).unlink(missing_ok=True)
 
@@ -466,10 +472,16 @@ class Store:
                     statements = batch[graph] = {t if isinstance(t, str) else str(t) for t in triples}
                     size += len(statements) + 1
                 if size >= _BATCH_TRIPLES:
-                    writer.submit(self._prepare(batch))
+                    self._submit(writer, batch)
                     batch, size = {}, 0
             if batch:
-                writer.submit(self._prepare(batch))
+                self._submit(writer, batch)
+
+    def _submit(self, writer: _Writer, batch: Mapping[str, set[str]]) -> None:
+        write = self._prepare(batch)
+        if write is not None:
+            self._wrote = True
+        writer.submit(write)
 
     def _prepare(self, batch: Mapping[str, set[str] | FreshGraph]) -> Callable[[], None] | None:
         """The write that brings the graphs of ``batch`` to their new triples (``None``: nothing to do)."""

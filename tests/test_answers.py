@@ -110,6 +110,12 @@ def test_a_new_state_of_the_store_is_never_answered_from_an_old_one(tmp_path: Pa
     with Store(store_dir) as store:
         load([notes], store, config)
         before = run_query(store, "labels", text=text, keep=True).rows
+        generation = store.generation
+        kept = kept_files(store_dir)
+        load([notes], store, config)  # nothing changed: the same state, and its answers stay
+        assert store.generation == generation
+        assert run_query(store, "labels", text=text, keep=True).rows == before
+        assert kept_files(store_dir) == kept
     (notes / "Zzz a page added last.md").write_text("- a new page\n", encoding="utf-8")
     with Store(store_dir) as store:
         load([notes], store, config)
