@@ -477,7 +477,7 @@ class Store:
             if batch:
                 self._submit(writer, batch)
 
-    def _submit(self, writer: _Writer, batch: Mapping[str, set[str]]) -> None:
+    def _submit(self, writer: _Writer, batch: Mapping[str, set[str] | FreshGraph]) -> None:
         write = self._prepare(batch)
         if write is not None:
             self._wrote = True
