@@ -96,10 +96,16 @@ class TripleWriter:
         self._writer = _TerseWriter(prefixes)
 
     def serialize(self, triples: Iterable[Triple], fmt: str = "turtle") -> bytes:
-        if fmt not in FORMATS or fmt in DATASET_FORMATS:
-            raise ValueError(f"unknown graph format {fmt!r} (formats: turtle, ntriples, jsonld)")
-        data = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
-        return b"".join(_graph_bytes(lambda: _sorted(data), fmt, self.prefixes, self._writer))
+        return self.serialize_as(triples, (fmt,))[0]
+
+    def serialize_as(self, triples: Iterable[Triple], formats: Iterable[str]) -> list[bytes]:
+        """The same triples in each of ``formats``, written out and sorted once."""
+        formats = list(formats)
+        for fmt in formats:
+            if fmt not in FORMATS or fmt in DATASET_FORMATS:
+                raise ValueError(f"unknown graph format {fmt!r} (formats: turtle, ntriples, jsonld)")
+        lines = _sorted(serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
+        return [b"".join(_graph_bytes(lambda: lines, fmt, self.prefixes, self._writer)) for fmt in formats]
 
 
 def lab_prefixes(store: Store) -> dict[str, str]:

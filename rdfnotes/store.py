@@ -527,7 +527,8 @@ class Store:
                 write = functools.partial(self._ox.bulk_load, data, RdfFormat.N_QUADS, lenient=True)
             else:
                 write = functools.partial(self._ox.load, data, RdfFormat.N_QUADS, lenient=True)
-            if self.union_delta is None:  # not counted (see below): the statements are not needed
+            if self.union_delta is None or quads > 2 * _COUNTED_TRIPLES:  # not counted (see below)
+                self.union_delta = self.deltas = None
                 return write
             touched = set().union(*(_statements_of(new) for _, new in fresh))
         else:

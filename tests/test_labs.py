@@ -194,3 +194,37 @@ def test_a_removal_cut_short_is_finished_by_removing_again(two_labs: Store) -> N
     assert "removing" not in two_labs.manifest
     assert two_labs.count("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == get_lab(two_labs, "lab-a").triples
     two_labs.close()
+
+
+def test_a_labs_vocabularies_are_the_namespaces_its_own_graphs_use(two_labs: Store, tmp_path: Path) -> None:
+    # The VoID vocabularies come from the properties and classes of the default graph, each kept if one of the
+    # lab's graphs uses it; the oracle is one pass over every quad of the lab's graphs. A third lab loaded from RDF
+    # uses a vocabulary of its own (a property, a class), and the link and VoID graphs use others no lab does.
+    rdf = tmp_path / "rdf"
+    rdf.mkdir()
+    (rdf / "things.ttl").write_text(
+        "@prefix ex: <https://example.org/own/> .\n@prefix cls: <https://example.org/classes#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'ex:thing a cls:Thing ; rdfs:label "A thing" ; ex:score 3 .\n',
+        encoding="utf-8",
+    )
+    load([rdf], two_labs, load_config(), lab="lab-r")
+    link(two_labs)
+    from rdfnotes.labs import void_triples
+
+    for lab in labs(two_labs):
+        inside = f'FILTER(STRSTARTS(STR(?g), "{lab.base}file/"))'
+        terms = {
+            row[0].value
+            for row in two_labs.query(
+                f"SELECT DISTINCT ?term WHERE {{ {{ GRAPH ?g {{ ?s ?term ?o }} {inside} }} UNION "
+                f"{{ GRAPH ?g {{ ?s a ?term }} {inside} }} FILTER(isIRI(?term)) }}"
+            )
+        }
+        expected = {t[: max(t.rfind("#"), t.rfind("/")) + 1] for t in terms}
+        found = {t.object.value for t in void_triples(two_labs, lab) if t.predicate.value == str(VOID.vocabulary)}
+        assert found == expected, lab.name
+        own = {"https://example.org/own/", "https://example.org/classes#"}
+        assert (own <= found) == (lab.name == "lab-r") and (own & found == set()) == (lab.name != "lab-r")
+        assert "http://rdfs.org/ns/void#" not in found
+    two_labs.close()

@@ -76,3 +76,20 @@ def test_a_notes_text_is_rendered_with_its_links_after_its_context(tmp_path: Pat
     assert not [tag for tag, _ in tags.tags if tag in ("script", "img", "iframe")]
     assert not [attrs for _, attrs in tags.tags if any(k.startswith("on") for k in attrs)]
     assert not [attrs for _, attrs in tags.tags if (attrs.get("href") or "").startswith("javascript:")]
+
+
+def test_each_render_links_through_its_own_lookup() -> None:
+    # One parser renders every page (rdfnotes.web.markdown): each render's links are its own page's, not those of
+    # the page rendered before it.
+    from rdfnotes.web.markdown import render
+
+    text = "[[A]] and ((uid-123456))"
+    first = render(text, {"A": "/a-1", "uid-123456": "/u-1"}.get)
+    second = render(text, {"A": "/a-2"}.get)
+    assert first == (
+        '<p><a class="wiki-link" href="/a-1">A</a> and <a class="block-ref" href="/u-1">((uid-123456))</a></p>\n'
+    )
+    assert second == '<p><a class="wiki-link" href="/a-2">A</a> and <span class="block-ref">((uid-123456))</span></p>\n'
+    assert render(text, {}.get) == (
+        '<p><span class="wiki-link">A</span> and <span class="block-ref">((uid-123456))</span></p>\n'
+    )

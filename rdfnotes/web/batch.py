@@ -25,6 +25,7 @@ from operator import itemgetter
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Triple
 
 from ..labs import lab_graphs
+from ..queries import without_order
 from ..store import Store
 from ..vocab import RN, XSD
 from . import data
@@ -86,13 +87,21 @@ def _text(term: NamedNode | BlankNode | Literal | Triple) -> str:
 class Site:
     """What the static site needs to read, for all its nodes, chunk by chunk; caches what chunks share."""
 
-    def __init__(self, store: Store, refs: Mapping[str, NodeRef], bases: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        refs: Mapping[str, NodeRef],
+        bases: Mapping[str, str],
+        owners: Mapping[str, str] | None = None,
+    ) -> None:
         self.store = store
         self.refs = refs
         """Every node the site has a page for (the ``nodes`` query), by IRI."""
         self.bases = bases
         self._labels: dict[str, list[str]] = {}
-        self._owners: dict[str, str] | None = None
+        self._owners = owners
+        """Each note graph's lab (:func:`~rdfnotes.labs.lab_graphs`); by default read from the store's manifest
+        when first asked (for a node outside every lab's IRIs)."""
 
     def owners(self) -> Mapping[str, str]:
         if self._owners is None:
@@ -138,7 +147,7 @@ class Site:
         nodes = list(nodes)
         out: dict[str, list[Row]] = {}
         safe = [n for n in nodes if _safe(n)]
-        text = data.query_text("relations")
+        text = without_order(data.query_text("relations"))  # the rows' order is not used: each node's are a set
         where = text.index("WHERE {") + len("WHERE {")
         for start in range(0, len(safe), CHUNK):
             part = safe[start : start + CHUNK]
@@ -226,7 +235,7 @@ class Chunk:
     def page(self, iri: str) -> NodePage | None:
         site = self.site
         if iri in self.per_node:
-            return data.node_page(site.store, iri)
+            return data.node_page(site.store, iri, site.owners)
         return data.page_from_rows(
             iri,
             self._props(iri),

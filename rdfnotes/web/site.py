@@ -14,6 +14,7 @@ of old and new pages or an empty file.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -27,7 +28,7 @@ from pyoxigraph import Triple
 
 from ..errors import OutputError
 from ..export import TripleWriter
-from ..labs import lab_bases
+from ..labs import lab_bases, lab_graphs
 from ..progress import Progress
 from ..store import Store
 from . import batch, data
@@ -82,32 +83,38 @@ def write_site(
     builder = _Builder(root, build, bases, data.rdf_prefixes(store))
     try:
         nodes = data.all_nodes(store)
-        builder.put("index.html", builder.pages("index.html").index(data.index(store, nodes)).encode("utf-8"))
-        builder.rdf("index", data.index_triples(store))
-        builder.put("search.html", builder.pages("search.html").search("", nodes, len(nodes)).encode("utf-8"))
-        builder.put("404.html", builder.pages("404.html").not_found("There is no page here.").encode("utf-8"))
-        for name in ("style.css", "search.js"):
-            builder.put(f"static/{name}", (STATIC / name).read_bytes())
         step = chunk or 1
         parts = [nodes[start : start + step] for start in range(0, len(nodes), step)]
         if jobs is None:
             jobs = min(len(os.sched_getaffinity(0)), _MAX_JOBS) if chunk and len(parts) > 4 else 1
-        if progress is not None:
-            progress("Pages", 0, len(nodes))
-        done = 0
-        if jobs > 1 and chunk:
-            for names, count in _in_workers(store, builder, nodes, parts, jobs):
-                builder.written |= names
-                done += count
-                if progress is not None:
-                    progress("Pages", done, len(nodes))
-        else:
-            site = batch.Site(store, {node.iri: node for node in nodes}, bases)
-            for part in parts:
-                builder.nodes(part, site.chunk([node.iri for node in part]) if chunk else _PerNode(store))
-                done += len(part)
-                if progress is not None:
-                    progress("Pages", done, len(nodes))
+        with contextlib.ExitStack() as workers:
+            # The workers start on the node pages first; the front pages are made here meanwhile (their figures
+            # are whole-store queries: ~10 s at 100,000 notes that would otherwise keep the workers waiting).
+            made = None
+            if jobs > 1 and chunk:
+                made = workers.enter_context(_in_workers(store, builder, nodes, parts, jobs))
+            builder.put("index.html", builder.pages("index.html").index(data.index(store, nodes)).encode("utf-8"))
+            builder.rdf("index", data.index_triples(store))
+            builder.put("search.html", builder.pages("search.html").search("", nodes, len(nodes)).encode("utf-8"))
+            builder.put("404.html", builder.pages("404.html").not_found("There is no page here.").encode("utf-8"))
+            for name in ("style.css", "search.js"):
+                builder.put(f"static/{name}", (STATIC / name).read_bytes())
+            if progress is not None:
+                progress("Pages", 0, len(nodes))
+            done = 0
+            if made is not None:
+                for names, count in made:
+                    builder.written |= names
+                    done += count
+                    if progress is not None:
+                        progress("Pages", done, len(nodes))
+            else:
+                site = batch.Site(store, {node.iri: node for node in nodes}, bases)
+                for part in parts:
+                    builder.nodes(part, site.chunk([node.iri for node in part]) if chunk else _PerNode(store))
+                    done += len(part)
+                    if progress is not None:
+                        progress("Pages", done, len(nodes))
         written = builder.written
         removed = _carry_over(root, build, written) if root.is_dir() else 0
         (build / LISTING).write_text("".join(f"{name}\n" for name in sorted(written)), encoding="utf-8")
@@ -133,13 +140,15 @@ class _Builder:
         self.writer = TripleWriter(prefixes)
         self.written: set[str] = set()
         self._folders: set[Path] = {build}
+        self._earlier = root.is_dir()
+        """Whether there is a last export to link files from (none: no file of it looked for)."""
 
     def put(self, name: str, body: bytes) -> None:
         target = self.build / name
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
-        if not _link_if_same(self.root / name, target, body):
+        if not (self._earlier and _link_if_same(self.root / name, target, body)):
             target.write_bytes(body)
         self.written.add(name)
 
@@ -147,8 +156,9 @@ class _Builder:
         return Pages(SiteLinks(here), self.bases, static=True)
 
     def rdf(self, path: str, triples: list[Triple]) -> None:
-        self.put(f"{path}.ttl", self.writer.serialize(triples, "turtle"))
-        self.put(f"{path}.jsonld", self.writer.serialize(triples, "jsonld"))
+        turtle, jsonld = self.writer.serialize_as(triples, ("turtle", "jsonld"))
+        self.put(f"{path}.ttl", turtle)
+        self.put(f"{path}.jsonld", jsonld)
 
     def nodes(self, part: list[data.NodeRef], source: _Source) -> None:
         """The files of these nodes: each one's page and RDF, and for a question its diagram."""
@@ -169,17 +179,22 @@ class _Builder:
                 self.rdf(f"{path}/diagram", data.neighbourhood_triples(hood))
 
 
+@contextlib.contextmanager
 def _in_workers(
     store: Store, builder: _Builder, nodes: list[data.NodeRef], parts: list[list[data.NodeRef]], jobs: int
-) -> Iterator[tuple[set[str], int]]:
+) -> Iterator[Iterator[tuple[set[str], int]]]:
     """Each chunk's pages made in one of ``jobs`` processes (spawned: no state of this one inherited), each with a
-    read-only instance of the store; what each chunk wrote, in the order of the chunks."""
+    read-only instance of the store, started on entry; what each chunk wrote, in the order of the chunks."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    setup = (str(store.path), str(builder.root), str(builder.build), builder.bases, builder.prefixes, nodes)
+    # Of the manifest a page needs each lab's base (given here) and, for a node outside every lab's IRIs alone,
+    # each note graph's lab: given here when some node is such (else never asked), not read by every worker.
+    outside = any(data.lab_of(node.iri, builder.bases) is None for node in nodes)
+    owners = lab_graphs(store) if outside else None
+    setup = (str(store.path), str(builder.root), str(builder.build), builder.bases, builder.prefixes, nodes, owners)
     with context.Pool(jobs, initializer=_start_worker, initargs=setup) as pool:
-        yield from pool.imap(_worker_chunk, [[node.iri for node in part] for part in parts])
+        yield pool.imap(_worker_chunk, [[node.iri for node in part] for part in parts])
 
 
 _WORKER: tuple[Store, batch.Site, _Builder, dict[str, data.NodeRef]] | None = None
@@ -192,11 +207,17 @@ def _start_worker(
     bases: dict[str, str],
     prefixes: dict[str, str],
     nodes: list[data.NodeRef],
+    owners: dict[str, str] | None,
 ) -> None:
     global _WORKER
     store = Store(Path(store_path), read_only=True)
     refs = {node.iri: node for node in nodes}
-    _WORKER = (store, batch.Site(store, refs, bases), _Builder(Path(root), Path(build), bases, prefixes), refs)
+    site = batch.Site(store, refs, bases, owners if owners is not None else _NO_OWNERS)
+    _WORKER = (store, site, _Builder(Path(root), Path(build), bases, prefixes), refs)
+
+
+_NO_OWNERS: dict[str, str] = {}
+"""A worker's graph owners when every node is inside a lab's IRIs (then never asked)."""
 
 
 def _worker_chunk(iris: list[str]) -> tuple[set[str], int]:
