@@ -128,6 +128,7 @@ def load(
     progress: ProgressCallback | None = None,
     add: bool = False,
     workers: int | None = None,
+    summary: bool = True,
 ) -> LoadReport:
     """Sync ``store`` with the note files under ``paths``.
 
@@ -144,6 +145,8 @@ def load(
     :param add: keep the lab's other folders (the folders given add to the lab instead of replacing them).
     :param workers: how many processes read and map the changed files beside this one (:mod:`rdfnotes.mapping_pool`):
         ``None`` chooses (one per core, for loads big enough to gain from it), ``0`` maps them here.
+    :param summary: ask the report's coverage summary of the store (``False``: a load whose report is not shown,
+        as validate's scratch load; ``report.coverage`` stays empty).
     :raises NothingToLoad: when no path exists or none holds a note file.
     """
     report = LoadReport()
@@ -166,13 +169,22 @@ def load(
     try:
         try:
             return _load(
-                roots, store, config, LoadReport(problems=list(report.problems)), lab, format, progress, add, workers
+                roots,
+                store,
+                config,
+                LoadReport(problems=list(report.problems)),
+                lab,
+                format,
+                progress,
+                add,
+                workers,
+                summary,
             )
         except manifest_files.ManifestUnreadable:
             # A damaged file of the manifest, found when one of its records was needed: what the load wrote is
             # undone (Store.syncing), and it is made again without the manifest, reading every file.
             store.manifest = {"version": MANIFEST_VERSION, "roots": {}}
-            return _load(roots, store, config, report, lab, format, progress, add, workers)
+            return _load(roots, store, config, report, lab, format, progress, add, workers, summary)
     finally:
         if collecting:
             gc.enable()
@@ -188,6 +200,7 @@ def _load(
     progress: ProgressCallback | None,
     add: bool = False,
     workers: int | None = None,
+    summary: bool = True,
 ) -> LoadReport:
     # After a load of rdfnotes 0.1 that stopped half-way, the manifest does not tell what the store holds: every file
     # is read again.
@@ -225,8 +238,9 @@ def _load(
             "export"
         )
     _count(store, config, report, before, relations_before)
-    bases = [config.base_for(lab) for lab in report.labs]
-    report.coverage = coverage(store, bases, relation_properties(config))
+    if summary:
+        bases = [config.base_for(lab) for lab in report.labs]
+        report.coverage = coverage(store, bases, relation_properties(config))
     return report
 
 
