@@ -32,6 +32,10 @@ POOL_UNITS = 2_000
 """The fewest units a load reads and maps in worker processes when left to choose: below, starting them costs more
 than it saves (a 1,000-note load maps in well under a second)."""
 MAX_WORKERS = 4
+STORE_CORES = 2
+"""Cores a first load's writing takes (Oxigraph's loader and RocksDB's threads: at 100,000 notes 275 s CPU against
+the main thread's 56 s). Workers are chosen only for the cores beyond them: on 2 cores two workers cost 30 % more
+CPU for no wall-time gain (100k notes, 2026-12-06: 553 s in-process, 604 s with two workers; PROFILE.md)."""
 CHUNK_UNITS = 200
 """Units a worker reads or maps per task: a few hundred milliseconds of work, small against the cost of a task."""
 AHEAD = 2
@@ -42,16 +46,17 @@ _job: Callable[[str], Any] | None = None
 
 
 def workers_for(units: int, asked: int | None) -> int:
-    """How many worker processes read or map ``units`` units: ``asked`` when given (``0``: none), else one per core
-    (at most :data:`MAX_WORKERS`) for :data:`POOL_UNITS` units or more on a machine of two cores or more, else none."""
+    """How many worker processes read or map ``units`` units: ``asked`` when given (``0``: none), else, for
+    :data:`POOL_UNITS` units or more, one per core beyond the :data:`STORE_CORES` the store's writing takes (at most
+    :data:`MAX_WORKERS`): none on a machine of 2 cores (not measured above 2: a choice from the 2-core profile)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
     if asked is not None:
         return max(0, asked)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if units < POOL_UNITS or cores < 2:
+    if units < POOL_UNITS:
         return 0
-    return min(cores, MAX_WORKERS)
+    return max(0, min(cores - STORE_CORES, MAX_WORKERS))
 
 
 def in_order(job: Callable[[str], T], keys: Sequence[str], workers: int) -> Generator[T, None, None]:

@@ -166,7 +166,7 @@ def test_workers_are_chosen_by_the_size_of_the_load() -> None:
     assert mapping_pool.workers_for(10, 3) == 3
     assert mapping_pool.workers_for(10**6, 0) == 0
     cores = len(mapping_pool.os.sched_getaffinity(0))
-    expected = min(cores, mapping_pool.MAX_WORKERS) if cores > 1 else 0
+    expected = max(0, min(cores - mapping_pool.STORE_CORES, mapping_pool.MAX_WORKERS))
     assert mapping_pool.workers_for(mapping_pool.POOL_UNITS, None) == expected
 
 
