@@ -128,6 +128,7 @@ def load(
     progress: ProgressCallback | None = None,
     add: bool = False,
     workers: int | None = None,
+    summary: bool = True,
 ) -> LoadReport:
     """Sync ``store`` with the note files under ``paths``.
 
@@ -142,8 +143,10 @@ def load(
     :param progress: told how far reading the changed files (``"Reading"``) and mapping and writing them
         (``"Writing"``) have come, for each folder.
     :param add: keep the lab's other folders (the folders given add to the lab instead of replacing them).
-    :param workers: how many processes map the notes read beside this one (:mod:`rdfnotes.mapping_pool`):
+    :param workers: how many processes read and map the changed files beside this one (:mod:`rdfnotes.mapping_pool`):
         ``None`` chooses (one per core, for loads big enough to gain from it), ``0`` maps them here.
+    :param summary: ask the report's coverage summary of the store (``False``: a load whose report is not shown,
+        as validate's scratch load; ``report.coverage`` stays empty).
     :raises NothingToLoad: when no path exists or none holds a note file.
     """
     report = LoadReport()
@@ -166,13 +169,22 @@ def load(
     try:
         try:
             return _load(
-                roots, store, config, LoadReport(problems=list(report.problems)), lab, format, progress, add, workers
+                roots,
+                store,
+                config,
+                LoadReport(problems=list(report.problems)),
+                lab,
+                format,
+                progress,
+                add,
+                workers,
+                summary,
             )
         except manifest_files.ManifestUnreadable:
             # A damaged file of the manifest, found when one of its records was needed: what the load wrote is
             # undone (Store.syncing), and it is made again without the manifest, reading every file.
             store.manifest = {"version": MANIFEST_VERSION, "roots": {}}
-            return _load(roots, store, config, report, lab, format, progress, add, workers)
+            return _load(roots, store, config, report, lab, format, progress, add, workers, summary)
     finally:
         if collecting:
             gc.enable()
@@ -188,6 +200,7 @@ def _load(
     progress: ProgressCallback | None,
     add: bool = False,
     workers: int | None = None,
+    summary: bool = True,
 ) -> LoadReport:
     # After a load of rdfnotes 0.1 that stopped half-way, the manifest does not tell what the store holds: every file
     # is read again.
@@ -225,8 +238,9 @@ def _load(
             "export"
         )
     _count(store, config, report, before, relations_before)
-    bases = [config.base_for(lab) for lab in report.labs]
-    report.coverage = coverage(store, bases, relation_properties(config))
+    if summary:
+        bases = [config.base_for(lab) for lab in report.labs]
+        report.coverage = coverage(store, bases, relation_properties(config))
     return report
 
 
@@ -268,26 +282,37 @@ def _sync_root(
     unchanged: set[str] = set()
     kept: dict[str, dict[str, Any]] = {}
 
-    def read(unit: Unit, last_good: dict[str, Any] | None, consequence: str) -> None:
+    def fetch(unit: Unit) -> UnitContent | _Unread:
+        """A unit's content, or what kept it from being read (here or in a worker process: rdfnotes.mapping_pool)."""
         try:
             if not _utf8(unit.key):
                 shown = unit.key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
                 raise ReadError(shown, "the file name is not valid UTF-8: not read (rename the file)")
-            contents[unit.key] = read_unit(unit, context)
+            return read_unit(unit, context)
         except (RecursionError, MemoryError) as exc:  # a file too deep or too big for one of the parsers
             what = "nested too deep" if isinstance(exc, RecursionError) else "too big for the memory there is"
-            report.problems.append(Problem(unit.key, f"cannot read the file: {what}", severity="error"))
-            if last_good is not None:
-                kept[unit.key] = last_good
-            else:
-                report.files_skipped += 1
+            return _Unread(unit.key, f"cannot read the file: {what}", None, parser=True)
         except ReadError as exc:
+            return _Unread(exc.path, exc.message, exc.line)
+
+    def read(
+        unit: Unit, last_good: dict[str, Any] | None, consequence: str, outcome: UnitContent | _Unread | None = None
+    ) -> None:
+        outcome = fetch(unit) if outcome is None else outcome
+        if isinstance(outcome, UnitContent):
+            contents[unit.key] = outcome
+        elif outcome.parser:
+            report.problems.append(Problem(outcome.path, outcome.message, severity="error"))
             if last_good is not None:
-                report.problems.append(Problem(exc.path, f"{exc.message}; {consequence}", exc.line))
                 kept[unit.key] = last_good
             else:
-                report.problems.append(Problem(exc.path, exc.message, exc.line, severity="error"))
                 report.files_skipped += 1
+        elif last_good is not None:
+            report.problems.append(Problem(outcome.path, f"{outcome.message}; {consequence}", outcome.line))
+            kept[unit.key] = last_good
+        else:
+            report.problems.append(Problem(outcome.path, outcome.message, outcome.line, severity="error"))
+            report.files_skipped += 1
 
     changed: list[Unit] = []
     same = prior_units.same
@@ -296,8 +321,16 @@ def _sync_root(
             unchanged.add(unit.key)
         else:
             changed.append(unit)
-    for unit in counted(changed, "Reading", progress):
-        read(unit, prior_units.get(unit.key), "its last good version stays in the store")
+    outcomes = mapping_pool.in_order(
+        lambda unit_key: fetch(by_key[unit_key]),
+        [unit.key for unit in changed],
+        mapping_pool.workers_for(len(changed), workers),
+    )
+    try:
+        for unit in counted(changed, "Reading", progress):
+            read(unit, prior_units.get(unit.key), "its last good version stays in the store", next(outcomes))
+    finally:
+        outcomes.close()
     report.files_read += len(contents)
     report.files_unchanged += len(unchanged)
 
@@ -531,6 +564,17 @@ def _sync_root(
         )
     report.templates_skipped += len(templates) + final.templates
     store.manifest["roots"][key] = {"lab": lab, "base": base, "fingerprint": fingerprint, "units": final}
+
+
+@dataclass(frozen=True)
+class _Unread:
+    """Why a unit could not be read: a :class:`ReadError`'s file, message and line, or (``parser``) a parser's
+    recursion or memory ran out."""
+
+    path: str
+    message: str
+    line: int | None
+    parser: bool = False
 
 
 @dataclass

@@ -1,18 +1,18 @@
-"""Mapping the notes of a big load in processes beside the loader's: the second core of a machine.
+"""Reading and mapping the notes of a big load in processes beside the loader's: the second core of a machine.
 
 A load reads the changed files, builds the lab's name index, then maps each unit's notes to N-Triples statements
-while a thread of the store writes the last batch (``Store.replace_graphs``). Mapping is pure Python (about a third
-of a first load), so a thread cannot share it out: :func:`in_order` runs it in worker processes instead.
+while a thread of the store writes the last batch (``Store.replace_graphs``). Reading and mapping are pure Python
+(about half of a first load), so a thread cannot share them out: :func:`in_order` runs them in worker processes.
 
-The workers are *forked* once everything they need is made (the notes read, the name index, the settings): they
-start with the loader's memory as it is, so nothing is sent to them but the unit keys of each chunk, and only the
-mapped statements come back. Chunks are handed out and their results taken in the units' order, a few chunks
-ahead at most (memory stays bounded), so the store receives exactly what an in-process mapping gives it, in the
-same order: the same store, byte for byte the same exports. The workers ignore Ctrl-C (the loader's process
-handles it, ends them and undoes the sync); the first error of a worker is raised in the loader, and so is a worker
-that died (``BrokenProcessPool``).
+The workers are *forked* once everything they need is made (for the reading: the settings; for the mapping: the
+notes read, the name index): they start with the loader's memory as it is, so nothing is sent to them but the unit
+keys of each chunk, and only what they make comes back (a unit's notes; its statements, or their N-Quads). Chunks
+are handed out and their results taken in the units' order, a few chunks ahead at most (memory stays bounded), so
+the loader sees exactly what reading and mapping in-process give, in the same order: the same store, byte for byte
+the same exports and report. The workers ignore Ctrl-C (the loader's process handles it, ends them and undoes the
+sync); the first error of a worker is raised in the loader, and so is a worker that died (``BrokenProcessPool``).
 
-Without ``fork`` (Windows; or a machine of one core, where a worker gains nothing) everything is mapped in-process.
+Without ``fork`` (Windows; or a machine of one core, where a worker gains nothing) everything is done in-process.
 """
 
 from __future__ import annotations
@@ -29,21 +29,21 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 POOL_UNITS = 2_000
-"""The fewest units a load maps in worker processes when left to choose: below, starting them costs more than it
-saves (a 1,000-note load maps in well under a second)."""
+"""The fewest units a load reads and maps in worker processes when left to choose: below, starting them costs more
+than it saves (a 1,000-note load maps in well under a second)."""
 MAX_WORKERS = 4
 CHUNK_UNITS = 200
-"""Units a worker maps per task: a few hundred milliseconds of work, small against the cost of a task."""
+"""Units a worker reads or maps per task: a few hundred milliseconds of work, small against the cost of a task."""
 AHEAD = 2
 """Chunks per worker handed out before their results are taken: the workers never wait, memory stays bounded."""
 
 _job: Callable[[str], Any] | None = None
-"""The mapping of one unit, set before the workers are forked (they inherit it, closures and all)."""
+"""The work on one unit, set before the workers are forked (they inherit it, closures and all)."""
 
 
 def workers_for(units: int, asked: int | None) -> int:
-    """How many worker processes map ``units`` units: ``asked`` when given (``0``: none), else one per core (at most
-    :data:`MAX_WORKERS`) for :data:`POOL_UNITS` units or more on a machine of two cores or more, else none."""
+    """How many worker processes read or map ``units`` units: ``asked`` when given (``0``: none), else one per core
+    (at most :data:`MAX_WORKERS`) for :data:`POOL_UNITS` units or more on a machine of two cores or more, else none."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
     if asked is not None:

@@ -477,7 +477,7 @@ class Store:
             if batch:
                 self._submit(writer, batch)
 
-    def _submit(self, writer: _Writer, batch: Mapping[str, set[str]]) -> None:
+    def _submit(self, writer: _Writer, batch: Mapping[str, set[str] | FreshGraph]) -> None:
         write = self._prepare(batch)
         if write is not None:
             self._wrote = True
@@ -527,7 +527,8 @@ class Store:
                 write = functools.partial(self._ox.bulk_load, data, RdfFormat.N_QUADS, lenient=True)
             else:
                 write = functools.partial(self._ox.load, data, RdfFormat.N_QUADS, lenient=True)
-            if self.union_delta is None:  # not counted (see below): the statements are not needed
+            if self.union_delta is None or quads > 2 * _COUNTED_TRIPLES:  # not counted (see below)
+                self.union_delta = self.deltas = None
                 return write
             touched = set().union(*(_statements_of(new) for _, new in fresh))
         else:

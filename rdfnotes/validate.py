@@ -26,7 +26,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -166,8 +166,10 @@ def validate(
     # One path given alone is one path, not the characters of its name.
     paths = [Path(source)] if isinstance(source, str | os.PathLike) else [Path(p) for p in source]
     with tempfile.TemporaryDirectory(prefix="rdfnotes-validate-") as tmp, Store(Path(tmp) / "store") as store:
-        # raises NothingToLoad when no path holds notes
-        load(paths, store, config, lab=lab, format=format, progress=progress)
+        # raises NothingToLoad when no path holds notes. A store thrown away after: no history of its loads, no
+        # coverage summary (~15 % of a first load at 10,000 notes).
+        scratch = replace(config, history_keep=0)
+        load(paths, store, scratch, lab=lab, format=format, progress=progress, summary=False)
         roots = {str(p.resolve()): p for p in paths if p.exists()}
         missing = [
             Finding("error", "read", str(p), None, None, "no such file or folder") for p in paths if not p.exists()

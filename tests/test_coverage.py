@@ -8,7 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from support import LAB_B, writable_copy
 
+from rdfnotes import Store, load, load_config
 from rdfnotes.cli import cli
+from rdfnotes.coverage import Coverage
 
 NOTES = {
     "CLM - Naps help.md": "---\ntitle: '[[CLM]] - Naps help'\nStatus: draft\n---\n- Owner:: Ana\n- see [[Nap lab]]\n",
@@ -132,3 +134,15 @@ def test_the_coverage_of_a_sync_equals_the_coverage_of_a_fresh_load(tmp_path: Pa
     for i, edit in enumerate(edits):
         edit()
         assert summary(tmp_path / "synced") == summary(tmp_path / f"fresh-{i}"), i
+
+
+def test_a_load_without_a_summary_asks_no_coverage(tmp_path: Path) -> None:
+    folder = tmp_path / "lab-t"
+    folder.mkdir()
+    for name, text in NOTES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with Store(tmp_path / "store") as store:
+        report = load([folder], store, load_config(), summary=False)
+        assert report.notes == 3 and report.coverage == Coverage()
+        assert not (tmp_path / "store" / "coverage.json").exists()
+        assert load([folder], store, load_config()).coverage.fields  # asked when wanted

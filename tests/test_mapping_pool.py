@@ -20,6 +20,8 @@ from rdfnotes.export import export
 from rdfnotes.loader import LoadReport
 from rdfnotes.store import FreshGraph
 
+BAD_INPUT = Path(__file__).parent / "bad_input" / "notes"
+
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,17 +40,19 @@ def _load(store_dir: Path, source: Path, workers: int) -> tuple[LoadReport, set[
 @pytest.mark.parametrize(
     "fixture",
     [
-        "lab-a",
-        "lab-b-obsidian",
-        "lab-c-roam-json",
-        "lab-d-dg-jsonld",
-        "roam-2024-dg-social-media",
-        "roam-mixed-matsulab",
+        FIXTURES / "lab-a",
+        FIXTURES / "lab-b-obsidian",
+        FIXTURES / "lab-c-roam-json",
+        FIXTURES / "lab-d-dg-jsonld",
+        FIXTURES / "roam-2024-dg-social-media",
+        FIXTURES / "roam-mixed-matsulab",
+        BAD_INPUT,  # files that cannot be read, warnings with lines
     ],
+    ids=lambda path: path.name,
 )
-def test_a_pooled_load_gives_what_an_in_process_load_gives(tmp_path: Path, fixture: str) -> None:
-    here = _load(tmp_path / "here", FIXTURES / fixture, workers=0)
-    pooled = _load(tmp_path / "pooled", FIXTURES / fixture, workers=2)
+def test_a_pooled_load_gives_what_an_in_process_load_gives(tmp_path: Path, fixture: Path) -> None:
+    here = _load(tmp_path / "here", fixture, workers=0)
+    pooled = _load(tmp_path / "pooled", fixture, workers=2)
     assert pooled[1] == here[1]
     assert pooled[2] == here[2]
     assert pooled[3] == here[3]
@@ -123,6 +127,24 @@ def test_a_pooled_reload_after_edits_equals_a_fresh_load(tmp_path: Path) -> None
     assert again.files_read < fresh[0].files_read
     assert reloaded == fresh[1]
     assert turtle == fresh[2]
+
+
+def test_a_pooled_reload_tells_what_an_in_process_reload_tells(tmp_path: Path) -> None:
+    outcomes = []
+    for workers in (0, 2):
+        lab = tmp_path / str(workers) / "lab-a"
+        shutil.copytree(LAB_A, lab)
+        with Store(tmp_path / str(workers) / "store") as store:
+            load([lab], store, load_config(), workers=workers)
+            notes = sorted(lab.rglob("*.md"))
+            notes[0].write_bytes(notes[0].read_bytes() + b"\nbroken \xff\n")  # its last good version stays
+            notes[1].write_text("---\ntitle: unclosed\n", encoding="utf-8")
+            (lab / "A new page.md").write_text("- links [[" + notes[2].stem + "]]\n", encoding="utf-8")
+            report = load([lab], store, load_config(), workers=workers)
+            told = report.to_json().replace(str(lab), "LAB")  # the folders loaded differ
+            outcomes.append((told, {str(quad) for quad in store.quads()}, export(store, "turtle")))
+    assert "not valid UTF-8" in outcomes[0][0] and "its last good version stays" in outcomes[0][0]
+    assert outcomes[1] == outcomes[0]
 
 
 def test_workers_are_chosen_by_the_size_of_the_load() -> None:
