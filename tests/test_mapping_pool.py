@@ -94,6 +94,20 @@ def test_a_pooled_load_of_a_lab_from_another_folder_replaces_the_graphs_it_had(t
     assert turtle == fresh[2]
 
 
+def test_a_pooled_load_of_rdf_files_names_their_blank_nodes_as_an_in_process_load(tmp_path: Path) -> None:
+    lab = tmp_path / "lab-a"
+    shutil.copytree(LAB_A, lab)
+    for i in range(3):  # RDF files read in the workers, their blank nodes sent back and skolemized here
+        (lab / f"extra-{i}.ttl").write_text(
+            f'@prefix ex: <http://example.org/> .\nex:s{i} ex:p [ ex:q "one" ; ex:r [ ex:q "two" ] ] .\n',
+            encoding="utf-8",
+        )
+    here = _load(tmp_path / "here", lab, workers=0)
+    pooled = _load(tmp_path / "pooled", lab, workers=2)
+    assert any("/.well-known/genid/" in quad for quad in here[1])
+    assert pooled[1:] == here[1:]
+
+
 def test_an_unknown_relation_label_is_told_once_by_its_first_note(tmp_path: Path) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()
