@@ -501,3 +501,20 @@ def test_static_site_read_in_chunks_is_byte_identical_to_one_node_at_a_time(
     finally:
         for opened in stores[1:]:
             opened.close()
+
+
+def test_names_and_linked_nodes_kept_between_chunks_give_the_same_site(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a chunk asked of the nodes its notes link to is kept for the chunks after it, up to batch.CACHED IRIs,
+    # then let go: a cache of a few IRIs (let go at most chunks) and one of all give the per-node site's bytes.
+    from rdfnotes.web import batch
+
+    slow = write_site(store, tmp_path / "slow", chunk=0)
+    for cached in (5, 100_000):
+        monkeypatch.setattr(batch, "CACHED", cached)
+        fast = write_site(store, tmp_path / f"fast-{cached}", chunk=4, jobs=1)
+        names = sorted(p.relative_to(slow.directory) for p in slow.directory.rglob("*") if p.is_file())
+        assert names == sorted(p.relative_to(fast.directory) for p in fast.directory.rglob("*") if p.is_file())
+        for name in names:
+            assert (fast.directory / name).read_bytes() == (slow.directory / name).read_bytes(), (cached, name)
