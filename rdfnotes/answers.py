@@ -58,27 +58,28 @@ _NOT_KEPT = re.compile(r"\b(?:SERVICE|NOW|RAND|UUID|STRUUID|BNODE)\b", re.IGNORE
 
 @dataclass(frozen=True)
 class Kept:
-    """One kept answer: its variables, how many rows it has, and where every ``_EVERY``-th row starts."""
+    """One kept answer: its variables, how many rows it has, and where every ``every``-th row starts."""
 
     path: Path
     variables: list[str]
     count: int
     starts: list[int]
+    every: int
 
     def rows(self, offset: int = 0, limit: int | None = None) -> Iterator[list[Term | None]]:
         """The rows from ``offset`` on, at most ``limit`` of them, read as they are asked for."""
         stop = self.count if limit is None else min(self.count, offset + limit)
         if offset >= stop:
             return
-        block = offset // _EVERY
+        block = offset // self.every
         header = ("\t".join(f"?{v}" for v in self.variables) + "\n").encode("utf-8")
         with self.path.open("rb") as handle:
             handle.seek(self.starts[block])
-            skip = offset - block * _EVERY
-            row = block * _EVERY
+            skip = offset - block * self.every
+            row = block * self.every
             while row < stop:
                 # A batch of whole lines: pyoxigraph parses them with the header, as the file's own rows.
-                lines = [handle.readline() for _ in range(min(_EVERY, stop - row))]
+                lines = [handle.readline() for _ in range(min(self.every, stop - row))]
                 if not lines[-1]:
                     raise OSError(f"{self.path}: the kept answer ends before its row {row + len(lines)}")
                 solutions = parse_query_results(header + b"".join(lines), QueryResultsFormat.TSV)
@@ -115,14 +116,18 @@ class Answers:
         """The answer kept under ``key``, if there is a whole one."""
         try:
             index = json.loads((self.folder / f"{key}.json").read_bytes())
-            kept = Kept(
-                self.folder / index["file"], list(index["variables"]), int(index["rows"]), list(index["starts"])
-            )
-            if kept.path.stat().st_size != index["size"] or kept.path.parent != self.folder:
+            path = self.folder / str(index["file"])
+            every, rows, starts = int(index["every"]), int(index["rows"]), [int(p) for p in index["starts"]]
+            variables = [str(v) for v in index["variables"]]
+            # Checked before it is trusted (a file of the store's folder, but read by every later command): its rows
+            # file beside it and of the size written, one start per block of rows, in order.
+            if path.parent != self.folder or path.stat().st_size != index["size"] or every < 1 or rows < 0:
                 return None
-        except (OSError, ValueError, KeyError, TypeError):
+            if len(starts) != -(-rows // every) or starts != sorted(starts) or any(p < 0 for p in starts[:1]):
+                return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        return kept
+        return Kept(path, variables, rows, starts, every)
 
     def keep(self, key: str, solutions: QuerySolutions) -> Kept | None:
         """Write ``solutions`` (all of them, as the engine gives them) under ``key``; ``None`` when the folder cannot
@@ -139,8 +144,7 @@ class Answers:
             with handle:
                 solutions.serialize(_Bounded(handle, _MAX_BYTES // 2), QueryResultsFormat.TSV)  # type: ignore[arg-type]
             count, starts = _index(path)
-
-            index = {"file": name, "variables": variables, "rows": count, "starts": starts}
+            index = {"file": name, "variables": variables, "rows": count, "starts": starts, "every": _EVERY}
             index["size"] = path.stat().st_size
             if read_generation(self._store.path) != self._store.generation:
                 raise OSError("a sync committed meanwhile")  # what was read may not be the state the key names
@@ -152,7 +156,7 @@ class Answers:
             path.unlink(missing_ok=True)
             raise
         self._bound(key)
-        return Kept(path, variables, count, starts)
+        return Kept(path, variables, count, starts, _EVERY)
 
     def _bound(self, key: str) -> None:
         """Keep the folder within its bounds: answers of other states than ``key``'s out (never to be read again),

@@ -364,8 +364,9 @@ class _Producer:
         rows = kept.rows(self._offset, self._limit)
         try:
             batch = list(itertools.islice(rows, _BATCH))
-        except OSError:
-            return False  # let go by another process since it was found (its file, once open, stays readable)
+        except (OSError, SyntaxError, ValueError):
+            # let go by another process since it was found (once open, its file stays readable), or damaged
+            return False
         if not self._put(kept.variables):
             return True
         while batch:

@@ -158,9 +158,20 @@ def test_a_broken_or_tampered_kept_answer_is_passed_over(store_dir: Path) -> Non
             b"[]",
             json.dumps({**json.loads(original), "file": "../../outside.tsv"}).encode(),
             json.dumps({**json.loads(original), "rows": "many"}).encode(),
+            json.dumps({**json.loads(original), "starts": []}).encode(),
+            json.dumps({**json.loads(original), "starts": [50, 10]}).encode(),
+            json.dumps({**json.loads(original), "every": 0}).encode(),
+            json.dumps({**json.loads(original), "every": 1}).encode(),
         ):
             index.write_bytes(tampered)
+            assert run_query(store, "odd", text=ODD_TERMS, keep=True, limit=3, offset=2).rows == whole.rows[2:5]
             assert run_query(store, "odd", text=ODD_TERMS, keep=True).rows == whole.rows
+        # rows that are no TSV, of the size the index says: the engine answers
+        index.write_bytes(original)
+        size = json.loads(original)["size"]
+        data.write_bytes((b"\x00not tsv\t<\n" * size)[:size])
+        assert data.stat().st_size == json.loads(original)["size"]
+        assert run_query(store, "odd", text=ODD_TERMS, keep=True, limit=3, offset=2).rows == whole.rows[2:5]
 
 
 def test_a_folder_that_cannot_be_written_leaves_the_answer_to_the_engine(store_dir: Path) -> None:
