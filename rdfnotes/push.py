@@ -32,6 +32,7 @@ import netrc
 import os
 import re
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
@@ -62,6 +63,11 @@ _PARALLEL_PUTS = 8
 _UNION_BATCH = 100_000
 # What a server answers when it does not do the Graph Store Protocol at that URL.
 _NO_GRAPH_STORE = frozenset({400, 404, 405, 406, 415, 501})
+
+
+_DEADLOCKED = b"40001"
+"""The SQL state a server (Virtuoso) answers a transaction it rolled back for a deadlock with: sent again."""
+_DEADLOCK_PAUSES = (0.2, 0.5, 1.0)
 
 
 @dataclass
@@ -392,6 +398,13 @@ class _Client:
             # credentials go only in answer to its challenge, which the Digest handler meets.
             self._digest = True
             del headers["Authorization"]
+            status, answer = self._open(urllib.request.Request(url, data=body, method=method, headers=headers))
+        for pause in _DEADLOCK_PAUSES:
+            if status != 500 or _DEADLOCKED not in answer:
+                break
+            # Virtuoso rolled the request's transaction back (SQL state 40001, "Transaction deadlocked", seen with
+            # its own checkpoints and other writers): nothing of it was applied, so it is sent again.
+            time.sleep(pause)
             status, answer = self._open(urllib.request.Request(url, data=body, method=method, headers=headers))
         return status, answer
 
